@@ -1,0 +1,68 @@
+/* proto.h — integrator.io's server-stack protocol for POST /function, as a pure function.
+ *
+ * proto_handle() takes what the front read off the wire (a few headers, the query string and the
+ * raw body) and produces the exact status, headers and body Celigo's reference server
+ * (express-integrator-extension 0.3.2) would answer: body decoding (gzip/deflate, charset, JSON
+ * strict mode), token rules, validation in the reference's order, framework 1.0/2.0 dispatch, the
+ * function call through the SDK, result checks (serializable, kind contract, maxResponseSize in
+ * UTF-16 units). It runs in a worker process, never on the front's loop; `hookstack invoke` calls
+ * the same function, so local runs and served runs cannot drift apart. */
+#ifndef HS_PROTO_H
+#define HS_PROTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "json.h"
+#include "registry.h"
+
+/* A borrowed byte string; p == NULL means "absent" (an empty header has p != NULL, len 0). */
+struct strv {
+    const char *p;
+    size_t len;
+};
+
+struct proto_config {
+    const struct registry *reg;
+    const char *const *tokens; /* accepted system tokens (rotation); compared in constant time */
+    size_t ntokens;
+    size_t max_body;           /* bytes after inflating; default 50 MB */
+    double default_max_response; /* 5242880 */
+};
+
+struct proto_request {
+    struct strv authorization;    /* Authorization header */
+    struct strv query;            /* raw query string, without '?' */
+    struct strv content_type;     /* Content-Type header */
+    struct strv content_encoding; /* Content-Encoding header */
+    struct strv trace_id;         /* traceid header (matched case-insensitively by the front) */
+    struct strv req_id;           /* _reqId made by the front: ms timestamp + 4 base36 chars */
+    struct strv body;             /* raw body bytes as received (chunked already joined) */
+};
+
+enum proto_resp_flags {
+    PROTO_RESP_WWW_AUTHENTICATE = 1u << 0, /* add "WWW-Authenticate: invalid system token" */
+};
+
+struct proto_response {
+    int status;               /* 200, 400, 401, 413, 415, 422, 500 */
+    unsigned flags;           /* enum proto_resp_flags */
+    const char *content_type; /* static string, e.g. "application/json; charset=utf-8" */
+    struct json_buf body;     /* exact response body (may be empty); malloc-owned */
+    struct json_buf log;      /* the hook's log lines, "level message\n" each, secrets redacted */
+    /* For the request's log line (arena strings or NULL): what was called, and the ids. */
+    const char *function, *type, *connector_id, *integration_id, *flow_id, *export_id, *import_id,
+        *connection_id;
+};
+
+void proto_response_init(struct proto_response *r);
+void proto_response_free(struct proto_response *r);
+
+/* Handles one POST /function request. Memory for the parsed request and the invocation comes from
+ * a (reset by the caller afterwards); the response body is malloc-owned by resp. Returns 0, or -1
+ * only when no answer could be built at all (out of memory even for an error body). */
+int proto_handle(const struct proto_config *cfg, const struct proto_request *req,
+                 struct proto_response *resp, struct arena *a);
+
+#endif

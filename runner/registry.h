@@ -1,0 +1,37 @@
+/* registry.h — the loaded hook modules and the functions they registered, by scope and group.
+ *
+ * The front loads every module once at start (before forking workers, which inherit the mapped
+ * code and this table); modload.c fills it, proto.c looks functions up, sdk.c invokes them. A
+ * scope is DIY or one connector id; inside a scope a function is reachable at the top level
+ * (framework 2.0, no `type`) and/or in a group (framework 1.0: hooks, wrappers, settings,
+ * utilities, installer, uninstaller, ...). */
+#ifndef HS_REGISTRY_H
+#define HS_REGISTRY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct registry;
+struct registry_fn; /* one registered function; details in registry internals */
+
+struct registry_load_opts {
+    const char *const *dirs; /* folders whose *.so files are loaded, in order */
+    size_t ndirs;
+    bool no_diy; /* serve no DIY scope (to test "DIY is not configured") */
+};
+
+/* Loads every module of every folder. On failure returns NULL and writes one line naming the
+ * module file and the reason (ABI mismatch, missing entry point, duplicate function, dlopen error)
+ * into err. An empty set of folders or of modules is not an error. */
+struct registry *registry_load(const struct registry_load_opts *opts, char *err, size_t errlen);
+void registry_free(struct registry *reg);
+
+/* Number of modules and of functions loaded (for the start-up line and `hookstack hooks`). */
+size_t registry_module_count(const struct registry *reg);
+size_t registry_fn_count(const struct registry *reg);
+
+/* Writes one line per function: module, function, kind, scope (diy / connector ids), group or
+ * top-level, description; for `hookstack hooks`. Returns 0 or -1 on write error. */
+int registry_list(const struct registry *reg, void *file /* FILE * */);
+
+#endif

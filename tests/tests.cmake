@@ -1,0 +1,74 @@
+# tests.cmake — registers every test with ctest, twice: plain and ASan+UBSan ("asan/" prefix).
+#
+# tests/unit/test_<name>.c        one cmocka binary each, linked against the runner core
+# tests/integration/test_<name>.c one binary each; starts the real server (HOOKSTACK_BIN) on loopback
+#                                  and talks HTTP with libcurl; tests/integration/harness.c is shared
+# tests/fuzz/fuzz_<name>.c        libFuzzer targets; here they replay tests/fuzz/corpus/<name>/
+set(HS_TEST_ENV
+  "HS_SOURCE_DIR=${CMAKE_SOURCE_DIR}"
+  "HS_BUILD_DIR=${CMAKE_BINARY_DIR}"
+  "HS_SHARED_DIR=${CMAKE_SOURCE_DIR}/../shared"
+  "ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=0"
+  "UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1"
+  "LSAN_OPTIONS=suppressions=${CMAKE_SOURCE_DIR}/tests/suppressions/lsan.supp")
+
+# hs_test(<name> <kind: unit|integration|fuzz> <sources...>)
+function(hs_test name kind)
+  set(variants plain)
+  if(HS_SANITIZERS)
+    list(APPEND variants asan)
+  endif()
+  foreach(v ${variants})
+    if(v STREQUAL plain)
+      set(tgt ${kind}_${name})
+      set(core hs_core)
+      set(tname ${kind}/${name})
+      set(bin ${CMAKE_BINARY_DIR}/hookstack)
+      set(mods ${CMAKE_BINARY_DIR}/modules)
+      set(tmods ${CMAKE_BINARY_DIR}/test-modules)
+    else()
+      set(tgt ${kind}_${name}_asan)
+      set(core hs_core_asan)
+      set(tname asan/${kind}/${name})
+      set(bin ${CMAKE_BINARY_DIR}/hookstack-asan)
+      set(mods ${CMAKE_BINARY_DIR}/modules-asan)
+      set(tmods ${CMAKE_BINARY_DIR}/test-modules-asan)
+    endif()
+    add_executable(${tgt} ${ARGN})
+    target_link_libraries(${tgt} PRIVATE ${core} PkgConfig::CMOCKA PkgConfig::CURL PkgConfig::CJSON)
+    target_include_directories(${tgt} PRIVATE ${CMAKE_SOURCE_DIR}/tests)
+    set_target_properties(${tgt} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+    add_test(NAME ${tname} COMMAND ${tgt})
+    set_tests_properties(${tname} PROPERTIES
+      ENVIRONMENT "${HS_TEST_ENV};HOOKSTACK_BIN=${bin};HS_MODULES_DIR=${mods};HS_TEST_MODULES_DIR=${tmods}"
+      TIMEOUT 900 LABELS "${kind};${v}")
+  endforeach()
+endfunction()
+
+file(GLOB HS_UNIT_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/unit/test_*.c)
+foreach(src ${HS_UNIT_TESTS})
+  get_filename_component(n ${src} NAME_WE)
+  string(REGEX REPLACE "^test_" "" n ${n})
+  hs_test(${n} unit ${src})
+endforeach()
+
+file(GLOB HS_INTEGRATION_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/integration/test_*.c)
+file(GLOB HS_INTEGRATION_SUPPORT CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/integration/harness*.c)
+foreach(src ${HS_INTEGRATION_TESTS})
+  get_filename_component(n ${src} NAME_WE)
+  string(REGEX REPLACE "^test_" "" n ${n})
+  hs_test(${n} integration ${src} ${HS_INTEGRATION_SUPPORT})
+endforeach()
+
+# Fuzz targets replay their corpus as regression tests (make fuzz runs them for real).
+file(GLOB HS_FUZZ_TARGETS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_*.c)
+foreach(src ${HS_FUZZ_TARGETS})
+  get_filename_component(n ${src} NAME_WE)
+  string(REGEX REPLACE "^fuzz_" "" n ${n})
+  hs_test(${n} fuzz ${src} ${CMAKE_SOURCE_DIR}/tests/fuzz/replay_main.c)
+  foreach(t fuzz/${n} asan/fuzz/${n})
+    if(TEST ${t})
+      set_tests_properties(${t} PROPERTIES WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus/${n})
+    endif()
+  endforeach()
+endforeach()
