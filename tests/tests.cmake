@@ -34,6 +34,11 @@ function(hs_test name kind)
       set(mods ${CMAKE_BINARY_DIR}/modules-asan)
       set(tmods ${CMAKE_BINARY_DIR}/test-modules-asan)
     endif()
+    # Tests of the JSON engine and the arena link only the base library, so they build and run
+    # while the rest of the runner is being changed.
+    if(name MATCHES "^(json|arena|utf8)")
+      set(core ${core}_base)
+    endif()
     add_executable(${tgt} ${ARGN})
     target_link_libraries(${tgt} PRIVATE ${core} PkgConfig::CMOCKA PkgConfig::CURL PkgConfig::CJSON)
     target_include_directories(${tgt} PRIVATE ${CMAKE_SOURCE_DIR}/tests)
