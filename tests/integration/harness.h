@@ -1,0 +1,74 @@
+/* harness.h — integration-test support: start the real hookstack binary on a loopback port and
+ * talk to it over real HTTP (libcurl) or raw sockets.
+ *
+ * The binary is $HOOKSTACK_BIN (ctest sets it: build/hookstack, or build/hookstack-asan for the
+ * asan/ tests); modules come from $HS_MODULES_DIR and $HS_TEST_MODULES_DIR. The server is started
+ * with --port 0 and the harness reads the "listening on HOST:PORT" line it prints on stdout, so
+ * tests never collide on ports. Its stderr (the log) is kept in a temporary file for assertions. */
+#ifndef HS_TEST_HARNESS_H
+#define HS_TEST_HARNESS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define HS_TEST_TOKEN "INTEGRATOR_EXTENSION_SYSTEM_TOKEN"
+
+struct hs_server {
+    pid_t pid;
+    int port;
+    char host[64];
+    char log_path[256]; /* the server's stderr */
+    int exited;         /* set by hs_server_stop / hs_server_wait */
+    int exit_status;    /* as from waitpid */
+};
+
+/* Starts `$HOOKSTACK_BIN serve --host 127.0.0.1 --port 0 --modules $HS_MODULES_DIR` followed by
+ * extra_args (NULL-terminated, may be NULL), with HOOKSTACK_SYSTEM_TOKEN=HS_TEST_TOKEN unless env
+ * (NULL-terminated "NAME=value" list, may be NULL) sets it. Waits up to 30 s for the listening
+ * line. Returns 0, or -1 with a message on stderr. */
+int hs_server_start(struct hs_server *s, const char *const *extra_args, const char *const *env);
+
+/* Like hs_server_start but without the default --modules argument. */
+int hs_server_start_raw(struct hs_server *s, const char *const *args, const char *const *env);
+
+/* Sends sig (0: SIGTERM), waits up to timeout_ms for the exit, kills it with SIGKILL after that.
+ * Returns the exit status as from waitpid, or -1 when it had to be killed. */
+int hs_server_stop(struct hs_server *s, int sig, int timeout_ms);
+
+/* Reads the whole server log so far into a malloc'd NUL-terminated string. */
+char *hs_server_log(const struct hs_server *s);
+
+/* Pids of the server's worker processes (children), up to max; returns the count. */
+int hs_server_workers(const struct hs_server *s, pid_t *pids, int max);
+
+struct hs_response {
+    long status;
+    char *headers; /* raw header block of the final response, NUL-terminated */
+    char *body;    /* NUL-terminated; body_len bytes (may contain NULs) */
+    size_t body_len;
+    int curl_code; /* CURLcode; nonzero when the transfer failed */
+};
+
+/* One request with libcurl: method, path (with query), extra header lines ("Name: value",
+ * NULL-terminated, may be NULL), body (may be NULL). Returns 0 when a response was read. */
+int hs_request(const struct hs_server *s, const char *method, const char *path,
+               const char *const *headers, const char *body, size_t body_len,
+               struct hs_response *out);
+
+/* POST /function with Authorization: Bearer HS_TEST_TOKEN and Content-Type: application/json. */
+int hs_post_function(const struct hs_server *s, const char *json, struct hs_response *out);
+
+void hs_response_free(struct hs_response *r);
+
+/* Value of header name (case-insensitive) in r->headers, malloc'd; NULL when absent. */
+char *hs_response_header(const struct hs_response *r, const char *name);
+
+/* A raw TCP connection to the server (blocking socket), or -1. */
+int hs_connect(const struct hs_server *s);
+
+/* Writes all of buf on fd; 0 or -1. Reads until the peer closes or timeout_ms passes, into a
+ * malloc'd NUL-terminated buffer (*len bytes). */
+int hs_send_all(int fd, const void *buf, size_t len);
+char *hs_recv_all(int fd, int timeout_ms, size_t *len);
+
+#endif
