@@ -27,7 +27,7 @@ struct arena {
     size_t limit;
     size_t used;
     struct arena_cleanup *cleanups;
-    void *last;        /* most recent allocation, for in-place realloc */
+    void *last; /* most recent allocation, for in-place realloc */
     size_t last_size;
 };
 

@@ -34,7 +34,7 @@ static void test_limit_refuses(void **state)
     assert_non_null(arena_alloc(a, 512));
     assert_null(arena_alloc(a, 600)); /* 512 + 608 > 1000 */
     assert_non_null(arena_alloc(a, 400));
-    assert_null(arena_alloc(a, 100)); /* 912 + 112 > 1000 */
+    assert_null(arena_alloc(a, 100));    /* 912 + 112 > 1000 */
     assert_non_null(arena_alloc(a, 80)); /* 992 */
     arena_reset(a);
     assert_int_equal(arena_used(a), 0);
