@@ -25,10 +25,12 @@ struct hs_server {
 /* Starts `$HOOKSTACK_BIN serve --host 127.0.0.1 --port 0 --modules $HS_MODULES_DIR` followed by
  * extra_args (NULL-terminated, may be NULL), with HOOKSTACK_SYSTEM_TOKEN=HS_TEST_TOKEN unless env
  * (NULL-terminated "NAME=value" list, may be NULL) sets it. Waits up to 30 s for the listening
- * line. Returns 0, or -1 with a message on stderr. */
+ * line. Returns 0, or -1 with a message on stderr. An env entry without '=' removes that variable.
+ * The server runs in its own process group and dies with the test process (PR_SET_PDEATHSIG). */
 int hs_server_start(struct hs_server *s, const char *const *extra_args, const char *const *env);
 
-/* Like hs_server_start but without the default --modules argument. */
+/* Like hs_server_start but without the default --modules argument: runs
+ * `$HOOKSTACK_BIN serve --host 127.0.0.1 --port 0` followed by args. */
 int hs_server_start_raw(struct hs_server *s, const char *const *args, const char *const *env);
 
 /* Sends sig (0: SIGTERM), waits up to timeout_ms for the exit, kills it with SIGKILL after that.
@@ -47,10 +49,13 @@ struct hs_response {
     char *body;    /* NUL-terminated; body_len bytes (may contain NULs) */
     size_t body_len;
     int curl_code; /* CURLcode; nonzero when the transfer failed */
+    char *interim; /* raw header blocks of 1xx responses before the final one (e.g. 102), or NULL */
 };
 
 /* One request with libcurl: method, path (with query), extra header lines ("Name: value",
- * NULL-terminated, may be NULL), body (may be NULL). Returns 0 when a response was read. */
+ * NULL-terminated, may be NULL), body (may be NULL). Returns 0 when a response was read.
+ * Sends exactly those headers (plus Host, Accept, Content-Length): libcurl's default form
+ * Content-Type and its Expect: 100-continue are suppressed unless the caller gives them. */
 int hs_request(const struct hs_server *s, const char *method, const char *path,
                const char *const *headers, const char *body, size_t body_len,
                struct hs_response *out);
@@ -70,5 +75,25 @@ int hs_connect(const struct hs_server *s);
  * malloc'd NUL-terminated buffer (*len bytes). */
 int hs_send_all(int fd, const void *buf, size_t len);
 char *hs_recv_all(int fd, int timeout_ms, size_t *len);
+
+/* ---- added by the protocol suite (append-only) ---- */
+
+/* Waits up to timeout_ms (-1: forever) for the server to exit by itself (e.g. after
+ * GET /stopServer). Returns the waitpid status and sets s->exited, or -1 when it is still running
+ * (it is left running; hs_server_stop still applies). */
+int hs_server_wait(struct hs_server *s, int timeout_ms);
+
+/* Per-request timeout of hs_request and friends for the whole process (default 30000 ms). */
+void hs_request_set_timeout(long timeout_ms);
+
+/* Fills buf with up to max next bytes of a streamed body; returns the count, 0 at the end. */
+typedef size_t (*hs_body_fill)(char *buf, size_t max, void *ud);
+
+/* Like hs_request, but the body (body_len bytes, sent as Content-Length) is produced by fill on
+ * the fly, so huge bodies are never held in memory. A response that arrives before the body is
+ * fully sent (e.g. 413 then close) still counts: the return is 0 when a status line was read. */
+int hs_request_stream(const struct hs_server *s, const char *method, const char *path,
+                      const char *const *headers, hs_body_fill fill, void *ud, size_t body_len,
+                      struct hs_response *out);
 
 #endif
