@@ -1,0 +1,35 @@
+/* json_num.cc — the JSON engine's number conversions, C functions over Debian's double-conversion:
+ * JavaScript's Number::toString (the library's ECMAScript converter is V8's own) and correctly
+ * rounded parsing of JSON number literals. */
+extern "C" {
+#include "json.h" /* a C header without its own extern "C" */
+}
+#include "json_internal.h"
+
+#include <cmath>
+#include <cstring>
+
+#include <double-conversion/double-conversion.h>
+
+using double_conversion::DoubleToStringConverter;
+using double_conversion::StringBuilder;
+using double_conversion::StringToDoubleConverter;
+
+extern "C" size_t json_number_format(double d, char out[JSON_NUMBER_MAX])
+{
+    StringBuilder sb(out, JSON_NUMBER_MAX);
+    DoubleToStringConverter::EcmaScriptConverter().ToShortest(d, &sb);
+    size_t n = (size_t)sb.position();
+    sb.Finalize();
+    return n;
+}
+
+extern "C" double json__num_parse(const char *s, size_t len)
+{
+    static const StringToDoubleConverter conv(StringToDoubleConverter::NO_FLAGS, 0.0, NAN, nullptr,
+                                              nullptr);
+    int used = 0;
+    if (len > (size_t)INT32_MAX)
+        return NAN;
+    return conv.StringToDouble(s, (int)len, &used);
+}

@@ -1,0 +1,815 @@
+/* json_read.c — the JSON engine's reader: JSON.parse's grammar (RFC 8259, strict) over a byte
+ * buffer, iterative, into an arena tree (json.h; rules in shared/docs/json-fidelity.md).
+ *
+ * Containers being read keep their children on scratch stacks (malloc'd, freed before returning)
+ * and get an exact-size arena array when they close. Duplicate keys keep the first position and the
+ * last value; objects of JSON_INDEX_MIN keys or more get a hash index while they are read, so a big
+ * object is not quadratic. With decode_utf8 the input is taken as body-parser decodes it: one BOM
+ * stripped, and inside strings each maximal ill-formed UTF-8 subsequence read as U+FFFD (outside
+ * strings any non-ASCII byte is a syntax error either way, so no separate decoding pass is needed
+ * and error offsets stay offsets into the input as given). */
+#include "json.h"
+#include "json_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define INLINE_VALS   256
+#define INLINE_MEMS   128
+#define INLINE_FRAMES 64
+#define INLINE_SBUF   512
+
+struct frame {
+    struct json_value *node;
+    uint32_t base;    /* first child on the scratch stack */
+    uint32_t pending; /* object: the member whose value is being read */
+    struct json_index *idx;
+};
+
+struct reader {
+    const unsigned char *start, *end;
+    struct arena *a;
+    bool decode;
+    const char *msg; /* set on error */
+    const unsigned char *at;
+
+    struct json_value **vals;
+    size_t nvals, capvals;
+    struct json_member *mems;
+    size_t nmems, capmems;
+    struct frame *frames;
+    size_t nframes, capframes;
+    unsigned char *sbuf;
+    size_t capsbuf;
+
+    struct json_value *ivals[INLINE_VALS];
+    struct json_member imems[INLINE_MEMS];
+    struct frame iframes[INLINE_FRAMES];
+    unsigned char isbuf[INLINE_SBUF];
+};
+
+/* Grows a scratch array that starts in the reader's inline storage. */
+static int scratch_grow(void **buf, size_t *cap, size_t elem, const void *inline_buf, size_t need)
+{
+    size_t ncap = *cap;
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2 / elem)
+            return -1;
+        ncap *= 2;
+    }
+    void *n;
+    if (*buf == inline_buf) {
+        n = malloc(ncap * elem);
+        if (n != NULL)
+            memcpy(n, *buf, *cap * elem);
+    } else {
+        n = realloc(*buf, ncap * elem);
+    }
+    if (n == NULL)
+        return -1;
+    *buf = n;
+    *cap = ncap;
+    return 0;
+}
+
+static void reader_release(struct reader *r)
+{
+    if ((void *)r->vals != (void *)r->ivals)
+        free(r->vals);
+    if ((void *)r->mems != (void *)r->imems)
+        free(r->mems);
+    if ((void *)r->frames != (void *)r->iframes)
+        free(r->frames);
+    if ((void *)r->sbuf != (void *)r->isbuf)
+        free(r->sbuf);
+}
+
+static const char MSG_NOMEM[] = "out of memory";
+static const char MSG_EOF[] = "unexpected end of input";
+
+/* ---- strings -------------------------------------------------------------------------------- */
+
+#define ONES  0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* Non-zero when the 8 bytes hold a quote, a backslash, a control character or a non-ASCII byte. */
+static inline uint64_t word_special(uint64_t w)
+{
+    uint64_t lt = (w - ONES * 0x20) & ~w;
+    uint64_t q = w ^ (ONES * 0x22);
+    uint64_t bs = w ^ (ONES * 0x5C);
+    q = (q - ONES) & ~q;
+    bs = (bs - ONES) & ~bs;
+    return (lt | q | bs | w) & HIGHS;
+}
+
+/* 1 for bytes a string copies without a second look: ASCII 0x20..0x7F but '"' and '\\'. */
+static const unsigned char plain_byte[256] = {
+#define R16(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
+    R16(0), R16(0), 1,      1,      0,      1,      1,      1,      1,      1,
+    1,      1,      1,      1,      1,      1,      1,      1, /* 0x20: '"' at 0x22 */
+    R16(1), R16(1), 1,      1,      1,      1,      1,      1,      1,      1,
+    1,      1,      1,      1,      0,      1,      1,      1, /* 0x50: '\\' at 0x5C */
+    R16(1), R16(1), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0),
+#undef R16
+};
+
+static inline int hex_digit(unsigned c)
+{
+    if (c >= '0' && c <= '9')
+        return (int)(c - '0');
+    c |= 0x20;
+    if (c >= 'a' && c <= 'f')
+        return (int)(c - 'a' + 10);
+    return -1;
+}
+
+static int hex4(const unsigned char *p, uint32_t *out)
+{
+    uint32_t v = 0;
+    for (int i = 0; i < 4; i++) {
+        int d = hex_digit(p[i]);
+        if (d < 0)
+            return -1;
+        v = v << 4 | (uint32_t)d;
+    }
+    *out = v;
+    return 0;
+}
+
+static inline unsigned char *put_cp(unsigned char *o, uint32_t cp)
+{
+    if (cp < 0x80) {
+        *o++ = (unsigned char)cp;
+    } else if (cp < 0x800) {
+        *o++ = (unsigned char)(0xC0 | cp >> 6);
+        *o++ = (unsigned char)(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        *o++ = (unsigned char)(0xE0 | cp >> 12);
+        *o++ = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        *o++ = (unsigned char)(0x80 | (cp & 0x3F));
+    } else {
+        *o++ = (unsigned char)(0xF0 | cp >> 18);
+        *o++ = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+        *o++ = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        *o++ = (unsigned char)(0x80 | (cp & 0x3F));
+    }
+    return o;
+}
+
+/* Copies n bytes to a new arena block of prefix + n + 1 bytes (the string at offset prefix,
+ * NUL-terminated); returns the block. */
+static char *string_alloc(struct reader *r, const unsigned char *s, size_t n, size_t prefix)
+{
+    char *b = arena_alloc(r->a, prefix + n + 1);
+    if (b == NULL)
+        return NULL;
+    memcpy(b + prefix, s, n);
+    b[prefix + n] = '\0';
+    return b;
+}
+
+/* Reads a string whose opening quote is at p[-1]. On success stores the arena block (see
+ * string_alloc) and the decoded length and returns the position after the closing quote; on error
+ * sets r->msg / r->at and returns NULL. */
+static const unsigned char *read_string(struct reader *r, const unsigned char *p, size_t prefix,
+                                        char **out, uint32_t *out_len)
+{
+    const unsigned char *end = r->end, *s = p;
+    for (;;) {
+        while (end - p >= 8) {
+            uint64_t w;
+            memcpy(&w, p, 8);
+            if (word_special(w))
+                break;
+            p += 8;
+        }
+        while (p < end && plain_byte[*p])
+            p++;
+        if (p >= end) {
+            r->msg = MSG_EOF;
+            r->at = end;
+            return NULL;
+        }
+        unsigned c = *p;
+        if (c == '"') {
+            size_t n = (size_t)(p - s);
+            if (n > UINT32_MAX) {
+                r->msg = "string too long";
+                r->at = s;
+                return NULL;
+            }
+            *out = string_alloc(r, s, n, prefix);
+            if (*out == NULL) {
+                r->msg = MSG_NOMEM;
+                r->at = p;
+                return NULL;
+            }
+            *out_len = (uint32_t)n;
+            return p + 1;
+        }
+        if (c == '\\')
+            break;
+        if (c < 0x20) {
+            r->msg = "bad control character in string";
+            r->at = p;
+            return NULL;
+        }
+        if (!r->decode) {
+            p++;
+            continue;
+        }
+        size_t k = json__utf8_seq(p, (size_t)(end - p));
+        if (k == 0)
+            break;
+        p += k;
+    }
+
+    /* Slow path: escapes or replacement characters; decode into the scratch buffer. Output never
+     * exceeds 3 bytes per input byte, so reserve per chunk of input. */
+    size_t on = (size_t)(p - s);
+    if (on + 64 > r->capsbuf &&
+        scratch_grow((void **)&r->sbuf, &r->capsbuf, 1, r->isbuf, on + 64) != 0)
+        goto nomem;
+    memcpy(r->sbuf, s, on);
+    for (;;) {
+        /* Room for the largest single step: 12 input bytes (\uXXXX\uXXXX) give 4, one bad byte
+         * gives 3; a run of plain bytes is copied in chunks of at most 32. */
+        if (on + 128 > r->capsbuf &&
+            scratch_grow((void **)&r->sbuf, &r->capsbuf, 1, r->isbuf, on + 128) != 0)
+            goto nomem;
+        unsigned char *o = r->sbuf + on;
+        if (p >= end) {
+            r->msg = MSG_EOF;
+            r->at = end;
+            return NULL;
+        }
+        unsigned c = *p;
+        if (plain_byte[c]) {
+            const unsigned char *q = p;
+            while (q < end && q - p < 32 && plain_byte[*q])
+                q++;
+            memcpy(o, p, (size_t)(q - p));
+            on += (size_t)(q - p);
+            p = q;
+            continue;
+        }
+        if (c == '"') {
+            if (on > UINT32_MAX) {
+                r->msg = "string too long";
+                r->at = s;
+                return NULL;
+            }
+            *out = string_alloc(r, r->sbuf, on, prefix);
+            if (*out == NULL)
+                goto nomem;
+            *out_len = (uint32_t)on;
+            return p + 1;
+        }
+        if (c == '\\') {
+            if (end - p < 2) {
+                r->msg = MSG_EOF;
+                r->at = end;
+                return NULL;
+            }
+            unsigned e = p[1];
+            unsigned char ch;
+            switch (e) {
+            case '"':
+                ch = '"';
+                break;
+            case '\\':
+                ch = '\\';
+                break;
+            case '/':
+                ch = '/';
+                break;
+            case 'b':
+                ch = '\b';
+                break;
+            case 'f':
+                ch = '\f';
+                break;
+            case 'n':
+                ch = '\n';
+                break;
+            case 'r':
+                ch = '\r';
+                break;
+            case 't':
+                ch = '\t';
+                break;
+            case 'u': {
+                uint32_t cp = 0;
+                for (int i = 0; i < 4; i++) {
+                    const unsigned char *h = p + 2 + i;
+                    int d = h < end ? hex_digit(*h) : -1;
+                    if (d < 0) {
+                        r->msg = h < end ? "bad unicode escape" : MSG_EOF;
+                        r->at = h < end ? h : end;
+                        return NULL;
+                    }
+                    cp = cp << 4 | (uint32_t)d;
+                }
+                p += 6;
+                if (cp >= 0xD800 && cp <= 0xDBFF && end - p >= 6 && p[0] == '\\' && p[1] == 'u') {
+                    uint32_t lo;
+                    if (hex4(p + 2, &lo) == 0 && lo >= 0xDC00 && lo <= 0xDFFF) {
+                        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                        p += 6;
+                    }
+                }
+                /* A lone surrogate is kept as its 3-byte generalised UTF-8 form (WTF-8). */
+                on = (size_t)(put_cp(o, cp) - r->sbuf);
+                continue;
+            }
+            default:
+                r->msg = "bad escaped character";
+                r->at = p + 1;
+                return NULL;
+            }
+            *o = ch;
+            on++;
+            p += 2;
+            continue;
+        }
+        if (c < 0x20) {
+            r->msg = "bad control character in string";
+            r->at = p;
+            return NULL;
+        }
+        /* Non-ASCII. */
+        if (!r->decode) {
+            *o = (unsigned char)c;
+            on++;
+            p++;
+            continue;
+        }
+        size_t k = json__utf8_seq(p, (size_t)(end - p));
+        if (k != 0) {
+            memcpy(o, p, k);
+            on += k;
+            p += k;
+        } else {
+            p += json__utf8_bad(p, (size_t)(end - p));
+            o[0] = 0xEF;
+            o[1] = 0xBF;
+            o[2] = 0xBD;
+            on += 3;
+        }
+    }
+nomem:
+    r->msg = MSG_NOMEM;
+    r->at = p;
+    return NULL;
+}
+
+/* ---- numbers -------------------------------------------------------------------------------- */
+
+static const double pow10_exact[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* Reads a number at p; returns the position after it (NULL on error, r->msg set). */
+static const unsigned char *read_number(struct reader *r, const unsigned char *p, double *out)
+{
+    const unsigned char *end = r->end, *s = p;
+    bool neg = false;
+    if (*p == '-') {
+        neg = true;
+        p++;
+    }
+    uint64_t m = 0;
+    int ndig = 0;      /* digits accumulated into m */
+    bool lost = false; /* digits beyond 19 were not accumulated */
+    int64_t e10 = 0;   /* value = m * 10^e10 when !lost */
+    if (p >= end)
+        goto eof;
+    if (*p == '0') {
+        p++;
+    } else if (*p >= '1' && *p <= '9') {
+        while (p < end && (unsigned)(*p - '0') < 10) {
+            if (ndig < 19) {
+                m = m * 10 + (unsigned)(*p - '0');
+                ndig++;
+            } else {
+                lost = true;
+            }
+            p++;
+        }
+    } else {
+        r->msg = "no digit after minus sign";
+        r->at = p;
+        return NULL;
+    }
+    bool simple = true;
+    if (p < end && *p == '.') {
+        simple = false;
+        p++;
+        if (p >= end)
+            goto eof;
+        if ((unsigned)(*p - '0') >= 10) {
+            r->msg = "unterminated fractional number";
+            r->at = p;
+            return NULL;
+        }
+        while (p < end && (unsigned)(*p - '0') < 10) {
+            if (ndig < 19) {
+                m = m * 10 + (unsigned)(*p - '0');
+                if (m != 0)
+                    ndig++;
+                e10--;
+            } else {
+                lost = true;
+            }
+            p++;
+        }
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        simple = false;
+        p++;
+        bool eneg = false;
+        if (p < end && (*p == '+' || *p == '-')) {
+            eneg = *p == '-';
+            p++;
+        }
+        if (p >= end)
+            goto eof;
+        if ((unsigned)(*p - '0') >= 10) {
+            r->msg = "exponent part is missing a number";
+            r->at = p;
+            return NULL;
+        }
+        int64_t ev = 0;
+        while (p < end && (unsigned)(*p - '0') < 10) {
+            if (ev < 100000)
+                ev = ev * 10 + (*p - '0');
+            p++;
+        }
+        e10 += eneg ? -ev : ev;
+    }
+    double d;
+    if (!lost && simple) {
+        d = (double)m; /* one rounding of an exact integer: correctly rounded */
+    } else if (!lost && m <= (1ull << 53) && e10 >= -22 && e10 <= 22) {
+        d = e10 < 0 ? (double)m / pow10_exact[-e10] : (double)m * pow10_exact[e10];
+    } else {
+        d = json__num_parse((const char *)s, (size_t)(p - s));
+        *out = d; /* the literal carries its own sign */
+        return p;
+    }
+    *out = neg ? -d : d;
+    return p;
+eof:
+    r->msg = MSG_EOF;
+    r->at = end;
+    return NULL;
+}
+
+/* ---- the reader ----------------------------------------------------------------------------- */
+
+static inline const unsigned char *skip_ws(const unsigned char *p, const unsigned char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+        p++;
+    return p;
+}
+
+static void error_fill(const struct reader *r, struct json_error *err)
+{
+    if (err == NULL)
+        return;
+    const unsigned char *at = r->at;
+    err->offset = (size_t)(at - r->start);
+    uint32_t line = 1;
+    const unsigned char *ls = r->start;
+    for (const unsigned char *q = r->start; q < at; q++)
+        if (*q == '\n') {
+            line++;
+            ls = q + 1;
+        }
+    err->line = line;
+    err->column = (uint32_t)(at - ls) + 1;
+    if (r->msg != NULL) {
+        snprintf(err->message, sizeof(err->message), "%s", r->msg);
+    } else if (at >= r->end) {
+        snprintf(err->message, sizeof(err->message), "%s", MSG_EOF);
+    } else if (*at >= 0x20 && *at < 0x7F) {
+        snprintf(err->message, sizeof(err->message), "unexpected character '%c'", *at);
+    } else {
+        snprintf(err->message, sizeof(err->message), "unexpected byte 0x%02x", *at);
+    }
+}
+
+static struct json_value *node_new(struct reader *r, enum json_type t)
+{
+    struct json_value *v = arena_alloc(r->a, sizeof(*v));
+    if (v != NULL) {
+        memset(v, 0, sizeof(*v));
+        v->type = (uint8_t)t;
+    }
+    return v;
+}
+
+/* Finds or adds key in the open object f; sets f->pending. 0, or -1 when out of memory. */
+static int object_key(struct reader *r, struct frame *f, char *key, uint32_t len)
+{
+    uint32_t cnt = (uint32_t)(r->nmems - f->base);
+    struct json_member *fm = r->mems + f->base;
+    uint32_t hash = 0;
+    if (cnt < JSON_INDEX_MIN) {
+        for (uint32_t i = 0; i < cnt; i++) {
+            if (fm[i].key_len == len && memcmp(fm[i].key, key, len) == 0) {
+                f->pending = i;
+                return 0;
+            }
+        }
+    } else {
+        hash = json__key_hash(key, len);
+        if (f->idx == NULL) {
+            f->idx = json__index_build(r->a, fm, cnt, cnt * 2);
+            if (f->idx == NULL)
+                return -1;
+        }
+        int64_t i = json__index_find(f->idx, fm, key, len, hash);
+        if (i >= 0) {
+            f->pending = (uint32_t)i;
+            return 0;
+        }
+    }
+    if (cnt == UINT32_MAX - 1)
+        return -1;
+    if (r->nmems == r->capmems &&
+        scratch_grow((void **)&r->mems, &r->capmems, sizeof(*r->mems), r->imems, r->nmems + 1))
+        return -1;
+    fm = r->mems + f->base;
+    fm[cnt].key = key;
+    fm[cnt].key_len = len;
+    fm[cnt].value = NULL;
+    r->nmems++;
+    f->pending = cnt;
+    if (f->idx != NULL) {
+        if ((f->idx->count + 1) * 2 > f->idx->cap) {
+            f->idx = json__index_build(r->a, fm, cnt + 1, (cnt + 1) * 2);
+            if (f->idx == NULL)
+                return -1;
+        } else {
+            json__index_add(f->idx, cnt, hash);
+        }
+    }
+    return 0;
+}
+
+/* Gives the container of frame f its children (exact-size arena copies). 0 or -1. */
+static int frame_close(struct reader *r, struct frame *f)
+{
+    struct json_value *node = f->node;
+    if (node->type == JSON_ARRAY) {
+        size_t n = r->nvals - f->base;
+        if (n > UINT32_MAX)
+            return -1;
+        if (n != 0) {
+            node->u.items = arena_alloc(r->a, n * sizeof(*node->u.items));
+            if (node->u.items == NULL)
+                return -1;
+            memcpy(node->u.items, r->vals + f->base, n * sizeof(*node->u.items));
+        }
+        node->len = node->cap = (uint32_t)n;
+        r->nvals = f->base;
+    } else {
+        size_t n = r->nmems - f->base;
+        if (n != 0) {
+            node->u.members = arena_alloc(r->a, n * sizeof(*node->u.members));
+            if (node->u.members == NULL)
+                return -1;
+            memcpy(node->u.members, r->mems + f->base, n * sizeof(*node->u.members));
+        }
+        node->len = node->cap = (uint32_t)n;
+        if (n >= JSON_INDEX_MIN && f->idx == NULL) {
+            f->idx = json__index_build(r->a, node->u.members, (uint32_t)n, (uint32_t)n);
+            if (f->idx == NULL)
+                return -1;
+        }
+        node->index = f->idx;
+        r->nmems = f->base;
+    }
+    return 0;
+}
+
+struct json_value *json_parse(struct arena *a, const char *buf, size_t len,
+                              const struct json_parse_opts *opts, struct json_error *err)
+{
+    struct reader rd;
+    struct reader *r = &rd;
+    r->start = (const unsigned char *)buf;
+    r->end = r->start + len;
+    r->a = a;
+    r->decode = opts != NULL && opts->decode_utf8;
+    r->msg = NULL;
+    r->at = r->start;
+    r->vals = r->ivals;
+    r->nvals = 0;
+    r->capvals = INLINE_VALS;
+    r->mems = r->imems;
+    r->nmems = 0;
+    r->capmems = INLINE_MEMS;
+    r->frames = r->iframes;
+    r->nframes = 0;
+    r->capframes = INLINE_FRAMES;
+    r->sbuf = r->isbuf;
+    r->capsbuf = INLINE_SBUF;
+    uint32_t max_depth =
+        opts != NULL && opts->max_depth != 0 ? opts->max_depth : JSON_MAX_PARSE_DEPTH;
+
+    const unsigned char *p = r->start, *end = r->end;
+    struct json_value *v = NULL, *root = NULL;
+    struct frame *f = NULL;
+
+    if (r->decode && len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+        p += 3;
+    p = skip_ws(p, end);
+    if (p < end && opts != NULL && opts->require_container && *p != '{' && *p != '[')
+        goto fail_at;
+
+value:
+    if (p >= end)
+        goto fail_at;
+    switch (*p) {
+    case '{':
+    case '[': {
+        if (r->nframes >= max_depth) {
+            r->msg = "nesting too deep";
+            goto fail_at;
+        }
+        if (r->nframes == r->capframes &&
+            scratch_grow((void **)&r->frames, &r->capframes, sizeof(*r->frames), r->iframes,
+                         r->nframes + 1))
+            goto nomem;
+        bool is_obj = *p == '{';
+        struct json_value *node = node_new(r, is_obj ? JSON_OBJECT : JSON_ARRAY);
+        if (node == NULL)
+            goto nomem;
+        f = &r->frames[r->nframes++];
+        f->node = node;
+        f->base = (uint32_t)(is_obj ? r->nmems : r->nvals);
+        f->pending = 0;
+        f->idx = NULL;
+        p = skip_ws(p + 1, end);
+        if (p < end && *p == (is_obj ? '}' : ']')) {
+            p++;
+            r->nframes--;
+            v = node;
+            goto have_value;
+        }
+        if (!is_obj)
+            goto value;
+        if (p < end && *p == '"')
+            goto key;
+        goto fail_at;
+    }
+    case '"': {
+        char *blk;
+        uint32_t n;
+        const unsigned char *q = read_string(r, p + 1, sizeof(struct json_value), &blk, &n);
+        if (q == NULL)
+            goto fail;
+        p = q;
+        v = (struct json_value *)(void *)blk;
+        memset(v, 0, sizeof(*v));
+        v->type = JSON_STRING;
+        v->len = n;
+        v->u.str = blk + sizeof(struct json_value);
+        goto have_value;
+    }
+    case 't':
+        if (end - p >= 4 && memcmp(p, "true", 4) == 0) {
+            v = node_new(r, JSON_TRUE);
+            p += 4;
+            goto have_literal;
+        }
+        goto fail_literal;
+    case 'f':
+        if (end - p >= 5 && memcmp(p, "false", 5) == 0) {
+            v = node_new(r, JSON_FALSE);
+            p += 5;
+            goto have_literal;
+        }
+        goto fail_literal;
+    case 'n':
+        if (end - p >= 4 && memcmp(p, "null", 4) == 0) {
+            v = node_new(r, JSON_NULL);
+            p += 4;
+            goto have_literal;
+        }
+        goto fail_literal;
+    case '-':
+    case '0':
+    case '1':
+    case '2':
+    case '3':
+    case '4':
+    case '5':
+    case '6':
+    case '7':
+    case '8':
+    case '9': {
+        double d;
+        const unsigned char *q = read_number(r, p, &d);
+        if (q == NULL)
+            goto fail;
+        v = node_new(r, JSON_NUMBER);
+        if (v == NULL)
+            goto nomem;
+        v->u.num = d;
+        p = q;
+        goto have_value;
+    }
+    default:
+        goto fail_at;
+    }
+
+fail_literal : {
+    /* Point at the first byte that differs from the literal it started. */
+    const char *lit = *p == 't' ? "true" : *p == 'f' ? "false" : "null";
+    size_t i = 0;
+    while (lit[i] != '\0' && p + i < end && p[i] == (unsigned char)lit[i])
+        i++;
+    p += i;
+    goto fail_at;
+}
+
+have_literal:
+    if (v == NULL)
+        goto nomem;
+    goto have_value;
+
+key : {
+    /* p at the opening quote of a key in the open object f. */
+    char *k;
+    uint32_t n;
+    const unsigned char *q = read_string(r, p + 1, 0, &k, &n);
+    if (q == NULL)
+        goto fail;
+    if (object_key(r, f, k, n) != 0)
+        goto nomem;
+    p = skip_ws(q, end);
+    if (p >= end || *p != ':')
+        goto fail_at;
+    p = skip_ws(p + 1, end);
+    goto value;
+}
+
+have_value:
+    if (r->nframes == 0) {
+        root = v;
+        goto done;
+    }
+    f = &r->frames[r->nframes - 1];
+    if (f->node->type == JSON_ARRAY) {
+        if (r->nvals == r->capvals &&
+            scratch_grow((void **)&r->vals, &r->capvals, sizeof(*r->vals), r->ivals, r->nvals + 1))
+            goto nomem;
+        r->vals[r->nvals++] = v;
+    } else {
+        r->mems[f->base + f->pending].value = v;
+    }
+    p = skip_ws(p, end);
+    if (p >= end)
+        goto fail_at;
+    if (*p == ',') {
+        p = skip_ws(p + 1, end);
+        if (f->node->type == JSON_ARRAY)
+            goto value;
+        if (p < end && *p == '"')
+            goto key;
+        goto fail_at;
+    }
+    if (*p == (f->node->type == JSON_ARRAY ? ']' : '}')) {
+        p++;
+        if (frame_close(r, f) != 0)
+            goto nomem;
+        v = f->node;
+        r->nframes--;
+        goto have_value;
+    }
+    goto fail_at;
+
+done:
+    p = skip_ws(p, end);
+    if (p != end) {
+        r->msg = "unexpected data after the JSON value";
+        goto fail_at;
+    }
+    reader_release(r);
+    return root;
+
+nomem:
+    r->msg = MSG_NOMEM;
+fail_at:
+    r->at = p;
+fail:
+    error_fill(r, err);
+    reader_release(r);
+    return NULL;
+}

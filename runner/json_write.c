@@ -1,0 +1,505 @@
+/* json_write.c — the JSON engine's writer: JSON.stringify's compact text of an arena tree
+ * (json.h; rules in shared/docs/json-fidelity.md §3–§5), iterative, into a growable buffer.
+ *
+ * Numbers print as JavaScript's Number::toString (integers below 2^53 directly, everything else
+ * through json_number_format), strings with JSON.stringify's escaping (WTF-8 lone surrogates as
+ * lowercase \udxxx, invalid UTF-8 as U+FFFD), object keys that are array indices first. The
+ * JavaScript length of the output is counted on the way (bytes minus the UTF-8 overhead). */
+#include "json.h"
+#include "json_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the buffer ----------------------------------------------------------------------------- */
+
+void json_buf_init(struct json_buf *b, size_t limit)
+{
+    b->data = NULL;
+    b->len = 0;
+    b->cap = 0;
+    b->limit = limit;
+}
+
+void json_buf_free(struct json_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = 0;
+    b->cap = 0;
+}
+
+/* Makes room for n more bytes (the limit is checked by the callers on what they wrote). */
+static int buf_reserve(struct json_buf *b, size_t n)
+{
+    if (b->cap - b->len >= n)
+        return 0;
+    if (n > SIZE_MAX / 2 - b->len)
+        return JSON_E_NOMEM;
+    size_t ncap = b->cap ? b->cap : 256;
+    while (ncap - b->len < n)
+        ncap *= 2;
+    char *d = realloc(b->data, ncap);
+    if (d == NULL)
+        return JSON_E_NOMEM;
+    b->data = d;
+    b->cap = ncap;
+    return 0;
+}
+
+int json_buf_append(struct json_buf *b, const void *p, size_t n)
+{
+    if (b->limit != 0 && (n > b->limit || b->len > b->limit - n))
+        return JSON_E_NOMEM;
+    if (buf_reserve(b, n) != 0)
+        return JSON_E_NOMEM;
+    if (n != 0)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    return 0;
+}
+
+/* ---- UTF-16 length -------------------------------------------------------------------------- */
+
+size_t json_utf16_len(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((p[i] & 0xC0) != 0x80) + (p[i] >= 0xF0);
+    return n;
+}
+
+/* ---- numbers -------------------------------------------------------------------------------- */
+
+static const char digit_pairs[201] = "00010203040506070809101112131415161718192021222324"
+                                     "25262728293031323334353637383940414243444546474849"
+                                     "50515253545556575859606162636465666768697071727374"
+                                     "75767778798081828384858687888990919293949596979899";
+
+/* Writes the decimal digits of u (u < 10^20) ending just before e; returns the first digit. */
+static inline char *u64_digits(char *e, uint64_t u)
+{
+    while (u >= 100) {
+        unsigned r = (unsigned)(u % 100);
+        u /= 100;
+        e -= 2;
+        memcpy(e, digit_pairs + 2 * r, 2);
+    }
+    if (u >= 10) {
+        e -= 2;
+        memcpy(e, digit_pairs + 2 * u, 2);
+    } else {
+        *--e = (char)('0' + u);
+    }
+    return e;
+}
+
+/* Number::toString of d, or "null" for NaN and infinities (JSON.stringify); returns the length. */
+static inline size_t number_write(char *out, double d)
+{
+    if (d > -9007199254740992.0 && d < 9007199254740992.0) {
+        int64_t i = (int64_t)d;
+        if ((double)i == d) {
+            /* An integer below 2^53 is its own shortest round-trip form; -0 prints 0. */
+            char tmp[24];
+            char *e = tmp + sizeof(tmp);
+            uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
+            char *b = u64_digits(e, u);
+            if (i < 0)
+                *--b = '-';
+            size_t n = (size_t)(e - b);
+            memcpy(out, b, n);
+            return n;
+        }
+    } else if (!isfinite(d)) {
+        memcpy(out, "null", 4);
+        return 4;
+    }
+    return json_number_format(d, out);
+}
+
+/* ---- strings -------------------------------------------------------------------------------- */
+
+#define ONES  0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+static inline uint64_t word_special(uint64_t w)
+{
+    uint64_t lt = (w - ONES * 0x20) & ~w;
+    uint64_t q = w ^ (ONES * 0x22);
+    uint64_t bs = w ^ (ONES * 0x5C);
+    q = (q - ONES) & ~q;
+    bs = (bs - ONES) & ~bs;
+    return (lt | q | bs | w) & HIGHS;
+}
+
+/* 0: copied as is; 1: needs an escape; 2: non-ASCII. */
+static const unsigned char byte_class[256] = {
+#define R16(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
+    R16(1), R16(1), 0,      0,      1,      0,      0,      0,      0,      0,
+    0,      0,      0,      0,      0,      0,      0,      0, /* 0x20: '"' */
+    R16(0), R16(0), 0,      0,      0,      0,      0,      0,      0,      0,
+    0,      0,      0,      0,      1,      0,      0,      0, /* 0x50: '\\' */
+    R16(0), R16(0), R16(2), R16(2), R16(2), R16(2), R16(2), R16(2), R16(2), R16(2),
+#undef R16
+};
+
+static const char hex_lower[] = "0123456789abcdef";
+
+/* Bytes of input handled per reservation: the output is at most 6 bytes per input byte. */
+#define STR_CHUNK 4096
+
+/* Writes the quoted, escaped form of the WTF-8 string s; *adjust grows by output bytes that are not
+ * UTF-16 code units of their own (the UTF-8 overhead). */
+static int string_write(struct json_buf *b, const char *str, size_t len, size_t *adjust)
+{
+    const unsigned char *p = (const unsigned char *)str, *end = p + len;
+    size_t adj = 0;
+    if (buf_reserve(b, 2 + (len < STR_CHUNK ? len : STR_CHUNK) * 6 + 8) != 0)
+        return JSON_E_NOMEM;
+    char *o = b->data + b->len;
+    *o++ = '"';
+    for (;;) {
+        const unsigned char *stop = end - p > STR_CHUNK ? p + STR_CHUNK : end;
+        while (p < stop) {
+            while (stop - p >= 8) {
+                uint64_t w;
+                memcpy(&w, p, 8);
+                if (word_special(w))
+                    break;
+                memcpy(o, p, 8);
+                o += 8;
+                p += 8;
+            }
+            if (p >= stop)
+                break;
+            unsigned c = *p;
+            unsigned cls = byte_class[c];
+            if (cls == 0) {
+                *o++ = (char)c;
+                p++;
+                continue;
+            }
+            if (cls == 1) {
+                *o++ = '\\';
+                switch (c) {
+                case '"':
+                    *o++ = '"';
+                    break;
+                case '\\':
+                    *o++ = '\\';
+                    break;
+                case '\b':
+                    *o++ = 'b';
+                    break;
+                case '\f':
+                    *o++ = 'f';
+                    break;
+                case '\n':
+                    *o++ = 'n';
+                    break;
+                case '\r':
+                    *o++ = 'r';
+                    break;
+                case '\t':
+                    *o++ = 't';
+                    break;
+                default:
+                    memcpy(o, "u00", 3);
+                    o[3] = hex_lower[c >> 4];
+                    o[4] = hex_lower[c & 15];
+                    o += 5;
+                    break;
+                }
+                p++;
+                continue;
+            }
+            size_t avail = (size_t)(end - p);
+            size_t k = json__utf8_seq(p, avail);
+            if (k != 0) {
+                memcpy(o, p, k);
+                o += k;
+                p += k;
+                adj += k == 4 ? 2 : k - 1;
+                continue;
+            }
+            if (c == 0xED && avail >= 3 && p[1] >= 0xA0 && (p[2] & 0xC0) == 0x80) {
+                /* A surrogate code point in WTF-8. A high one followed by a low one is a pair:
+                 * one character, raw UTF-8 (as a JavaScript string holding both halves). */
+                uint32_t hi = 0xD000u | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3Fu);
+                if (hi < 0xDC00 && avail >= 6 && p[3] == 0xED && p[4] >= 0xB0 &&
+                    (p[5] & 0xC0) == 0x80) {
+                    uint32_t lo = 0xD000u | (uint32_t)(p[4] & 0x3F) << 6 | (p[5] & 0x3Fu);
+                    uint32_t cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+                    o[0] = (char)(0xF0 | cp >> 18);
+                    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+                    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+                    o[3] = (char)(0x80 | (cp & 0x3F));
+                    o += 4;
+                    p += 6;
+                    adj += 2;
+                    continue;
+                }
+                memcpy(o, "\\ud", 3);
+                o[3] = hex_lower[(hi >> 8) & 15];
+                o[4] = hex_lower[(hi >> 4) & 15];
+                o[5] = hex_lower[hi & 15];
+                o += 6;
+                p += 3;
+                continue;
+            }
+            p += json__utf8_bad(p, avail);
+            memcpy(o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            adj += 2;
+        }
+        b->len = (size_t)(o - b->data);
+        if (p >= end)
+            break;
+        if (b->limit != 0 && b->len > b->limit)
+            return JSON_E_NOMEM;
+        size_t rest = (size_t)(end - p);
+        if (buf_reserve(b, (rest < STR_CHUNK ? rest : STR_CHUNK) * 6 + 8) != 0)
+            return JSON_E_NOMEM;
+        o = b->data + b->len;
+    }
+    *o++ = '"';
+    b->len = (size_t)(o - b->data);
+    *adjust += adj;
+    return 0;
+}
+
+/* ---- key order ------------------------------------------------------------------------------ */
+
+/* The array index a key names (0 .. 4294967294), or -1. */
+static inline int64_t key_index(const char *k, uint32_t len)
+{
+    if (len == 0 || len > 10 || (unsigned)(k[0] - '0') > 9 || (k[0] == '0' && len != 1))
+        return -1;
+    uint64_t v = 0;
+    for (uint32_t i = 0; i < len; i++) {
+        unsigned d = (unsigned)(k[i] - '0');
+        if (d > 9)
+            return -1;
+        v = v * 10 + d;
+    }
+    return v <= 4294967294ull ? (int64_t)v : -1;
+}
+
+struct idx_key {
+    uint32_t value;
+    uint32_t pos;
+};
+
+static int idx_key_cmp(const void *a, const void *b)
+{
+    uint32_t x = ((const struct idx_key *)a)->value, y = ((const struct idx_key *)b)->value;
+    return x < y ? -1 : x > y;
+}
+
+/* The print order of an object's members when some keys are array indices (NULL in *order when
+ * none is: insertion order). 0 or JSON_E_NOMEM. */
+static int object_order(const struct json_value *obj, uint32_t **order)
+{
+    *order = NULL;
+    const struct json_member *m = obj->u.members;
+    uint32_t n = obj->len, nidx = 0;
+    for (uint32_t i = 0; i < n; i++)
+        if ((unsigned)(m[i].key[0] - '0') <= 9 && m[i].key_len != 0 &&
+            key_index(m[i].key, m[i].key_len) >= 0)
+            nidx++;
+    if (nidx == 0)
+        return 0;
+    uint32_t *ord = malloc((size_t)n * sizeof(*ord));
+    struct idx_key *ik = malloc((size_t)nidx * sizeof(*ik));
+    if (ord == NULL || ik == NULL) {
+        free(ord);
+        free(ik);
+        return JSON_E_NOMEM;
+    }
+    uint32_t j = 0, r = nidx;
+    for (uint32_t i = 0; i < n; i++) {
+        int64_t x = m[i].key_len != 0 ? key_index(m[i].key, m[i].key_len) : -1;
+        if (x >= 0)
+            ik[j++] = (struct idx_key){(uint32_t)x, i};
+        else
+            ord[r++] = i;
+    }
+    qsort(ik, nidx, sizeof(*ik), idx_key_cmp);
+    for (uint32_t i = 0; i < nidx; i++)
+        ord[i] = ik[i].pos;
+    free(ik);
+    *order = ord;
+    return 0;
+}
+
+/* ---- the writer ----------------------------------------------------------------------------- */
+
+struct wframe {
+    const struct json_value *v;
+    uint32_t i;
+    uint32_t *order;
+};
+
+#define INLINE_WFRAMES 64
+
+static bool is_has_own_property(const char *k, uint32_t len)
+{
+    return len == 14 && memcmp(k, "hasOwnProperty", 14) == 0;
+}
+
+int json_write(struct json_buf *out, const struct json_value *v, unsigned flags, size_t *utf16_len)
+{
+    size_t start = out->len, adjust = 0;
+    struct wframe ist[INLINE_WFRAMES];
+    struct wframe *st = ist;
+    size_t n = 0, cap = INLINE_WFRAMES;
+    int rc = 0;
+    const bool reject_hop = (flags & JSON_WRITE_REJECT_HASOWNPROPERTY) != 0;
+    const struct json_value *cur = v;
+
+    for (;;) {
+        /* Write cur (a scalar, or a container's opening and possibly its whole empty body). */
+        if (cur == NULL) {
+            rc = JSON_E_NOT_SERIALIZABLE;
+            goto out;
+        }
+        if (buf_reserve(out, 32) != 0) {
+            rc = JSON_E_NOMEM;
+            goto out;
+        }
+        char *o = out->data + out->len;
+        switch (cur->type) {
+        case JSON_NULL:
+            memcpy(o, "null", 4);
+            out->len += 4;
+            break;
+        case JSON_FALSE:
+            memcpy(o, "false", 5);
+            out->len += 5;
+            break;
+        case JSON_TRUE:
+            memcpy(o, "true", 4);
+            out->len += 4;
+            break;
+        case JSON_NUMBER:
+            out->len += number_write(o, cur->u.num);
+            break;
+        case JSON_STRING:
+            rc = string_write(out, cur->u.str, cur->len, &adjust);
+            if (rc != 0)
+                goto out;
+            break;
+        case JSON_ARRAY:
+        case JSON_OBJECT: {
+            bool arr = cur->type == JSON_ARRAY;
+            if (cur->len == 0) {
+                memcpy(o, arr ? "[]" : "{}", 2);
+                out->len += 2;
+                break;
+            }
+            if (n >= JSON_MAX_WRITE_DEPTH) {
+                rc = JSON_E_NOT_SERIALIZABLE;
+                goto out;
+            }
+            if (n == cap) {
+                size_t ncap = cap * 2;
+                struct wframe *ns =
+                    st == ist ? malloc(ncap * sizeof(*ns)) : realloc(st, ncap * sizeof(*ns));
+                if (ns == NULL) {
+                    rc = JSON_E_NOMEM;
+                    goto out;
+                }
+                if (st == ist)
+                    memcpy(ns, ist, sizeof(ist));
+                st = ns;
+                cap = ncap;
+            }
+            uint32_t *order = NULL;
+            if (!arr && object_order(cur, &order) != 0) {
+                rc = JSON_E_NOMEM;
+                goto out;
+            }
+            st[n++] = (struct wframe){cur, 0, order};
+            *o = arr ? '[' : '{';
+            out->len++;
+            break;
+        }
+        default: /* JSON_DATE and anything unknown */
+            rc = JSON_E_NOT_SERIALIZABLE;
+            goto out;
+        }
+        if (out->limit != 0 && out->len > out->limit) {
+            rc = JSON_E_NOMEM;
+            goto out;
+        }
+
+        /* Find the next value to write, closing finished containers. */
+        for (;;) {
+            if (n == 0)
+                goto out;
+            struct wframe *f = &st[n - 1];
+            const struct json_value *c = f->v;
+            if (f->i == c->len) {
+                if (buf_reserve(out, 1) != 0) {
+                    rc = JSON_E_NOMEM;
+                    goto out;
+                }
+                out->data[out->len++] = c->type == JSON_ARRAY ? ']' : '}';
+                free(f->order);
+                n--;
+                continue;
+            }
+            uint32_t i = f->i++;
+            if (c->type == JSON_ARRAY) {
+                if (i != 0) {
+                    if (buf_reserve(out, 1) != 0) {
+                        rc = JSON_E_NOMEM;
+                        goto out;
+                    }
+                    out->data[out->len++] = ',';
+                }
+                cur = c->u.items[i];
+            } else {
+                const struct json_member *m = &c->u.members[f->order ? f->order[i] : i];
+                if (reject_hop && is_has_own_property(m->key, m->key_len)) {
+                    rc = JSON_E_NOT_SERIALIZABLE;
+                    goto out;
+                }
+                if (i != 0) {
+                    if (buf_reserve(out, 1) != 0) {
+                        rc = JSON_E_NOMEM;
+                        goto out;
+                    }
+                    out->data[out->len++] = ',';
+                }
+                rc = string_write(out, m->key, m->key_len, &adjust);
+                if (rc != 0 || buf_reserve(out, 1) != 0) {
+                    rc = JSON_E_NOMEM;
+                    goto out;
+                }
+                out->data[out->len++] = ':';
+                cur = m->value;
+            }
+            break;
+        }
+    }
+out:
+    while (n > 0)
+        free(st[--n].order);
+    if (st != ist)
+        free(st);
+    if (rc != 0) {
+        out->len = start;
+        return rc;
+    }
+    if (out->limit != 0 && out->len > out->limit) {
+        out->len = start;
+        return JSON_E_NOMEM;
+    }
+    if (utf16_len != NULL)
+        *utf16_len = out->len - start - adjust;
+    return 0;
+}
