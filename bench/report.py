@@ -171,6 +171,10 @@ def main():
         print("Runner and peer answers byte-identical: " +
               ", ".join("%s records %s" % (k[len("same_answer_"):], v) for k, v in same.items())
               + ".")
+    for k, v in m.items():
+        if k.startswith("orphans_"):
+            print("**%s left %s process(es) running after SIGTERM** (the driver killed them)."
+                  % (k[len("orphans_"):], v))
     if checks:
         print("\nTargets:\n")
         for name, ok, val in checks:

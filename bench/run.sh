@@ -8,6 +8,8 @@
 # process tree (front + workers) sampled every RSS_INTERVAL_MS by bench/rss_peak.py. Before the load,
 # one curl call per body checks the answer is 200 (and byte-identical between runner and peer).
 # The floor (bench/cjson_floor.c) times parse + build answer + print with cJSON in one process.
+# Both servers run for the whole benchmark and the points are interleaved per page size (floor,
+# runner, peer; then the next size), so slow drifts of a shared machine hit all three alike.
 #
 # Environment (all optional):
 #   BUILD_DIR      build folder with hookstack and modules/ (default: <repo>/build)
@@ -59,24 +61,46 @@ done
 mkdir -p "$WORK/bodies"
 : >"$WORK/points.tsv"
 
-SERVER_PID=""
+RUNNER_PID=""
+PEER_PID=""
 SAMPLER_PID=""
 cleanup() {
-    if [ -n "$SAMPLER_PID" ]; then kill "$SAMPLER_PID" 2>/dev/null || true; fi
-    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; fi
+    local pid
+    for pid in "$SAMPLER_PID" "$RUNNER_PID" "$PEER_PID"; do
+        if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi
+    done
 }
 trap cleanup EXIT
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# Stops the server started last: SIGTERM, then SIGKILL after 5 s.
+# descendants PID: the pids of every process under PID (not PID itself).
+descendants() {
+    local c
+    # shellcheck disable=SC2013  # the children files hold space-separated pids
+    for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+        echo "$c"
+        descendants "$c"
+    done
+}
+
+# server_stop NAME PID: SIGTERM, then SIGKILL after 5 s; processes of its tree that outlive it are
+# reported (a server must take its workers down with it) and killed.
 server_stop() {
-    [ -n "$SERVER_PID" ] || return 0
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=""
+    local name=$1 pid=$2 tree left=() p
+    [ -n "$pid" ] || return 0
+    tree=$(descendants "$pid")
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    sleep 0.5
+    for p in $tree; do kill -0 "$p" 2>/dev/null && left+=("$p"); done
+    if [ ${#left[@]} -gt 0 ]; then
+        log "$name (pid $pid) left ${#left[@]} process(es) behind after it stopped: ${left[*]} (killed)"
+        echo "orphans_$name=${#left[@]}" >>"$WORK/machine.txt"
+        kill -KILL "${left[@]}" 2>/dev/null || true
+    fi
 }
 
 # call URL BODY OUT: one POST /function; prints the HTTP status.
@@ -85,42 +109,38 @@ call() {
         -H "Authorization: Bearer $TOKEN" --data-binary "@$2" "$1" || echo 000
 }
 
-# load WHO URL: every page size against one server, one line per point in points.tsv.
-load() {
-    local who=$1 url=$2 n body out status
-    for n in $SIZES; do
-        body=$WORK/bodies/body-$n.json
-        status=$(call "$url" "$body" "$WORK/answer-$who-$n.json")
-        if [ "$status" != 200 ]; then
-            log "$who: the $n-record call answered $status (first bytes: $(head -c 200 "$WORK/answer-$who-$n.json"))"
-            printf '%s\t%s\tFAILED\n' "$who" "$n" >>"$WORK/points.tsv"
-            continue
-        fi
-        if [ "$WARMUP" != 0 ]; then
-            wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" --timeout "${TIMEOUT}s" \
-                -s "$BENCH/post.lua" "$url" -- "$body" "$TOKEN" >/dev/null
-        fi
-        local load1
-        load1=$(cut -d' ' -f1 /proc/loadavg)
-        python3 "$BENCH/rss_peak.py" "$SERVER_PID" "$RSS_INTERVAL_MS" "$WORK/rss-$who-$n.txt" &
-        SAMPLER_PID=$!
-        out=$WORK/wrk-$who-$n.txt
-        wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout "${TIMEOUT}s" --latency \
-            -s "$BENCH/post.lua" "$url" -- "$body" "$TOKEN" >"$out" 2>&1 || true
-        kill -TERM "$SAMPLER_PID" 2>/dev/null || true
-        wait "$SAMPLER_PID" 2>/dev/null || true
-        SAMPLER_PID=""
-        local line rss
-        line=$(grep '^HSBENCH ' "$out" || true)
-        rss=$(cat "$WORK/rss-$who-$n.txt" 2>/dev/null || echo "0 0 0 0")
-        if [ -z "$line" ]; then
-            log "$who: wrk failed at $n records: $(tail -3 "$out")"
-            printf '%s\t%s\tFAILED\n' "$who" "$n" >>"$WORK/points.tsv"
-            continue
-        fi
-        printf '%s\t%s\t%s\t%s\t%s\n' "$who" "$n" "$line" "$rss" "$load1" >>"$WORK/points.tsv"
-        log "$who $n records: $(sed -n 's/.*requests=\([0-9]*\) duration_us=\([0-9]*\) p50_us=\([0-9]*\) p90_us=[0-9]* p99_us=\([0-9]*\).*/\1 requests, p50 \3 us, p99 \4 us/p' <<<"$line"), tree RSS peak $((${rss%% *} / 1024)) MB"
-    done
+# point WHO PID URL N: one page size against one server, one line in points.tsv.
+point() {
+    local who=$1 pid=$2 url=$3 n=$4 body out status load1 line rss
+    body=$WORK/bodies/body-$n.json
+    status=$(call "$url" "$body" "$WORK/answer-$who-$n.json")
+    if [ "$status" != 200 ]; then
+        log "$who: the $n-record call answered $status (first bytes: $(head -c 200 "$WORK/answer-$who-$n.json"))"
+        printf '%s\t%s\tFAILED\n' "$who" "$n" >>"$WORK/points.tsv"
+        return 0
+    fi
+    if [ "$WARMUP" != 0 ]; then
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" --timeout "${TIMEOUT}s" \
+            -s "$BENCH/post.lua" "$url" -- "$body" "$TOKEN" >/dev/null
+    fi
+    load1=$(cut -d' ' -f1 /proc/loadavg)
+    python3 "$BENCH/rss_peak.py" "$pid" "$RSS_INTERVAL_MS" "$WORK/rss-$who-$n.txt" &
+    SAMPLER_PID=$!
+    out=$WORK/wrk-$who-$n.txt
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout "${TIMEOUT}s" --latency \
+        -s "$BENCH/post.lua" "$url" -- "$body" "$TOKEN" >"$out" 2>&1 || true
+    kill -TERM "$SAMPLER_PID" 2>/dev/null || true
+    wait "$SAMPLER_PID" 2>/dev/null || true
+    SAMPLER_PID=""
+    line=$(grep '^HSBENCH ' "$out" || true)
+    rss=$(cat "$WORK/rss-$who-$n.txt" 2>/dev/null || echo "0 0 0 0")
+    if [ -z "$line" ]; then
+        log "$who: wrk failed at $n records: $(tail -3 "$out")"
+        printf '%s\t%s\tFAILED\n' "$who" "$n" >>"$WORK/points.tsv"
+        return 0
+    fi
+    printf '%s\t%s\t%s\t%s\t%s\n' "$who" "$n" "$line" "$rss" "$load1" >>"$WORK/points.tsv"
+    log "$who $n records: $(sed -n 's/.*requests=\([0-9]*\) duration_us=[0-9]* p50_us=\([0-9]*\) p90_us=[0-9]* p99_us=\([0-9]*\).*/\1 requests, p50 \2 us, p99 \3 us/p' <<<"$line"), tree RSS peak $((${rss%% *} / 1024)) MB"
 }
 
 # ---- machine --------------------------------------------------------------------------------------
@@ -142,7 +162,7 @@ log "results in $WORK"
 python3 "$BENCH/make_pages.py" --data-dir "$DATA_DIR" --out "$WORK/bodies" \
     --sizes "$(tr ' ' ',' <<<"$SIZES")" >"$WORK/bodies.txt"
 
-# ---- floor ----------------------------------------------------------------------------------------
+# ---- floor binary ---------------------------------------------------------------------------------
 FLOOR_BIN=$BUILD_DIR/bench/cjson_floor
 if [ ! -x "$FLOOR_BIN" ] || [ "$BENCH/cjson_floor.c" -nt "$FLOOR_BIN" ]; then
     FLOOR_BIN=$WORK/cjson_floor
@@ -152,11 +172,9 @@ if [ ! -x "$FLOOR_BIN" ] || [ "$BENCH/cjson_floor.c" -nt "$FLOOR_BIN" ]; then
         die "cannot build the cJSON floor (Debian package libcjson-dev)"
 fi
 log "cJSON floor: $FLOOR_BIN"
-floor_files=()
-for n in $SIZES; do floor_files+=("$WORK/bodies/body-$n.json"); done
-"$FLOOR_BIN" --min-seconds "$FLOOR_SECONDS" "${floor_files[@]}" >"$WORK/floor.tsv"
 
-# ---- runner ---------------------------------------------------------------------------------------
+# ---- servers (both run for the whole benchmark; points are interleaved per page size) -------------
+RUNNER_URL=""
 if [ "$SKIP_RUNNER" = 1 ]; then
     echo "runner skipped: SKIP_RUNNER=1" >"$WORK/runner-skip.txt"
     log "runner skipped (SKIP_RUNNER=1)"
@@ -168,52 +186,66 @@ else
     # shellcheck disable=SC2086  # RUNNER_ARGS is a list of options
     HOOKSTACK_SYSTEM_TOKEN=$TOKEN "$HOOKSTACK_BIN" serve --port "$RUNNER_PORT" \
         --modules "$MODULES_DIR" $RUNNER_ARGS >"$WORK/runner.out" 2>"$WORK/runner.err" &
-    SERVER_PID=$!
+    RUNNER_PID=$!
     addr=""
     for _ in $(seq 200); do
         addr=$(sed -n 's/^listening on \([^ ]*\).*/\1/p' "$WORK/runner.out" | head -1)
         [ -n "$addr" ] && break
-        kill -0 "$SERVER_PID" 2>/dev/null || break
+        kill -0 "$RUNNER_PID" 2>/dev/null || break
         sleep 0.1
     done
     if [ -z "$addr" ]; then
         log "runner did not print 'listening on': $(tail -3 "$WORK/runner.err")"
-        echo "runner skipped: did not start" >"$WORK/runner-skip.txt"
-        server_stop
+        echo "runner skipped: did not start ($(tail -1 "$WORK/runner.err"))" >"$WORK/runner-skip.txt"
+        server_stop runner "$RUNNER_PID"
+        RUNNER_PID=""
     else
-        log "runner listening on $addr (pid $SERVER_PID)"
-        load runner "http://$addr/function"
-        server_stop
+        RUNNER_URL="http://$addr/function"
+        log "runner listening on $addr (pid $RUNNER_PID)"
     fi
 fi
 
-# ---- peer -----------------------------------------------------------------------------------------
+PEER_URL=""
 if [ -z "$PEER_DIR" ] || [ ! -f "$PEER_DIR/server.js" ]; then
-    echo "peer skipped: PEER_DIR ${PEER_DIR:-is not set} ${PEER_DIR:+has no server.js}" >"$WORK/peer-skip.txt"
+    echo "peer skipped: PEER_DIR ${PEER_DIR:-is not set}${PEER_DIR:+ has no server.js}" >"$WORK/peer-skip.txt"
     log "peer skipped: set PEER_DIR to the reference server's folder (the one with server.js)"
 else
     port_in_use "$PEER_PORT" && die "port $PEER_PORT is in use (set PEER_PORT)"
     (cd "$PEER_DIR" && QUIET=1 MODE=diy PORT=$PEER_PORT SYSTEM_TOKEN=$TOKEN exec node server.js) \
         >"$WORK/peer.out" 2>"$WORK/peer.err" &
-    SERVER_PID=$!
-    up=0
+    PEER_PID=$!
     for _ in $(seq 200); do
         if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PEER_PORT/healthCheck")" = 200 ]; then
-            up=1
+            PEER_URL="http://127.0.0.1:$PEER_PORT/function"
             break
         fi
-        kill -0 "$SERVER_PID" 2>/dev/null || break
+        kill -0 "$PEER_PID" 2>/dev/null || break
         sleep 0.1
     done
-    if [ "$up" = 1 ]; then
-        log "peer listening on 127.0.0.1:$PEER_PORT (pid $SERVER_PID, QUIET=1)"
-        load peer "http://127.0.0.1:$PEER_PORT/function"
+    if [ -n "$PEER_URL" ]; then
+        log "peer listening on 127.0.0.1:$PEER_PORT (pid $PEER_PID, QUIET=1)"
     else
         log "peer did not start: $(tail -3 "$WORK/peer.err")"
         echo "peer skipped: did not start" >"$WORK/peer-skip.txt"
+        server_stop peer "$PEER_PID"
+        PEER_PID=""
     fi
-    server_stop
 fi
+
+# ---- points: per page size, the floor, then the runner, then the peer -----------------------------
+echo -e "records\tbody_bytes\tanswer_bytes\titerations\tmedian_us\tmin_us\tceiling_2core_rps" \
+    >"$WORK/floor.tsv"
+for n in $SIZES; do
+    "$FLOOR_BIN" --min-seconds "$FLOOR_SECONDS" "$WORK/bodies/body-$n.json" | tail -n +2 \
+        >>"$WORK/floor.tsv"
+    log "floor $n records: $(tail -1 "$WORK/floor.tsv" | cut -f5) us median"
+    if [ -n "$RUNNER_URL" ]; then point runner "$RUNNER_PID" "$RUNNER_URL" "$n"; fi
+    if [ -n "$PEER_URL" ]; then point peer "$PEER_PID" "$PEER_URL" "$n"; fi
+done
+server_stop runner "$RUNNER_PID"
+RUNNER_PID=""
+server_stop peer "$PEER_PID"
+PEER_PID=""
 
 echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$WORK/machine.txt"
 for n in $SIZES; do
