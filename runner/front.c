@@ -1,0 +1,1238 @@
+/* front.c — the listener, connections, routing, limits, timeouts and drain (see front.h).
+ *
+ * A connection handles one request at a time: while a request is being answered the front does
+ * not read from that client (pipelined bytes already read wait in conn->pending), so a client that
+ * does not read its answers cannot make the front buffer without bound. Each connection has one
+ * timer whose meaning follows its state: headers/keep-alive/request timeouts while reading, the
+ * 102 interval while a worker runs its call, a write-stall guard while answering, the linger
+ * after a closing answer. */
+#include "front.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "arena.h"
+#include "clock.h"
+#include "http.h"
+#include "ipc.h"
+#include "json.h"
+#include "log.h"
+#include "pool.h"
+#include "worker.h"
+
+#define FRONT_READ_BUF     (64u * 1024u)
+#define FRONT_HEAD_MAX     1024u
+#define FRONT_SMALL_BODY   768u
+#define FRONT_LINGER_MS    2000u
+#define FRONT_BACKLOG      4096
+#define FRONT_PATH_IN_MSG  200u
+#define FRONT_TRACE_IN_LOG 256u
+/* A crashed call's body is parsed (in the front) for the function name only up to this size. */
+#define FRONT_NAME_SCAN_MAX (4u * 1024u * 1024u)
+
+static const char ctype_json[] = "application/json; charset=utf-8";
+static const char ctype_text[] = "text/plain; charset=utf-8";
+
+enum route {
+    ROUTE_NONE = 0,
+    ROUTE_ROOT,
+    ROUTE_HEALTH,
+    ROUTE_LIVEZ,
+    ROUTE_READYZ,
+    ROUTE_OPEN_CONNECTIONS,
+    ROUTE_STOP_SERVER,
+    ROUTE_FUNCTION,
+};
+
+static const struct {
+    const char *path;
+    enum route route;
+    bool post; /* POST only, else GET (and HEAD) */
+} routes[] = {
+    {"/", ROUTE_ROOT, false},
+    {"/healthCheck", ROUTE_HEALTH, false},
+    {"/livez", ROUTE_LIVEZ, false},
+    {"/readyz", ROUTE_READYZ, false},
+    {"/openConnections", ROUTE_OPEN_CONNECTIONS, false},
+    {"/stopServer", ROUTE_STOP_SERVER, false},
+    {"/function", ROUTE_FUNCTION, true},
+};
+
+enum conn_state {
+    CS_IDLE = 0,   /* waiting for the first byte of a request */
+    CS_READING,    /* a request is arriving */
+    CS_PROCESSING, /* complete; a worker (or the queue) has it */
+    CS_WRITING,    /* the answer is being written */
+    CS_LINGER,     /* answered with Connection: close; draining input before closing */
+    CS_CLOSING,
+};
+
+struct front;
+
+struct conn {
+    uv_tcp_t tcp;
+    uv_timer_t timer;
+    uv_write_t wreq;         /* the final answer */
+    uv_write_t wreq_interim; /* 100 Continue / 102 Processing */
+    uv_shutdown_t sreq;
+    struct front *f;
+    struct conn *prev, *next;
+    enum conn_state state;
+    int handles; /* open libuv handles (tcp, timer) */
+    bool fresh;  /* no request yet on this connection */
+    bool reading;
+    bool interim_busy, processing_sent;
+    bool close_after, stop_after;
+    bool head_only;
+    bool job_active;
+    enum route route;
+    int early_status; /* 404/405 decided at the headers */
+    struct http_req req;
+    /* pipelined bytes read past the current request */
+    char *pending;
+    size_t pending_off, pending_len;
+    /* the request's frame head for the worker: ipc_req_head + small fields */
+    char *fh;
+    size_t fh_cap;
+    struct pool_job job;
+    /* the answer */
+    char head[FRONT_HEAD_MAX];
+    char small_body[FRONT_SMALL_BODY];
+    char *owned; /* response frame from the worker, freed after the write */
+    uint64_t t_start_ns;
+    size_t bytes_in;
+    char req_id[24];
+    size_t req_id_len;
+};
+
+struct front {
+    uv_loop_t loop;
+    uv_tcp_t listener;
+    uv_signal_t sigterm, sigint;
+    const struct serve_config *cfg;
+    const struct proto_config *pcfg;
+    struct http_limits limits;
+    struct pool pool;
+    bool pool_started, pool_stopped;
+    struct conn *conns;
+    size_t nconns;
+    bool draining, terminating, listener_closed;
+    int signals_seen;
+    uint32_t seq;
+    uint64_t rng;
+    char date_line[64];
+    size_t date_len;
+    time_t date_sec;
+    char rbuf[FRONT_READ_BUF];
+    int exit_code;
+};
+
+static void conn_close(struct conn *c);
+static void conn_feed(struct conn *c, const char *data, size_t len, bool from_pending);
+static void conn_next(struct conn *c);
+static void front_drain(struct front *f, const char *why);
+static void front_maybe_done(struct front *f);
+
+/* ---- small helpers ------------------------------------------------------------------------ */
+
+static uint64_t front_rand(struct front *f)
+{
+    /* xorshift64*: request ids need to be varied, not secret. */
+    uint64_t x = f->rng;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    f->rng = x;
+    return x * 0x2545F4914F6CDD1DULL;
+}
+
+/* "Date: <IMF-fixdate>\r\n", refreshed once a second. */
+static void front_date(struct front *f)
+{
+    time_t now = time(NULL);
+    if (now == f->date_sec && f->date_len > 0)
+        return;
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    f->date_len =
+        strftime(f->date_line, sizeof(f->date_line), "Date: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm);
+    f->date_sec = now;
+}
+
+static const char *status_text(int status)
+{
+    switch (status) {
+    case 100:
+        return "Continue";
+    case 102:
+        return "Processing";
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 413:
+        return "Payload Too Large";
+    case 415:
+        return "Unsupported Media Type";
+    case 422:
+        return "Unprocessable Entity";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    default:
+        return status < 300 ? "OK" : status < 500 ? "Bad Request" : "Internal Server Error";
+    }
+}
+
+/* Appends s (n bytes) as the inside of a JSON string: escapes quotes, backslashes and controls;
+ * bytes outside printable ASCII are percent-encoded (they only come from request paths). */
+static size_t json_escape_into(char *out, size_t cap, size_t pos, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (size_t i = 0; i < n && pos + 7 < cap; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '"' || ch == '\\') {
+            out[pos++] = '\\';
+            out[pos++] = (char)ch;
+        } else if (ch < 0x20 || ch >= 0x7f) {
+            out[pos++] = '%';
+            out[pos++] = hex[ch >> 4];
+            out[pos++] = hex[ch & 15];
+        } else {
+            out[pos++] = (char)ch;
+        }
+    }
+    return pos;
+}
+
+/* {"errors":[{"code":CODE,"message":MSG}]} into c->small_body; msg is printf-formatted, then
+ * escaped. Returns the length. */
+static size_t conn_error_body(struct conn *c, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static size_t conn_error_body(struct conn *c, const char *code, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        n = 0;
+    if ((size_t)n >= sizeof(msg))
+        n = sizeof(msg) - 1;
+    char *b = c->small_body;
+    size_t cap = sizeof(c->small_body);
+    size_t pos = (size_t)snprintf(b, cap, "{\"errors\":[{\"code\":\"%s\",\"message\":\"", code);
+    pos = json_escape_into(b, cap - 8, pos, msg, (size_t)n);
+    memcpy(b + pos, "\"}]}", 4);
+    return pos + 4;
+}
+
+static bool strv_eq_ci(struct strv a, const char *b)
+{
+    size_t n = strlen(b);
+    return a.p != NULL && a.len == n && strncasecmp(a.p, b, n) == 0;
+}
+
+/* Constant-time comparison of a presented token with every configured one. */
+static bool front_token_ok(const struct front *f, const char *t, size_t len)
+{
+    bool ok = false;
+    for (size_t i = 0; i < f->cfg->ntokens; i++) {
+        const char *k = f->cfg->tokens[i];
+        size_t kl = strlen(k);
+        unsigned char diff = (unsigned char)(kl != len);
+        for (size_t j = 0; j < len; j++)
+            diff |= (unsigned char)(t[j] ^ k[j < kl ? j : 0]);
+        ok |= diff == 0;
+    }
+    return ok;
+}
+
+static int hexval(char ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
+/* The value of a query parameter, percent-decoded into out (NUL-terminated). -1 when absent. */
+static int query_param(struct strv q, const char *name, char *out, size_t cap)
+{
+    size_t nl = strlen(name);
+    const char *p = q.p, *end = q.p + q.len;
+    while (p != NULL && p < end) {
+        const char *amp = memchr(p, '&', (size_t)(end - p));
+        const char *stop = amp ? amp : end;
+        if ((size_t)(stop - p) >= nl && memcmp(p, name, nl) == 0 &&
+            (p + nl == stop || p[nl] == '=')) {
+            const char *v = p + nl + (p + nl < stop ? 1 : 0);
+            size_t o = 0;
+            while (v < stop && o + 1 < cap) {
+                if (*v == '%' && stop - v >= 3 && hexval(v[1]) >= 0 && hexval(v[2]) >= 0) {
+                    out[o++] = (char)(hexval(v[1]) * 16 + hexval(v[2]));
+                    v += 3;
+                } else {
+                    out[o++] = *v == '+' ? ' ' : *v;
+                    v++;
+                }
+            }
+            out[o] = '\0';
+            return (int)o;
+        }
+        p = stop + 1;
+    }
+    return -1;
+}
+
+/* Splits the URL into path and query (query.p == NULL without '?'). */
+static void url_split(struct strv url, struct strv *path, struct strv *query)
+{
+    const char *q = memchr(url.p, '?', url.len);
+    path->p = url.p;
+    path->len = q ? (size_t)(q - url.p) : url.len;
+    query->p = q ? q + 1 : NULL;
+    query->len = q ? url.len - path->len - 1 : 0;
+}
+
+/* The admin routes take the system token like POST /function: "Bearer T" in Authorization, or,
+ * only without that header, access_token in the query. */
+static bool conn_authorized(struct conn *c)
+{
+    struct strv auth = http_req_header(&c->req, HTTP_HDR_AUTHORIZATION);
+    if (auth.p != NULL) {
+        const char *sp = memchr(auth.p, ' ', auth.len);
+        if (sp == NULL)
+            return false;
+        struct strv scheme = {auth.p, (size_t)(sp - auth.p)};
+        const char *tok = sp + 1;
+        size_t tlen = auth.len - scheme.len - 1;
+        if (!strv_eq_ci(scheme, "bearer") || memchr(tok, ' ', tlen) != NULL)
+            return false;
+        return front_token_ok(c->f, tok, tlen);
+    }
+    struct strv path, query;
+    url_split(http_req_url(&c->req), &path, &query);
+    char tok[CONFIG_TOKEN_MAX + 1];
+    int n = query.p ? query_param(query, "access_token", tok, sizeof(tok)) : -1;
+    bool ok = n >= 0 && front_token_ok(c->f, tok, (size_t)n);
+    explicit_bzero(tok, sizeof(tok));
+    return ok;
+}
+
+/* ---- logging ------------------------------------------------------------------------------ */
+
+static void log_strv(struct log_line *l, const char *key, struct strv v, size_t max)
+{
+    if (v.p != NULL)
+        log_strn(l, key, v.p, v.len > max ? max : v.len);
+}
+
+static void conn_log(struct conn *c, int status, size_t bytes_out, const struct ipc_resp_view *rv)
+{
+    if (c->route == ROUTE_LIVEZ || c->route == ROUTE_READYZ)
+        return;
+    struct log_line l;
+    if (!log_begin(&l, status >= 500 ? LOG_WARN : LOG_INFO, "request"))
+        return;
+    struct strv path, query;
+    url_split(http_req_url(&c->req), &path, &query);
+    log_str(&l, "method", http_req_method(&c->req));
+    log_strv(&l, "path", path, FRONT_PATH_IN_MSG);
+    log_int(&l, "status", status);
+    log_ms(&l, "dur_ms", (double)(clock_mono_ns() - c->t_start_ns) / 1e6);
+    if (rv != NULL) {
+        log_strv(&l, "function", rv->f[IPC_RESP_FUNCTION], 256);
+        log_strv(&l, "type", rv->f[IPC_RESP_TYPE], 64);
+        log_strv(&l, "connector_id", rv->f[IPC_RESP_CONNECTOR_ID], 64);
+        log_strv(&l, "integration_id", rv->f[IPC_RESP_INTEGRATION_ID], 64);
+        log_strv(&l, "flow_id", rv->f[IPC_RESP_FLOW_ID], 64);
+        log_strv(&l, "export_id", rv->f[IPC_RESP_EXPORT_ID], 64);
+        log_strv(&l, "import_id", rv->f[IPC_RESP_IMPORT_ID], 64);
+        log_strv(&l, "connection_id", rv->f[IPC_RESP_CONNECTION_ID], 64);
+    }
+    if (c->req_id_len > 0)
+        log_strn(&l, "req_id", c->req_id, c->req_id_len);
+    log_strv(&l, "trace_id", http_req_header(&c->req, HTTP_HDR_TRACEID), FRONT_TRACE_IN_LOG);
+    log_int(&l, "bytes_in", (long long)c->bytes_in);
+    log_int(&l, "bytes_out", (long long)bytes_out);
+    log_end(&l);
+}
+
+/* ---- writing answers ---------------------------------------------------------------------- */
+
+static void conn_on_timer(uv_timer_t *t);
+
+static void conn_timer(struct conn *c, uint64_t ms)
+{
+    uv_timer_start(&c->timer, conn_on_timer, ms, 0);
+}
+
+static void conn_on_linger_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+    (void)buf;
+    if (nread < 0)
+        conn_close(s->data);
+}
+
+static void conn_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+    (void)suggested;
+    struct conn *c = h->data;
+    *buf = uv_buf_init(c->f->rbuf, sizeof(c->f->rbuf));
+}
+
+static void conn_on_shutdown(uv_shutdown_t *req, int status)
+{
+    struct conn *c = req->data;
+    if (status < 0 || c->state == CS_CLOSING) {
+        conn_close(c);
+        return;
+    }
+    /* Read (and drop) what the client still sends, so closing does not reset the connection
+     * under the answer it has not read yet; close at its end of file or after a short while. */
+    c->state = CS_LINGER;
+    conn_timer(c, FRONT_LINGER_MS);
+    if (uv_read_start((uv_stream_t *)&c->tcp, conn_alloc, conn_on_linger_read) != 0)
+        conn_close(c);
+}
+
+static void conn_on_written(uv_write_t *req, int status)
+{
+    struct conn *c = req->data;
+    free(c->owned);
+    c->owned = NULL;
+    if (c->state == CS_CLOSING)
+        return;
+    if (status < 0) {
+        conn_close(c);
+        return;
+    }
+    struct front *f = c->f;
+    if (c->stop_after)
+        front_drain(f, "stopServer");
+    if (c->close_after || f->draining) {
+        uv_timer_stop(&c->timer);
+        c->sreq.data = c;
+        if (uv_shutdown(&c->sreq, (uv_stream_t *)&c->tcp, conn_on_shutdown) != 0)
+            conn_close(c);
+        return;
+    }
+    conn_next(c);
+}
+
+/* Writes the final answer: status line, headers, body (body may point into c->owned). */
+static void conn_send(struct conn *c, int status, const char *extra, const char *ctype,
+                      const char *body, size_t blen, const struct ipc_resp_view *rv)
+{
+    struct front *f = c->f;
+    if (c->reading) {
+        uv_read_stop((uv_stream_t *)&c->tcp);
+        c->reading = false;
+    }
+    if (c->job_active) {
+        pool_cancel(&f->pool, &c->job);
+        c->job_active = false;
+    }
+    if (!c->close_after && (f->draining || !http_req_keep_alive(&c->req)))
+        c->close_after = true;
+    front_date(f);
+    int n = snprintf(c->head, sizeof(c->head), "HTTP/1.1 %d %s\r\n%s", status, status_text(status),
+                     extra ? extra : "");
+    size_t pos = n > 0 ? (size_t)n : 0;
+    if (ctype != NULL && pos < sizeof(c->head))
+        pos +=
+            (size_t)snprintf(c->head + pos, sizeof(c->head) - pos, "Content-Type: %s\r\n", ctype);
+    if (pos < sizeof(c->head))
+        pos += (size_t)snprintf(c->head + pos, sizeof(c->head) - pos, "Content-Length: %zu\r\n%.*s",
+                                blen, (int)f->date_len, f->date_line);
+    if (pos < sizeof(c->head)) {
+        if (c->close_after)
+            pos +=
+                (size_t)snprintf(c->head + pos, sizeof(c->head) - pos, "Connection: close\r\n\r\n");
+        else
+            pos += (size_t)snprintf(c->head + pos, sizeof(c->head) - pos,
+                                    "Connection: keep-alive\r\nKeep-Alive: timeout=%llu\r\n\r\n",
+                                    (unsigned long long)(f->cfg->keepalive_timeout_ms / 1000));
+    }
+    if (pos >= sizeof(c->head))
+        pos = sizeof(c->head) - 1;
+    uv_buf_t bufs[2] = {uv_buf_init(c->head, (unsigned)pos),
+                        uv_buf_init((char *)body, (unsigned)blen)};
+    unsigned nbufs = (blen > 0 && !c->head_only) ? 2 : 1;
+    conn_log(c, status, pos + (nbufs == 2 ? blen : 0), rv);
+    c->state = CS_WRITING;
+    conn_timer(c, f->cfg->request_timeout_ms);
+    c->wreq.data = c;
+    if (uv_write(&c->wreq, (uv_stream_t *)&c->tcp, bufs, nbufs, conn_on_written) != 0) {
+        free(c->owned);
+        c->owned = NULL;
+        conn_close(c);
+    }
+}
+
+static void conn_send_error(struct conn *c, int status, const char *extra, const char *code,
+                            const char *msg)
+{
+    size_t n = conn_error_body(c, code, "%s", msg);
+    conn_send(c, status, extra, ctype_json, c->small_body, n, NULL);
+}
+
+static void conn_on_interim_written(uv_write_t *req, int status)
+{
+    (void)status;
+    struct conn *c = req->data;
+    c->interim_busy = false;
+}
+
+static void conn_send_interim(struct conn *c, const char *text)
+{
+    if (c->interim_busy)
+        return;
+    c->interim_busy = true;
+    c->wreq_interim.data = c;
+    uv_buf_t b = uv_buf_init((char *)text, (unsigned)strlen(text));
+    if (uv_write(&c->wreq_interim, (uv_stream_t *)&c->tcp, &b, 1, conn_on_interim_written) != 0)
+        c->interim_busy = false;
+}
+
+/* ---- connection lifecycle ----------------------------------------------------------------- */
+
+static void conn_on_handle_closed(uv_handle_t *h)
+{
+    struct conn *c = h->data;
+    if (--c->handles > 0)
+        return;
+    struct front *f = c->f;
+    if (c->prev != NULL)
+        c->prev->next = c->next;
+    else
+        f->conns = c->next;
+    if (c->next != NULL)
+        c->next->prev = c->prev;
+    f->nconns--;
+    http_req_free(&c->req);
+    free(c->pending);
+    free(c->fh);
+    free(c->owned);
+    free(c);
+    front_maybe_done(f);
+}
+
+static void conn_close(struct conn *c)
+{
+    if (c->state == CS_CLOSING)
+        return;
+    c->state = CS_CLOSING;
+    if (c->job_active) {
+        pool_cancel(&c->f->pool, &c->job);
+        c->job_active = false;
+    }
+    uv_close((uv_handle_t *)&c->timer, conn_on_handle_closed);
+    uv_close((uv_handle_t *)&c->tcp, conn_on_handle_closed);
+}
+
+static void conn_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf);
+
+static void conn_read_start(struct conn *c)
+{
+    if (c->reading || c->state == CS_CLOSING)
+        return;
+    if (uv_read_start((uv_stream_t *)&c->tcp, conn_alloc, conn_on_read) != 0) {
+        conn_close(c);
+        return;
+    }
+    c->reading = true;
+}
+
+/* After an answer on a kept-alive connection: next request from pending bytes or the socket. */
+static void conn_next(struct conn *c)
+{
+    http_req_next(&c->req);
+    c->state = CS_IDLE;
+    c->route = ROUTE_NONE;
+    c->early_status = 0;
+    c->head_only = false;
+    c->processing_sent = false;
+    c->req_id_len = 0;
+    c->bytes_in = 0;
+    conn_timer(c, c->f->cfg->keepalive_timeout_ms);
+    if (c->pending_len > c->pending_off) {
+        conn_feed(c, c->pending + c->pending_off, c->pending_len - c->pending_off, true);
+        return;
+    }
+    conn_read_start(c);
+}
+
+static void conn_on_timer(uv_timer_t *t)
+{
+    struct conn *c = t->data;
+    struct front *f = c->f;
+    switch (c->state) {
+    case CS_IDLE:
+        conn_close(c);
+        break;
+    case CS_READING:
+        c->close_after = true;
+        conn_send_error(c, 408, NULL, "request_timeout",
+                        c->req.headers_done ? "The request body did not arrive in time."
+                                            : "The request headers did not arrive in time.");
+        break;
+    case CS_PROCESSING:
+        /* The call runs long: one interim answer so the client keeps waiting (HTTP/1.1 only). */
+        if (!c->processing_sent && c->req.parser.http_major == 1 && c->req.parser.http_minor >= 1) {
+            c->processing_sent = true;
+            conn_send_interim(c, "HTTP/1.1 102 Processing\r\n\r\n");
+        }
+        (void)f;
+        break;
+    case CS_WRITING:
+    case CS_LINGER:
+    case CS_CLOSING:
+        conn_close(c);
+        break;
+    }
+}
+
+/* ---- requests ----------------------------------------------------------------------------- */
+
+static enum route route_find(struct strv path, bool *post)
+{
+    /* Like Express's defaults: case-insensitive, one trailing slash allowed. */
+    size_t len = path.len;
+    if (len > 1 && path.p[len - 1] == '/')
+        len--;
+    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+        size_t rl = strlen(routes[i].path);
+        if (rl == len && strncasecmp(path.p, routes[i].path, rl) == 0) {
+            *post = routes[i].post;
+            return routes[i].route;
+        }
+    }
+    return ROUTE_NONE;
+}
+
+static enum http_body_mode conn_on_headers(struct http_req *r, void *arg)
+{
+    struct conn *c = arg;
+    struct front *f = c->f;
+    struct strv path, query;
+    url_split(http_req_url(r), &path, &query);
+    bool post = false;
+    enum route rt = route_find(path, &post);
+    enum http_method m = (enum http_method)r->parser.method;
+    c->route = rt;
+    c->head_only = m == HTTP_HEAD;
+    if (rt == ROUTE_NONE)
+        c->early_status = 404;
+    else if (post ? m != HTTP_POST : (m != HTTP_GET && m != HTTP_HEAD))
+        c->early_status = 405;
+    /* The rest of the request must arrive within the request timeout from its first byte. */
+    uint64_t spent = (clock_mono_ns() - c->t_start_ns) / 1000000u;
+    uint64_t left = f->cfg->request_timeout_ms > spent ? f->cfg->request_timeout_ms - spent : 1;
+    conn_timer(c, left);
+    bool keep = rt == ROUTE_FUNCTION && c->early_status == 0;
+    if (http_req_has_body(r) && strv_eq_ci(http_req_header(r, HTTP_HDR_EXPECT), "100-continue"))
+        conn_send_interim(c, "HTTP/1.1 100 Continue\r\n\r\n");
+    return keep ? HTTP_BODY_KEEP : HTTP_BODY_DISCARD;
+}
+
+static void conn_new_req_id(struct conn *c)
+{
+    static const char alphabet[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+    int n = snprintf(c->req_id, sizeof(c->req_id), "%llu", (unsigned long long)clock_wall_ms());
+    uint64_t r = front_rand(c->f);
+    for (int i = 0; i < 4; i++, r >>= 8)
+        c->req_id[n++] = alphabet[(r & 0xff) % 36];
+    c->req_id[n] = '\0';
+    c->req_id_len = (size_t)n;
+}
+
+/* The function name of a request whose worker died, for the error message. The front never
+ * parses bodies otherwise; this runs only on that rare path and only for moderate bodies. */
+static size_t front_function_name(const struct conn *c, char *out, size_t cap)
+{
+    struct strv body = http_req_body(&c->req);
+    struct strv enc = http_req_header(&c->req, HTTP_HDR_CONTENT_ENCODING);
+    if (body.len == 0 || body.len > FRONT_NAME_SCAN_MAX ||
+        (enc.p != NULL && enc.len > 0 && !strv_eq_ci(enc, "identity")))
+        return 0;
+    struct arena *a = arena_new(64 * 1024, 64u * FRONT_NAME_SCAN_MAX);
+    if (a == NULL)
+        return 0;
+    struct json_parse_opts o = {.require_container = true, .decode_utf8 = true, .max_depth = 1000};
+    struct json_value *v = json_parse(a, body.p, body.len, &o, NULL);
+    size_t n = 0;
+    if (v != NULL && v->type == JSON_OBJECT) {
+        for (uint32_t i = 0; i < v->len; i++) {
+            const struct json_member *m = &v->u.members[i];
+            if (m->key_len == 8 && memcmp(m->key, "function", 8) == 0 && m->value != NULL &&
+                m->value->type == JSON_STRING) {
+                n = m->value->len < cap - 1 ? m->value->len : cap - 1;
+                memcpy(out, m->value->u.str, n);
+            }
+        }
+    }
+    out[n] = '\0';
+    arena_free(a);
+    return n;
+}
+
+static void conn_on_job_done(struct pool_job *job, struct pool_result *res)
+{
+    struct conn *c = (struct conn *)((char *)job - offsetof(struct conn, job));
+    c->job_active = false;
+    uv_timer_stop(&c->timer);
+    if (res->outcome == POOL_DONE) {
+        const struct ipc_resp_view *rv = &res->resp;
+        char extra[64] = "";
+        if (rv->flags & PROTO_RESP_WWW_AUTHENTICATE)
+            snprintf(extra, sizeof(extra), "WWW-Authenticate: invalid system token\r\n");
+        char ctype[128];
+        const char *ct = ctype_json;
+        struct strv ctv = rv->f[IPC_RESP_CONTENT_TYPE];
+        if (ctv.p != NULL && ctv.len < sizeof(ctype)) {
+            memcpy(ctype, ctv.p, ctv.len);
+            ctype[ctv.len] = '\0';
+            ct = ctype;
+        }
+        c->owned = res->frame; /* the body is sent straight from the worker's frame */
+        conn_send(c, rv->status, extra[0] ? extra : NULL, ct, rv->f[IPC_RESP_BODY].p,
+                  rv->f[IPC_RESP_BODY].len, rv);
+        return;
+    }
+    char fn[128];
+    size_t fnl = front_function_name(c, fn, sizeof(fn));
+    char what[200];
+    if (fnl > 0)
+        snprintf(what, sizeof(what), "The function %s", fn);
+    else
+        snprintf(what, sizeof(what), "The function");
+    size_t n;
+    if (res->outcome == POOL_TIMED_OUT) {
+        n = conn_error_body(c, "hook_timeout",
+                            "%s did not finish within %llu ms; its worker was stopped.", what,
+                            (unsigned long long)c->f->cfg->hook_timeout_ms);
+    } else if (res->term_signal != 0) {
+        const char *abbrev = sigabbrev_np(res->term_signal);
+        n = conn_error_body(c, "hook_crashed",
+                            "%s crashed: its worker was killed by signal %d (SIG%s).", what,
+                            res->term_signal, abbrev ? abbrev : "?");
+    } else {
+        n = conn_error_body(c, "hook_crashed", "%s crashed: its worker exited with status %d.",
+                            what, res->exit_status);
+    }
+    conn_send(c, 500, NULL, ctype_json, c->small_body, n, NULL);
+}
+
+static void conn_dispatch(struct conn *c)
+{
+    struct front *f = c->f;
+    struct strv path, query;
+    url_split(http_req_url(&c->req), &path, &query);
+    struct strv fields[IPC_REQ_NFIELDS] = {
+        [IPC_REQ_AUTHORIZATION] = http_req_header(&c->req, HTTP_HDR_AUTHORIZATION),
+        [IPC_REQ_QUERY] = query,
+        [IPC_REQ_CONTENT_TYPE] = http_req_header(&c->req, HTTP_HDR_CONTENT_TYPE),
+        [IPC_REQ_CONTENT_ENCODING] = http_req_header(&c->req, HTTP_HDR_CONTENT_ENCODING),
+        [IPC_REQ_TRACE_ID] = http_req_header(&c->req, HTTP_HDR_TRACEID),
+        [IPC_REQ_REQ_ID] = {c->req_id, c->req_id_len},
+        [IPC_REQ_BODY] = http_req_body(&c->req),
+    };
+    struct ipc_req_head h;
+    size_t total = ipc_req_head_init(&h, ++f->seq, fields);
+    size_t small = sizeof(h);
+    for (int i = 0; i < IPC_REQ_BODY; i++)
+        small += fields[i].p ? fields[i].len : 0;
+    if (total == 0 || small > c->fh_cap) {
+        char *nb = total ? realloc(c->fh, small) : NULL;
+        if (nb == NULL) {
+            conn_send_error(c, 503, "Retry-After: 1\r\n", "server_busy", "Out of memory.");
+            return;
+        }
+        c->fh = nb;
+        c->fh_cap = small;
+    }
+    memcpy(c->fh, &h, sizeof(h));
+    size_t pos = sizeof(h);
+    for (int i = 0; i < IPC_REQ_BODY; i++) {
+        if (fields[i].p != NULL && fields[i].len > 0) {
+            memcpy(c->fh + pos, fields[i].p, fields[i].len);
+            pos += fields[i].len;
+        }
+    }
+    struct strv body = fields[IPC_REQ_BODY];
+    c->job.bufs[0] = uv_buf_init(c->fh, (unsigned)pos);
+    c->job.bufs[1] = uv_buf_init((char *)body.p, (unsigned)body.len);
+    c->job.nbufs = body.len > 0 ? 2 : 1;
+    c->job.seq = h.seq;
+    c->job.done = conn_on_job_done;
+    int rc = pool_submit(&f->pool, &c->job);
+    if (rc == POOL_E_FULL) {
+        conn_send_error(c, 503, "Retry-After: 1\r\n", "server_busy",
+                        "Every worker is busy and the queue is full; retry later.");
+        return;
+    }
+    if (rc != POOL_OK) {
+        conn_send_error(c, 503, "Retry-After: 1\r\n", "server_busy", "The server is stopping.");
+        return;
+    }
+    c->job_active = true;
+    conn_timer(c, f->cfg->processing_interval_ms);
+}
+
+static void conn_handle(struct conn *c)
+{
+    struct front *f = c->f;
+    c->state = CS_PROCESSING;
+    conn_new_req_id(c);
+    struct strv path, query;
+    url_split(http_req_url(&c->req), &path, &query);
+    if (c->early_status == 404) {
+        size_t n = conn_error_body(
+            c, "not_found", "Cannot %s %.*s", http_req_method(&c->req),
+            (int)(path.len > FRONT_PATH_IN_MSG ? FRONT_PATH_IN_MSG : path.len), path.p);
+        conn_send(c, 404, NULL, ctype_json, c->small_body, n, NULL);
+        return;
+    }
+    if (c->early_status == 405) {
+        bool post = c->route == ROUTE_FUNCTION;
+        size_t n = conn_error_body(
+            c, "method_not_allowed", "Cannot %s %.*s", http_req_method(&c->req),
+            (int)(path.len > FRONT_PATH_IN_MSG ? FRONT_PATH_IN_MSG : path.len), path.p);
+        conn_send(c, 405, post ? "Allow: POST\r\n" : "Allow: GET, HEAD\r\n", ctype_json,
+                  c->small_body, n, NULL);
+        return;
+    }
+    static const char success[] = "{\"success\":true}";
+    static const char unauthorized[] =
+        "{\"errors\":[{\"code\":\"unauthorized\",\"message\":\"Invalid system token.\"}]}";
+    static const char www_auth[] = "WWW-Authenticate: invalid system token\r\n";
+    switch (c->route) {
+    case ROUTE_ROOT:
+    case ROUTE_HEALTH:
+        conn_send(c, 200, NULL, ctype_json, success, sizeof(success) - 1, NULL);
+        return;
+    case ROUTE_LIVEZ:
+    case ROUTE_READYZ:
+        if (f->terminating || f->draining)
+            conn_send(c, 503, NULL, ctype_text, "Service Unavailable", 19, NULL);
+        else
+            conn_send(c, 200, NULL, ctype_text, "OK", 2, NULL);
+        return;
+    case ROUTE_OPEN_CONNECTIONS: {
+        if (!conn_authorized(c)) {
+            conn_send(c, 401, www_auth, ctype_json, unauthorized, sizeof(unauthorized) - 1, NULL);
+            return;
+        }
+        char v[16];
+        if (query.p != NULL && query_param(query, "terminate", v, sizeof(v)) >= 0 &&
+            strcmp(v, "true") == 0 && !f->terminating) {
+            f->terminating = true;
+            log_msg(LOG_INFO, "terminating", "terminate=true: /livez and /readyz now answer 503");
+        }
+        size_t n = (size_t)snprintf(c->small_body, sizeof(c->small_body), "%zu", f->nconns - 1);
+        conn_send(c, 200, NULL, NULL, c->small_body, n, NULL);
+        return;
+    }
+    case ROUTE_STOP_SERVER: {
+        if (!conn_authorized(c)) {
+            conn_send(c, 401, www_auth, ctype_json, unauthorized, sizeof(unauthorized) - 1, NULL);
+            return;
+        }
+        size_t others = f->nconns - 1;
+        if (others > 1) {
+            size_t n = conn_error_body(c, "connections_still_open", "%zu connection(s) still open.",
+                                       others);
+            conn_send(c, 422, NULL, ctype_json, c->small_body, n, NULL);
+            return;
+        }
+        c->stop_after = true;
+        conn_send(c, 200, NULL, NULL, "preparing to shut down.", 23, NULL);
+        return;
+    }
+    case ROUTE_FUNCTION:
+        conn_dispatch(c);
+        return;
+    case ROUTE_NONE:
+        break;
+    }
+    conn_send_error(c, 404, NULL, "not_found", "Not found.");
+}
+
+static void conn_http_error(struct conn *c)
+{
+    c->close_after = true;
+    c->state = CS_PROCESSING;
+    switch (c->req.err) {
+    case HTTP_E_BODY_TOO_LARGE: {
+        size_t n = conn_error_body(c, "payload_too_large",
+                                   "The request body exceeds the limit of %zu bytes.",
+                                   c->f->cfg->max_body_bytes);
+        conn_send(c, 413, NULL, ctype_json, c->small_body, n, NULL);
+        return;
+    }
+    case HTTP_E_HEADERS_TOO_LARGE: {
+        size_t n = conn_error_body(c, "request_header_fields_too_large",
+                                   "The request line and headers exceed %zu bytes or %zu fields.",
+                                   c->f->cfg->max_header_bytes, c->f->cfg->max_headers);
+        conn_send(c, 431, NULL, ctype_json, c->small_body, n, NULL);
+        return;
+    }
+    case HTTP_E_NOMEM:
+        conn_send_error(c, 503, "Retry-After: 1\r\n", "server_busy",
+                        "Out of memory for this request.");
+        return;
+    case HTTP_E_BAD_REQUEST:
+    case HTTP_OK: {
+        size_t n = conn_error_body(c, "bad_request", "Malformed HTTP request: %s.",
+                                   c->req.err_detail ? c->req.err_detail : "invalid");
+        conn_send(c, 400, NULL, ctype_json, c->small_body, n, NULL);
+        return;
+    }
+    }
+}
+
+/* Parses data; on a complete request keeps any bytes past it and answers. */
+static void conn_feed(struct conn *c, const char *data, size_t len, bool from_pending)
+{
+    if (c->state == CS_IDLE) {
+        c->state = CS_READING;
+        c->t_start_ns = clock_mono_ns();
+        /* A new connection's header timer runs since the accept; a kept-alive one starts now. */
+        if (!c->fresh)
+            conn_timer(c, c->f->cfg->headers_timeout_ms);
+        c->fresh = false;
+    }
+    size_t n = http_req_feed(&c->req, data, len);
+    c->bytes_in += n;
+    if (from_pending)
+        c->pending_off += n;
+    if (c->req.err != HTTP_OK) {
+        conn_http_error(c);
+        return;
+    }
+    if (!c->req.complete) {
+        if (from_pending) {
+            /* Everything pending was consumed: back to the socket. */
+            c->pending_off = c->pending_len = 0;
+            conn_read_start(c);
+        }
+        return;
+    }
+    if (c->reading) {
+        uv_read_stop((uv_stream_t *)&c->tcp);
+        c->reading = false;
+    }
+    if (!from_pending && n < len) {
+        size_t rest = len - n;
+        char *p = realloc(c->pending, rest);
+        if (p == NULL) {
+            conn_close(c);
+            return;
+        }
+        memcpy(p, data + n, rest);
+        c->pending = p;
+        c->pending_off = 0;
+        c->pending_len = rest;
+    } else if (from_pending && c->pending_off >= c->pending_len) {
+        c->pending_off = c->pending_len = 0;
+    }
+    conn_handle(c);
+}
+
+static void conn_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+    struct conn *c = s->data;
+    if (nread > 0) {
+        conn_feed(c, buf->base, (size_t)nread, false);
+        return;
+    }
+    if (nread == 0)
+        return;
+    /* End of file or error. A request cut short gets a 400 if the client still listens. */
+    if (nread == UV_EOF && c->state == CS_READING && c->req.started) {
+        uv_read_stop(s);
+        c->reading = false;
+        c->close_after = true;
+        c->state = CS_PROCESSING;
+        conn_send_error(c, 400, NULL, "bad_request", "The request ended before it was complete.");
+        return;
+    }
+    conn_close(c);
+}
+
+static void front_on_connection(uv_stream_t *server, int status)
+{
+    struct front *f = server->data;
+    if (status < 0) {
+        log_msg(LOG_WARN, "accept", "accept failed: %s", uv_strerror(status));
+        return;
+    }
+    struct conn *c = calloc(1, sizeof(*c));
+    if (c == NULL) {
+        /* Accept and drop: nothing else can be done without memory. */
+        uv_tcp_t tmp;
+        uv_tcp_init(&f->loop, &tmp);
+        if (uv_accept(server, (uv_stream_t *)&tmp) == 0)
+            uv_close((uv_handle_t *)&tmp, NULL);
+        return;
+    }
+    c->f = f;
+    uv_tcp_init(&f->loop, &c->tcp);
+    c->tcp.data = c;
+    uv_timer_init(&f->loop, &c->timer);
+    c->timer.data = c;
+    c->handles = 2;
+    http_req_init(&c->req, &f->limits, conn_on_headers, c);
+    c->next = f->conns;
+    if (f->conns != NULL)
+        f->conns->prev = c;
+    f->conns = c;
+    f->nconns++;
+    c->fresh = true;
+    c->state = CS_IDLE;
+    if (uv_accept(server, (uv_stream_t *)&c->tcp) != 0) {
+        conn_close(c);
+        return;
+    }
+    uv_tcp_nodelay(&c->tcp, 1);
+    conn_timer(c, f->cfg->headers_timeout_ms);
+    conn_read_start(c);
+}
+
+/* ---- start, drain, stop ------------------------------------------------------------------- */
+
+static void front_on_pool_stopped(struct pool *p)
+{
+    struct front *f = (struct front *)((char *)p - offsetof(struct front, pool));
+    f->pool_stopped = true;
+    if (!uv_is_closing((uv_handle_t *)&f->sigterm)) {
+        uv_close((uv_handle_t *)&f->sigterm, NULL);
+        uv_close((uv_handle_t *)&f->sigint, NULL);
+    }
+}
+
+static void front_maybe_done(struct front *f)
+{
+    if (!f->draining || f->nconns > 0 || !f->listener_closed || !f->pool_started)
+        return;
+    if (f->pool.stopping)
+        return;
+    log_msg(LOG_INFO, "drained", "every connection is closed; stopping the workers");
+    pool_stop(&f->pool, front_on_pool_stopped);
+}
+
+static void front_on_listener_closed(uv_handle_t *h)
+{
+    struct front *f = h->data;
+    f->listener_closed = true;
+    front_maybe_done(f);
+}
+
+static void front_drain(struct front *f, const char *why)
+{
+    if (f->draining)
+        return;
+    f->draining = true;
+    f->terminating = true;
+    log_msg(LOG_INFO, "draining", "%s: no new connections; finishing %zu open one(s)", why,
+            f->nconns);
+    uv_close((uv_handle_t *)&f->listener, front_on_listener_closed);
+    for (struct conn *c = f->conns, *next; c != NULL; c = next) {
+        next = c->next;
+        if (c->state == CS_IDLE)
+            conn_close(c);
+    }
+    front_maybe_done(f);
+}
+
+static void front_on_signal(uv_signal_t *s, int signum)
+{
+    struct front *f = s->data;
+    if (++f->signals_seen > 1) {
+        log_msg(LOG_WARN, "signal", "second %s: exiting without finishing requests",
+                signum == SIGINT ? "SIGINT" : "SIGTERM");
+        for (int i = 0; i < f->pool.nw; i++) {
+            if (f->pool.w != NULL && f->pool.w[i].pid > 0)
+                kill(f->pool.w[i].pid, SIGKILL);
+        }
+        _exit(1);
+    }
+    front_drain(f, signum == SIGINT ? "SIGINT" : "SIGTERM");
+}
+
+static int worker_entry(int fd, void *arg)
+{
+    return worker_main(fd, arg);
+}
+
+static void front_print_dev_token(const struct front *f, const char *host, int port)
+{
+    const char *tok = f->cfg->tokens[0];
+    const char *h = strcmp(host, "0.0.0.0") == 0 ? "127.0.0.1"
+                    : strcmp(host, "::") == 0    ? "::1"
+                                                 : host;
+    bool v6 = strchr(h, ':') != NULL;
+    printf("No system token configured (HOOKSTACK_SYSTEM_TOKEN or --system-token-file); this run "
+           "uses a development token:\n  %s\nTry it:\n  curl -sS -H 'Authorization: Bearer %s' "
+           "-H 'Content-Type: application/json' -d "
+           "'{\"diy\":true,\"type\":\"hook\",\"function\":\"doSomething\",\"options\":{\"hello\":"
+           "\"world\"}}' http://%s%s%s:%d/function\n",
+           tok, tok, v6 ? "[" : "", h, v6 ? "]" : "", port);
+}
+
+static void front_raise_nofile(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
+static void front_on_walk_close(uv_handle_t *h, void *arg)
+{
+    (void)arg;
+    if (!uv_is_closing(h))
+        uv_close(h, NULL);
+}
+
+int front_run(const struct serve_config *cfg, const struct proto_config *pcfg)
+{
+    struct front *f = calloc(1, sizeof(*f));
+    if (f == NULL) {
+        fprintf(stderr, "hookstack serve: out of memory\n");
+        return 1;
+    }
+    f->cfg = cfg;
+    f->pcfg = pcfg;
+    f->limits.max_header_bytes = cfg->max_header_bytes;
+    f->limits.max_headers = cfg->max_headers;
+    f->limits.max_body = cfg->max_body_bytes;
+    f->exit_code = 0;
+    uint64_t seed = 0;
+    if (getrandom(&seed, sizeof(seed), 0) != (ssize_t)sizeof(seed) || seed == 0)
+        seed = clock_mono_ns() | 1;
+    f->rng = seed;
+    http_global_init(cfg->max_header_bytes);
+    signal(SIGPIPE, SIG_IGN);
+    front_raise_nofile();
+    uv_loop_init(&f->loop);
+
+    int rc = 0;
+    char where[300];
+    bool v6 = strchr(cfg->host, ':') != NULL;
+    snprintf(where, sizeof(where), "%s%s%s:%d", v6 ? "[" : "", cfg->host, v6 ? "]" : "", cfg->port);
+    struct sockaddr_storage addr;
+    if (v6)
+        rc = uv_ip6_addr(cfg->host, cfg->port, (struct sockaddr_in6 *)&addr);
+    else
+        rc = uv_ip4_addr(cfg->host, cfg->port, (struct sockaddr_in *)&addr);
+    if (rc != 0) {
+        fprintf(stderr, "hookstack serve: --host %s is not an IP address\n", cfg->host);
+        goto fail;
+    }
+    uv_tcp_init(&f->loop, &f->listener);
+    f->listener.data = f;
+    rc = uv_tcp_bind(&f->listener, (const struct sockaddr *)&addr, 0);
+    if (rc == 0)
+        rc = uv_listen((uv_stream_t *)&f->listener, FRONT_BACKLOG, front_on_connection);
+    if (rc != 0) {
+        if (rc == UV_EADDRINUSE)
+            fprintf(stderr, "hookstack serve: cannot listen on %s: port %d is in use\n", where,
+                    cfg->port);
+        else
+            fprintf(stderr, "hookstack serve: cannot listen on %s: %s\n", where, uv_strerror(rc));
+        goto fail;
+    }
+    struct sockaddr_storage bound;
+    int blen = sizeof(bound);
+    int port = cfg->port;
+    if (uv_tcp_getsockname(&f->listener, (struct sockaddr *)&bound, &blen) == 0)
+        port = ntohs(bound.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&bound)->sin6_port
+                                                 : ((struct sockaddr_in *)&bound)->sin_port);
+
+    /* Workers are forked now: after the modules were loaded, before any connection exists. */
+    struct pool_opts po = {
+        .nworkers = cfg->workers,
+        .max_queue = cfg->max_queue,
+        .deadline_ms = cfg->hook_timeout_ms,
+        .child_main = worker_entry,
+        .child_arg = (void *)pcfg,
+    };
+    char err[256];
+    fflush(stdout);
+    fflush(stderr);
+    if (pool_start(&f->pool, &f->loop, &po, err, sizeof(err)) != POOL_OK) {
+        fprintf(stderr, "hookstack serve: cannot start the workers: %s\n", err);
+        f->pool_started = true;
+        goto fail;
+    }
+    f->pool_started = true;
+
+    uv_signal_init(&f->loop, &f->sigterm);
+    uv_signal_init(&f->loop, &f->sigint);
+    f->sigterm.data = f->sigint.data = f;
+    uv_signal_start(&f->sigterm, front_on_signal, SIGTERM);
+    uv_signal_start(&f->sigint, front_on_signal, SIGINT);
+
+    if (cfg->dev_token)
+        front_print_dev_token(f, cfg->host, port);
+    log_msg(LOG_INFO, "listening", "listening on %s%s%s:%d with %d worker(s)", v6 ? "[" : "",
+            cfg->host, v6 ? "]" : "", port, cfg->workers);
+    printf("listening on %s%s%s:%d\n", v6 ? "[" : "", cfg->host, v6 ? "]" : "", port);
+    fflush(stdout);
+
+    uv_run(&f->loop, UV_RUN_DEFAULT);
+    log_msg(LOG_INFO, "stopped", "server stopped");
+    rc = uv_loop_close(&f->loop);
+    if (rc != 0) {
+        uv_walk(&f->loop, front_on_walk_close, NULL);
+        uv_run(&f->loop, UV_RUN_DEFAULT);
+        uv_loop_close(&f->loop);
+    }
+    int code = f->exit_code;
+    free(f);
+    return code;
+
+fail:
+    if (f->pool_started)
+        pool_abort(&f->pool);
+    uv_walk(&f->loop, front_on_walk_close, NULL);
+    uv_run(&f->loop, UV_RUN_DEFAULT);
+    uv_loop_close(&f->loop);
+    free(f);
+    return 1;
+}

@@ -1,0 +1,323 @@
+/* http.c — http-parser glue: one bounded request at a time per connection (see http.h). */
+#include "http.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define HTTP_TEXT_INITIAL  1024u
+#define HTTP_CHUNKED_FIRST (16u * 1024u)
+/* Buffers bigger than this are released between requests instead of kept for reuse. */
+#define HTTP_KEEP_BODY (64u * 1024u)
+/* Per header line, the ": " and CRLF around name and value count towards the limit too. */
+#define HTTP_LINE_OVERHEAD 4u
+
+static const char *const hdr_names[HTTP_HDR_COUNT] = {
+    [HTTP_HDR_AUTHORIZATION] = "authorization",
+    [HTTP_HDR_CONTENT_TYPE] = "content-type",
+    [HTTP_HDR_CONTENT_ENCODING] = "content-encoding",
+    [HTTP_HDR_TRACEID] = "traceid",
+    [HTTP_HDR_EXPECT] = "expect",
+};
+
+static struct http_req *req_of(http_parser *p)
+{
+    return p->data;
+}
+
+static int fail(struct http_req *r, enum http_error e, const char *detail)
+{
+    if (r->err == HTTP_OK) {
+        r->err = e;
+        r->err_detail = detail;
+    }
+    return -1;
+}
+
+/* Counts header-block bytes against the limit. */
+static int count_header_bytes(struct http_req *r, size_t n)
+{
+    r->header_bytes += n;
+    if (r->header_bytes > r->lim->max_header_bytes)
+        return fail(r, HTTP_E_HEADERS_TOO_LARGE, "request header fields too large");
+    return 0;
+}
+
+static int text_append(struct http_req *r, struct http_span *s, const char *at, size_t n)
+{
+    if (r->text_cap - r->text_len < n) {
+        size_t cap = r->text_cap ? r->text_cap : HTTP_TEXT_INITIAL;
+        while (cap - r->text_len < n)
+            cap *= 2;
+        char *t = realloc(r->text, cap);
+        if (t == NULL)
+            return fail(r, HTTP_E_NOMEM, "out of memory");
+        r->text = t;
+        r->text_cap = cap;
+    }
+    if (!s->present) {
+        s->present = true;
+        s->off = (uint32_t)r->text_len;
+        s->len = 0;
+    }
+    /* A span always ends the text when it grows: spans are filled one after another. */
+    memcpy(r->text + r->text_len, at, n);
+    r->text_len += n;
+    s->len += (uint32_t)n;
+    return 0;
+}
+
+static int on_message_begin(http_parser *p)
+{
+    req_of(p)->started = true;
+    return 0;
+}
+
+static int on_url(http_parser *p, const char *at, size_t n)
+{
+    struct http_req *r = req_of(p);
+    if (count_header_bytes(r, n) != 0)
+        return -1;
+    return text_append(r, &r->url, at, n);
+}
+
+static int on_header_field(http_parser *p, const char *at, size_t n)
+{
+    struct http_req *r = req_of(p);
+    if (count_header_bytes(r, n) != 0)
+        return -1;
+    if (r->in_value || r->nheaders == 0) {
+        /* A new header line starts. */
+        r->in_value = false;
+        r->name_len = 0;
+        r->cur = -1;
+        if (++r->nheaders > r->lim->max_headers)
+            return fail(r, HTTP_E_HEADERS_TOO_LARGE, "too many header fields");
+        if (count_header_bytes(r, HTTP_LINE_OVERHEAD) != 0)
+            return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (r->name_len < sizeof(r->name))
+            r->name[r->name_len] = (char)((at[i] >= 'A' && at[i] <= 'Z') ? at[i] + 32 : at[i]);
+        r->name_len++;
+    }
+    return 0;
+}
+
+static int on_header_value(http_parser *p, const char *at, size_t n)
+{
+    struct http_req *r = req_of(p);
+    if (count_header_bytes(r, n) != 0)
+        return -1;
+    if (!r->in_value) {
+        r->in_value = true;
+        r->cur = -1;
+        for (int h = 0; h < HTTP_HDR_COUNT && r->name_len <= sizeof(r->name); h++) {
+            size_t hl = strlen(hdr_names[h]);
+            if (hl == r->name_len && memcmp(r->name, hdr_names[h], hl) == 0) {
+                /* The first of duplicates wins; an empty value still counts as present. */
+                if (!r->hdr[h].present) {
+                    r->cur = h;
+                    if (text_append(r, &r->hdr[h], at, 0) != 0)
+                        return -1;
+                }
+                break;
+            }
+        }
+    }
+    if (r->cur >= 0 && n > 0)
+        return text_append(r, &r->hdr[r->cur], at, n);
+    return 0;
+}
+
+static int on_headers_complete(http_parser *p)
+{
+    struct http_req *r = req_of(p);
+    r->headers_done = true;
+    bool chunked = (p->flags & F_CHUNKED) != 0;
+    uint64_t cl = p->content_length;
+    bool has_cl = cl != ULLONG_MAX && cl > 0;
+    if (has_cl && cl > r->lim->max_body)
+        return fail(r, HTTP_E_BODY_TOO_LARGE, "request body too large");
+    enum http_body_mode mode = r->on_headers ? r->on_headers(r, r->arg) : HTTP_BODY_KEEP;
+    if (r->err != HTTP_OK)
+        return -1;
+    r->discard = mode == HTTP_BODY_DISCARD;
+    if (!r->discard) {
+        size_t want = has_cl ? (size_t)cl : chunked ? HTTP_CHUNKED_FIRST : 0;
+        if (want > r->body_cap) {
+            free(r->body);
+            r->body = malloc(want);
+            r->body_cap = r->body ? want : 0;
+            if (r->body == NULL)
+                return fail(r, HTTP_E_NOMEM, "out of memory for the request body");
+        }
+    }
+    return 0;
+}
+
+static int on_body(http_parser *p, const char *at, size_t n)
+{
+    struct http_req *r = req_of(p);
+    if (n > r->lim->max_body - r->body_len)
+        return fail(r, HTTP_E_BODY_TOO_LARGE, "request body too large");
+    if (r->discard) {
+        r->body_len += n;
+        return 0;
+    }
+    if (r->body_cap - r->body_len < n) {
+        size_t cap = r->body_cap ? r->body_cap : HTTP_CHUNKED_FIRST;
+        while (cap - r->body_len < n)
+            cap = cap > r->lim->max_body / 2 ? r->lim->max_body : cap * 2;
+        char *b = realloc(r->body, cap);
+        if (b == NULL)
+            return fail(r, HTTP_E_NOMEM, "out of memory for the request body");
+        r->body = b;
+        r->body_cap = cap;
+    }
+    memcpy(r->body + r->body_len, at, n);
+    r->body_len += n;
+    return 0;
+}
+
+static int on_message_complete(http_parser *p)
+{
+    struct http_req *r = req_of(p);
+    r->complete = true;
+    http_parser_pause(p, 1);
+    return 0;
+}
+
+static const http_parser_settings settings = {
+    .on_message_begin = on_message_begin,
+    .on_url = on_url,
+    .on_header_field = on_header_field,
+    .on_header_value = on_header_value,
+    .on_headers_complete = on_headers_complete,
+    .on_body = on_body,
+    .on_message_complete = on_message_complete,
+};
+
+void http_global_init(size_t max_header_bytes)
+{
+    /* Our own count (in the callbacks) is the one that answers 431; http-parser's is a backstop. */
+    size_t lim = max_header_bytes + 8192;
+    http_parser_set_max_header_size((uint32_t)(lim > 0x7fffffff ? 0x7fffffff : lim));
+}
+
+static void reset_fields(struct http_req *r)
+{
+    r->text_len = 0;
+    memset(&r->url, 0, sizeof(r->url));
+    memset(r->hdr, 0, sizeof(r->hdr));
+    r->header_bytes = 0;
+    r->nheaders = 0;
+    r->cur = -1;
+    r->in_value = false;
+    r->name_len = 0;
+    r->body_len = 0;
+    r->discard = false;
+    r->started = r->headers_done = r->complete = false;
+    r->err = HTTP_OK;
+    r->err_detail = NULL;
+    r->bytes_in = 0;
+}
+
+void http_req_init(struct http_req *r, const struct http_limits *lim, http_headers_cb cb, void *arg)
+{
+    memset(r, 0, sizeof(*r));
+    http_parser_init(&r->parser, HTTP_REQUEST);
+    r->parser.data = r;
+    r->lim = lim;
+    r->on_headers = cb;
+    r->arg = arg;
+    reset_fields(r);
+}
+
+void http_req_next(struct http_req *r)
+{
+    http_parser_pause(&r->parser, 0);
+    if (r->body_cap > HTTP_KEEP_BODY) {
+        free(r->body);
+        r->body = NULL;
+        r->body_cap = 0;
+    }
+    if (r->text_cap > 4 * HTTP_TEXT_INITIAL) {
+        free(r->text);
+        r->text = NULL;
+        r->text_cap = 0;
+    }
+    reset_fields(r);
+}
+
+void http_req_free(struct http_req *r)
+{
+    free(r->text);
+    free(r->body);
+    r->text = r->body = NULL;
+    r->text_cap = r->body_cap = 0;
+}
+
+size_t http_req_feed(struct http_req *r, const char *data, size_t len)
+{
+    if (r->complete || r->err != HTTP_OK)
+        return 0;
+    size_t n = http_parser_execute(&r->parser, &settings, data, len);
+    r->bytes_in += n;
+    enum http_errno e = HTTP_PARSER_ERRNO(&r->parser);
+    if (e == HPE_OK || e == HPE_PAUSED)
+        return n;
+    if (r->err == HTTP_OK) {
+        if (e == HPE_HEADER_OVERFLOW)
+            fail(r, HTTP_E_HEADERS_TOO_LARGE, "request header fields too large");
+        else
+            fail(r, HTTP_E_BAD_REQUEST, http_errno_description(e));
+    }
+    return n;
+}
+
+static struct strv span(const struct http_req *r, const struct http_span *s)
+{
+    struct strv v = {.p = NULL, .len = 0};
+    if (s->present) {
+        v.p = r->text ? r->text + s->off : "";
+        v.len = s->len;
+    }
+    return v;
+}
+
+struct strv http_req_url(const struct http_req *r)
+{
+    struct strv v = span(r, &r->url);
+    if (v.p == NULL)
+        v.p = "";
+    return v;
+}
+
+struct strv http_req_header(const struct http_req *r, enum http_hdr h)
+{
+    return span(r, &r->hdr[h]);
+}
+
+struct strv http_req_body(const struct http_req *r)
+{
+    struct strv v = {.p = r->body ? r->body : "", .len = r->discard ? 0 : r->body_len};
+    return v;
+}
+
+bool http_req_keep_alive(const struct http_req *r)
+{
+    return http_should_keep_alive(&r->parser) != 0;
+}
+
+const char *http_req_method(const struct http_req *r)
+{
+    return http_method_str((enum http_method)r->parser.method);
+}
+
+bool http_req_has_body(const struct http_req *r)
+{
+    return (r->parser.flags & F_CHUNKED) != 0 ||
+           (r->parser.content_length != ULLONG_MAX && r->parser.content_length > 0);
+}

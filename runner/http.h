@@ -1,0 +1,104 @@
+/* http.h — HTTP/1.1 request parsing for the front, on top of http-parser.
+ *
+ * One http_req per connection, reused for each request on it. Bytes are fed as they arrive; the
+ * parser keeps only what the front needs: the URL, a few headers (Authorization, Content-Type,
+ * Content-Encoding, traceid, Expect; the first of duplicates wins) and the body, joined from
+ * Content-Length or chunked framing. Every size is bounded at init: the request line plus the
+ * header block (431), the number of headers (431) and the body (413, checked against
+ * Content-Length before any body byte and against the running total for chunked bodies). Parsing
+ * stops after each complete request, so pipelined bytes stay with the caller until it has
+ * answered. */
+#ifndef HS_HTTP_H
+#define HS_HTTP_H
+
+#include <http_parser.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto.h" /* struct strv */
+
+enum http_hdr {
+    HTTP_HDR_AUTHORIZATION = 0,
+    HTTP_HDR_CONTENT_TYPE,
+    HTTP_HDR_CONTENT_ENCODING,
+    HTTP_HDR_TRACEID,
+    HTTP_HDR_EXPECT,
+    HTTP_HDR_COUNT
+};
+
+enum http_error {
+    HTTP_OK = 0,
+    HTTP_E_BAD_REQUEST,       /* 400: malformed request (detail in err_detail) */
+    HTTP_E_HEADERS_TOO_LARGE, /* 431 */
+    HTTP_E_BODY_TOO_LARGE,    /* 413 */
+    HTTP_E_NOMEM,             /* 503: no memory for the body */
+};
+
+/* What to do with the body, decided by the front once the headers are in. */
+enum http_body_mode {
+    HTTP_BODY_KEEP = 0, /* collect it (POST /function) */
+    HTTP_BODY_DISCARD,  /* read and drop it (the answer does not depend on it) */
+};
+
+struct http_limits {
+    size_t max_header_bytes; /* request line + header block */
+    size_t max_headers;
+    size_t max_body;
+};
+
+struct http_span {
+    uint32_t off, len;
+    bool present;
+};
+
+struct http_req;
+typedef enum http_body_mode (*http_headers_cb)(struct http_req *r, void *arg);
+
+struct http_req {
+    http_parser parser;
+    const struct http_limits *lim;
+    http_headers_cb on_headers;
+    void *arg;
+    /* URL and kept header values, back to back (offsets stay valid when it grows). */
+    char *text;
+    size_t text_len, text_cap;
+    struct http_span url, hdr[HTTP_HDR_COUNT];
+    size_t header_bytes, nheaders;
+    int cur;       /* header whose value is arriving (enum http_hdr), or -1 */
+    bool in_value; /* last callback was a value */
+    char name[20]; /* the current header name, lowercased (longer names are not kept) */
+    size_t name_len;
+    /* body */
+    char *body;
+    size_t body_len, body_cap;
+    bool discard;
+    /* progress */
+    bool started, headers_done, complete;
+    enum http_error err;
+    const char *err_detail;
+    size_t bytes_in; /* bytes of this request consumed so far */
+};
+
+/* Process-wide: lets http-parser accept header blocks up to our own limit (we check first). */
+void http_global_init(size_t max_header_bytes);
+
+void http_req_init(struct http_req *r, const struct http_limits *lim, http_headers_cb cb,
+                   void *arg);
+/* Forgets the finished request and unpauses for the next one; keeps small buffers for reuse. */
+void http_req_next(struct http_req *r);
+void http_req_free(struct http_req *r);
+
+/* Parses up to len bytes. Returns how many were consumed: fewer than len when the request
+ * completed (r->complete) or failed (r->err). */
+size_t http_req_feed(struct http_req *r, const char *data, size_t len);
+
+/* The URL, a kept header (p == NULL when absent), and the body as received. */
+struct strv http_req_url(const struct http_req *r);
+struct strv http_req_header(const struct http_req *r, enum http_hdr h);
+struct strv http_req_body(const struct http_req *r);
+bool http_req_keep_alive(const struct http_req *r);
+const char *http_req_method(const struct http_req *r);
+bool http_req_has_body(const struct http_req *r);
+
+#endif

@@ -1,0 +1,103 @@
+/* ipc.h — the frames the front and a worker exchange over their socketpair.
+ *
+ * One request frame goes to a worker, one response frame comes back; nothing is pipelined on one
+ * worker. A frame is a fixed head (native byte order: both ends are the same binary on the same
+ * machine) followed by its fields' bytes back to back, in field order. The head carries each
+ * field's length, IPC_ABSENT for "absent", so no field is copied to be framed: the sender passes
+ * the head and the field buffers to writev, and the receiver points into the one buffer it read.
+ *
+ *   request:  ipc_req_head  | authorization | query | content_type | ... | body
+ *   response: ipc_resp_head | body | content_type | function | type | ids...
+ */
+#ifndef HS_IPC_H
+#define HS_IPC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+
+#include "proto.h"
+
+#define IPC_REQ_MAGIC  0x31525348u /* "HSR1" */
+#define IPC_RESP_MAGIC 0x31415348u /* "HSA1" */
+#define IPC_ABSENT     0xffffffffu
+/* Largest frame either side accepts (a 50 MB body plus headers fits many times over). */
+#define IPC_FRAME_MAX ((size_t)1 << 31)
+
+enum ipc_req_field {
+    IPC_REQ_AUTHORIZATION = 0,
+    IPC_REQ_QUERY,
+    IPC_REQ_CONTENT_TYPE,
+    IPC_REQ_CONTENT_ENCODING,
+    IPC_REQ_TRACE_ID,
+    IPC_REQ_REQ_ID,
+    IPC_REQ_BODY, /* last: the front sends it from its own buffer */
+    IPC_REQ_NFIELDS
+};
+
+struct ipc_req_head {
+    uint32_t magic;
+    uint32_t frame_len; /* whole frame, head included */
+    uint32_t seq;
+    uint32_t len[IPC_REQ_NFIELDS];
+};
+
+enum ipc_resp_field {
+    IPC_RESP_BODY = 0,
+    IPC_RESP_CONTENT_TYPE,
+    IPC_RESP_FUNCTION,
+    IPC_RESP_TYPE,
+    IPC_RESP_CONNECTOR_ID,
+    IPC_RESP_INTEGRATION_ID,
+    IPC_RESP_FLOW_ID,
+    IPC_RESP_EXPORT_ID,
+    IPC_RESP_IMPORT_ID,
+    IPC_RESP_CONNECTION_ID,
+    IPC_RESP_NFIELDS
+};
+
+struct ipc_resp_head {
+    uint32_t magic;
+    uint32_t frame_len;
+    uint32_t seq;
+    int32_t status;
+    uint32_t flags; /* enum proto_resp_flags */
+    uint32_t len[IPC_RESP_NFIELDS];
+};
+
+/* A decoded response: pointers into the frame buffer (p == NULL: absent). */
+struct ipc_resp_view {
+    uint32_t seq;
+    int status;
+    unsigned flags;
+    struct strv f[IPC_RESP_NFIELDS];
+};
+
+/* Fills h for a request whose fields are f (f[i].p == NULL: absent); returns the frame length, or
+ * 0 when it would exceed IPC_FRAME_MAX. */
+size_t ipc_req_head_init(struct ipc_req_head *h, uint32_t seq,
+                         const struct strv f[IPC_REQ_NFIELDS]);
+
+/* Total frame length announced by the first bytes of a frame (at least 8 must be given), or 0
+ * when the magic is wrong or the length is out of range. */
+size_t ipc_frame_len(const void *buf, size_t have, uint32_t magic, size_t head_size);
+
+/* Decodes a whole request frame into req (pointers into buf). 0, or -1 when malformed. */
+int ipc_req_decode(const char *buf, size_t len, uint32_t *seq, struct proto_request *req);
+
+/* Prepares a response frame from resp: fills h and iov (at most IPC_RESP_NFIELDS + 1 entries,
+ * empty fields skipped); returns the number of iov entries, or -1 when too large. */
+int ipc_resp_encode(struct ipc_resp_head *h, struct iovec *iov, uint32_t seq,
+                    const struct proto_response *resp);
+
+/* Decodes a whole response frame. 0, or -1 when malformed. */
+int ipc_resp_decode(const char *buf, size_t len, struct ipc_resp_view *out);
+
+/* Blocking helpers for the worker. ipc_writev_all writes every byte (EINTR retried): 0 or -1.
+ * ipc_read_frame reads one whole frame into *buf (grown with realloc up to IPC_FRAME_MAX) and
+ * returns its length, 0 at a clean end of file, or -1 on error or a malformed frame. */
+int ipc_writev_all(int fd, struct iovec *iov, int n);
+ssize_t ipc_read_frame(int fd, char **buf, size_t *cap, uint32_t magic, size_t head_size);
+
+#endif
