@@ -1,0 +1,341 @@
+/* cli_local.c — POST /function run locally in a forked worker, for invoke and test (cli_local.h).
+ */
+#include "cli_local.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "clock.h"
+#include "json.h"
+#include "ipc.h"
+#include "worker.h"
+
+#define CLI_LOCAL_MAX_BODY     (50u * 1024u * 1024u)
+#define CLI_LOCAL_MAX_RESPONSE 5242880.0
+#define JSON_CT                "application/json; charset=utf-8"
+
+int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **val,
+                  const char *cmd)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0 || (a[n] != '\0' && a[n] != '='))
+        return 0;
+    if (a[n] == '=') {
+        *val = a + n + 1;
+    } else if (*i + 1 < argc) {
+        *val = argv[++*i];
+    } else {
+        *val = NULL;
+    }
+    if (*val == NULL || (*val)[0] == '\0') {
+        fprintf(stderr, "hookstack %s: %s needs a value\n", cmd, name);
+        return -1;
+    }
+    return 1;
+}
+
+int cli_modules_arg(struct cli_modules *m, int argc, char **argv, int *i, const char *cmd)
+{
+    const char *val = NULL;
+    int rc = cli_opt_value(argc, argv, i, "--modules", &val, cmd);
+    if (rc <= 0)
+        return rc;
+    if (m->ndirs >= CLI_LOCAL_MAX_DIRS) {
+        fprintf(stderr, "hookstack %s: --modules: at most %d folders\n", cmd, CLI_LOCAL_MAX_DIRS);
+        return -1;
+    }
+    m->dirs[m->ndirs++] = val;
+    return 1;
+}
+
+int cli_modules_default(struct cli_modules *m)
+{
+    if (m->ndirs > 0)
+        return 0;
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    const char *dir = ".", *sub = "modules";
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        const char *base = slash ? slash + 1 : exe;
+        size_t blen = strlen(base);
+        if (blen > 5 && strcmp(base + blen - 5, "-asan") == 0)
+            sub = "modules-asan";
+        if (slash) {
+            *slash = '\0';
+            dir = exe[0] ? exe : "/";
+        }
+    }
+    size_t need = strlen(dir) + 1 + strlen(sub) + 1;
+    m->default_dir = malloc(need);
+    if (!m->default_dir)
+        return -1;
+    snprintf(m->default_dir, need, "%s/%s", dir, sub);
+    m->dirs[m->ndirs++] = m->default_dir;
+    return 0;
+}
+
+void cli_modules_free(struct cli_modules *m)
+{
+    free(m->default_dir);
+    m->default_dir = NULL;
+}
+
+int cli_timeout_parse(const char *s, uint64_t *ms)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno != 0 || end == s || *end != '\0' || !(v > 0) || v > 86400.0 * 365)
+        return -1;
+    *ms = (uint64_t)(v * 1000.0 + 0.5);
+    if (*ms == 0)
+        *ms = 1;
+    return 0;
+}
+
+int cli_local_open(struct cli_local *l, const struct cli_modules *m, char *err, size_t errlen)
+{
+    memset(l, 0, sizeof(*l));
+    unsigned char raw[32];
+    size_t got = 0;
+    while (got < sizeof(raw)) {
+        ssize_t n = getrandom(raw + got, sizeof(raw) - got, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            snprintf(err, errlen, "cannot make a token: %s", strerror(errno));
+            return -1;
+        }
+        got += (size_t)n;
+    }
+    static const char hex[] = "0123456789abcdef";
+    for (size_t i = 0; i < sizeof(raw); i++) {
+        l->token[2 * i] = hex[raw[i] >> 4];
+        l->token[2 * i + 1] = hex[raw[i] & 15];
+    }
+    l->token[2 * sizeof(raw)] = '\0';
+    snprintf(l->authorization, sizeof(l->authorization), "Bearer %s", l->token);
+    l->tokens[0] = l->token;
+
+    struct registry_load_opts o = {.dirs = m->dirs, .ndirs = m->ndirs};
+    l->reg = registry_load(&o, err, errlen);
+    if (!l->reg)
+        return -1;
+    l->cfg = (struct proto_config){.reg = l->reg,
+                                   .tokens = l->tokens,
+                                   .ntokens = 1,
+                                   .max_body = CLI_LOCAL_MAX_BODY,
+                                   .default_max_response = CLI_LOCAL_MAX_RESPONSE};
+    l->timeout_ms = CLI_LOCAL_DEFAULT_TIMEOUT_MS;
+    /* A worker that dies while the request is written must not kill the CLI with SIGPIPE. */
+    signal(SIGPIPE, SIG_IGN);
+    return 0;
+}
+
+void cli_local_close(struct cli_local *l)
+{
+    registry_free(l->reg);
+    l->reg = NULL;
+    memset(l->token, 0, sizeof(l->token));
+    memset(l->authorization, 0, sizeof(l->authorization));
+}
+
+void cli_local_result_free(struct cli_local_result *r)
+{
+    free(r->body);
+    r->body = NULL;
+    r->body_len = 0;
+}
+
+static void req_id_make(char out[32])
+{
+    static const char b36[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+    unsigned char r[4] = {0};
+    if (getrandom(r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r))
+        memset(r, 7, sizeof(r));
+    int n = snprintf(out, 32, "%llu", (unsigned long long)clock_wall_ms());
+    for (int i = 0; i < 4 && n + i < 31; i++)
+        out[n + i] = b36[r[i] % 36];
+    out[n + 4] = '\0';
+}
+
+/* A 500 JSON error body in the front's form for failures outside the reference's catalogue:
+ * {"errors":[{"code":...,"message":...}]} (front.c answers a crashed or stopped worker so). */
+static int result_set_error(struct cli_local_result *out, const char *code, const char *message)
+{
+    struct arena *a = arena_new(4096, 0);
+    struct json_value *root = a ? json_new_object(a) : NULL;
+    struct json_value *errs = a ? json_new_array(a) : NULL;
+    struct json_value *e = a ? json_new_object(a) : NULL;
+    struct json_buf b;
+    json_buf_init(&b, 0);
+    int rc = root && errs && e ? 0 : -1;
+    if (rc == 0)
+        rc = json_object_set(a, e, "code", 4, json_new_string(a, code, strlen(code)));
+    if (rc == 0)
+        rc = json_object_set(a, e, "message", 7, json_new_string(a, message, strlen(message)));
+    if (rc == 0)
+        rc = json_array_push(a, errs, e);
+    if (rc == 0)
+        rc = json_object_set(a, root, "errors", 6, errs);
+    if (rc == 0)
+        rc = json_write(&b, root, 0, NULL) == JSON_W_OK && json_buf_append(&b, "", 1) == 0 ? 0 : -1;
+    arena_free(a);
+    if (rc != 0) {
+        json_buf_free(&b);
+        return -1;
+    }
+    out->status = 500;
+    snprintf(out->content_type, sizeof(out->content_type), "%s", JSON_CT);
+    out->body = b.data; /* malloc'd by the buffer, NUL-terminated above */
+    out->body_len = b.len - 1;
+    return 0;
+}
+
+static void child_run(int fd, int other, const struct cli_local *l)
+{
+    close(other);
+    /* stdout carries invoke's answer: a hook that prints must not corrupt it. */
+    dup2(STDERR_FILENO, STDOUT_FILENO);
+    signal(SIGPIPE, SIG_DFL);
+    _exit(worker_main(fd, &l->cfg));
+}
+
+/* Waits for the answer frame until the deadline; 1 ready, 0 timed out, -1 error. */
+static int wait_readable(int fd, uint64_t deadline_ns)
+{
+    for (;;) {
+        uint64_t now = clock_mono_ns();
+        if (now >= deadline_ns)
+            return 0;
+        uint64_t left_ms = (deadline_ns - now + 999999) / 1000000;
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int rc = poll(&p, 1, left_ms > 60000 ? 60000 : (int)left_ms);
+        if (rc > 0)
+            return 1;
+        if (rc < 0 && errno != EINTR)
+            return -1;
+    }
+}
+
+int cli_local_run(struct cli_local *l, const char *body, size_t len, const char *function,
+                  struct cli_local_result *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof(*out));
+    char req_id[32];
+    req_id_make(req_id);
+    struct strv f[IPC_REQ_NFIELDS] = {0};
+    f[IPC_REQ_AUTHORIZATION] = (struct strv){l->authorization, strlen(l->authorization)};
+    f[IPC_REQ_CONTENT_TYPE] = (struct strv){"application/json", 16};
+    f[IPC_REQ_REQ_ID] = (struct strv){req_id, strlen(req_id)};
+    f[IPC_REQ_BODY] = (struct strv){body ? body : "", body ? len : 0};
+    struct ipc_req_head h;
+    if (ipc_req_head_init(&h, 1, f) == 0) {
+        snprintf(err, errlen, "request body too large (%zu bytes)", len);
+        return -1;
+    }
+    struct iovec iov[IPC_REQ_NFIELDS + 1];
+    int niov = 0;
+    iov[niov++] = (struct iovec){.iov_base = &h, .iov_len = sizeof(h)};
+    for (int i = 0; i < IPC_REQ_NFIELDS; i++) {
+        if (f[i].p && f[i].len > 0)
+            iov[niov++] = (struct iovec){.iov_base = (void *)f[i].p, .iov_len = f[i].len};
+    }
+
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+        snprintf(err, errlen, "socketpair: %s", strerror(errno));
+        return -1;
+    }
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(err, errlen, "fork: %s", strerror(errno));
+        close(sv[0]);
+        close(sv[1]);
+        return -1;
+    }
+    if (pid == 0)
+        child_run(sv[1], sv[0], l);
+    close(sv[1]);
+    int fd = sv[0];
+    uint64_t deadline = clock_mono_ns() + l->timeout_ms * 1000000ull;
+
+    char *frame = NULL;
+    size_t cap = 0;
+    ssize_t n = -1;
+    int wrc = ipc_writev_all(fd, iov, niov);
+    int ready = wrc == 0 ? wait_readable(fd, deadline) : 1; /* on a write error, read the EOF */
+    if (ready == 1) {
+        /* The worker writes its whole frame at once; a stall past 30 s means it is stuck. */
+        struct timeval tv = {.tv_sec = 30};
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+        n = ipc_read_frame(fd, &frame, &cap, IPC_RESP_MAGIC, sizeof(struct ipc_resp_head));
+    } else if (ready == 0) {
+        out->timed_out = 1;
+        kill(pid, SIGKILL);
+    }
+    close(fd); /* the worker ends at end of file */
+
+    int wstatus = 0;
+    while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
+        ;
+
+    int rc = 0;
+    struct ipc_resp_view v;
+    char what[200], msg[400];
+    if (function)
+        snprintf(what, sizeof(what), "The function %.150s", function);
+    else
+        snprintf(what, sizeof(what), "The function");
+    if (out->timed_out) {
+        snprintf(msg, sizeof(msg), "%s did not finish within %llu ms; its worker was stopped.",
+                 what, (unsigned long long)l->timeout_ms);
+        rc = result_set_error(out, "hook_timeout", msg);
+    } else if (n > 0 && ipc_resp_decode(frame, (size_t)n, &v) == 0) {
+        out->status = v.status;
+        const struct strv *b = &v.f[IPC_RESP_BODY], *ct = &v.f[IPC_RESP_CONTENT_TYPE];
+        out->body = malloc(b->len + 1);
+        if (!out->body) {
+            rc = -1;
+        } else {
+            if (b->len)
+                memcpy(out->body, b->p, b->len);
+            out->body[b->len] = '\0';
+            out->body_len = b->len;
+        }
+        if (ct->p)
+            snprintf(out->content_type, sizeof(out->content_type), "%.*s", (int)ct->len, ct->p);
+    } else if (WIFSIGNALED(wstatus)) {
+        out->crashed = 1;
+        out->crashed_signal = WTERMSIG(wstatus);
+        const char *abbrev = sigabbrev_np(out->crashed_signal);
+        snprintf(msg, sizeof(msg), "%s crashed: its worker was killed by signal %d (SIG%s).", what,
+                 out->crashed_signal, abbrev ? abbrev : "?");
+        rc = result_set_error(out, "hook_crashed", msg);
+    } else {
+        out->crashed = 1;
+        snprintf(msg, sizeof(msg), "%s crashed: its worker exited with status %d.", what,
+                 WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1);
+        rc = result_set_error(out, "hook_crashed", msg);
+    }
+    free(frame);
+    if (rc != 0)
+        snprintf(err, errlen, "out of memory");
+    return rc;
+}
