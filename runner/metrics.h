@@ -1,0 +1,55 @@
+/* metrics.h — the front's counters, gauges and latency histograms, rendered in Prometheus text
+ * format for GET /metrics.
+ *
+ * Owned by the front's loop thread (no locking). Label sets are bounded: at most METRICS_MAX_FNS
+ * function names are tracked (later ones count as "other"), so a client sending random function
+ * names cannot grow memory. */
+#ifndef HS_METRICS_H
+#define HS_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "json.h"
+
+#define METRICS_MAX_FNS 256
+
+enum metrics_route {
+    METRICS_ROUTE_FUNCTION = 0, /* POST /function */
+    METRICS_ROUTE_HOOKS,        /* POST /v1/hooks/{function} */
+    METRICS_ROUTE_HEALTH,       /* /, /healthCheck, /livez, /readyz */
+    METRICS_ROUTE_ADMIN,        /* /openConnections, /stopServer, /metrics */
+    METRICS_ROUTE_OTHER,        /* unknown paths */
+    METRICS_ROUTE_COUNT
+};
+
+enum metrics_restart_cause {
+    METRICS_RESTART_CRASH = 0, /* killed by a signal or exited */
+    METRICS_RESTART_TIMEOUT,   /* killed past its deadline */
+    METRICS_RESTART_MEMORY,    /* past its memory limit or high-water mark */
+    METRICS_RESTART_RELOAD,    /* replaced by a module reload */
+    METRICS_RESTART_COUNT
+};
+
+struct metrics;
+
+struct metrics *metrics_new(void);
+void metrics_free(struct metrics *m);
+
+/* One finished request: its route, status, duration and bytes. */
+void metrics_request(struct metrics *m, enum metrics_route route, int status, double dur_ms,
+                     uint64_t bytes_in, uint64_t bytes_out);
+/* Latency of one function invocation (fn may be NULL: not counted). */
+void metrics_function(struct metrics *m, const char *fn, double dur_ms);
+void metrics_inflight_add(struct metrics *m, int delta);
+void metrics_queue_depth(struct metrics *m, size_t depth);
+void metrics_workers(struct metrics *m, size_t busy, size_t total);
+void metrics_worker_restart(struct metrics *m, enum metrics_restart_cause cause);
+void metrics_connections(struct metrics *m, size_t open);
+
+/* Appends the Prometheus text exposition (version 0.0.4) to out. 0, or JSON_E_NOMEM. */
+int metrics_render(const struct metrics *m, struct json_buf *out);
+
+#define METRICS_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
+
+#endif
