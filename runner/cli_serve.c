@@ -4,7 +4,6 @@
 #include "cli.h"
 #include "config.h"
 #include "front.h"
-#include "log.h"
 #include "proto.h"
 #include "registry.h"
 
@@ -40,8 +39,6 @@ int cli_serve(int argc, char **argv)
         config_free(&cfg);
         return 1;
     }
-    log_msg(LOG_INFO, "modules_loaded", "%zu module(s), %zu function(s)",
-            registry_module_count(reg), registry_fn_count(reg));
     struct proto_config pc = {
         .reg = reg,
         .tokens = (const char *const *)cfg.tokens,

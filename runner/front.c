@@ -28,6 +28,7 @@
 #include "json.h"
 #include "log.h"
 #include "pool.h"
+#include "registry.h"
 #include "worker.h"
 
 #define FRONT_READ_BUF     (64u * 1024u)
@@ -1210,8 +1211,10 @@ int front_run(const struct serve_config *cfg, const struct proto_config *pcfg)
 
     if (cfg->dev_token)
         front_print_dev_token(f, cfg->host, port);
-    log_msg(LOG_INFO, "listening", "listening on %s%s%s:%d with %d worker(s)", v6 ? "[" : "",
-            cfg->host, v6 ? "]" : "", port, cfg->workers);
+    log_msg(LOG_INFO, "listening",
+            "listening on %s%s%s:%d: %zu module(s), %zu function(s), %d worker(s)", v6 ? "[" : "",
+            cfg->host, v6 ? "]" : "", port, registry_module_count(pcfg->reg),
+            registry_fn_count(pcfg->reg), cfg->workers);
     printf("listening on %s%s%s:%d\n", v6 ? "[" : "", cfg->host, v6 ? "]" : "", port);
     fflush(stdout);
 

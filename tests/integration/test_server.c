@@ -1,0 +1,690 @@
+/* test_server.c — `hookstack serve` as a server: start-up line and --help, a taken port and a
+ * module that fails to load (one clear line, non-zero exit), the health and admin routes with
+ * their exact bytes, the token on /openConnections and /stopServer, keep-alive reuse, pipelining,
+ * a chunked body, the interim 102 Processing, the request log line, and a SIGTERM drain with a
+ * request in flight. Runs the real binary (HOOKSTACK_BIN) on loopback through the harness. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "integration/harness.h"
+
+#define AUTH    "Authorization: Bearer " HS_TEST_TOKEN
+#define JSON_CT "application/json; charset=utf-8"
+#define DO_SOMETHING                                                                               \
+    "{\"diy\":true,\"type\":\"hook\",\"function\":\"doSomething\",\"options\":{\"hello\":"         \
+    "\"world\"}}"
+#define DO_SOMETHING_RESULT "[{\"hello\":\"world\",\"function\":\"doSomething\"}]"
+#define UNAUTHORIZED                                                                               \
+    "{\"errors\":[{\"code\":\"unauthorized\",\"message\":\"Invalid system token.\"}]}"
+
+static struct hs_server shared; /* one server for the read-only route tests */
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+static const char *test_modules(void)
+{
+    const char *m = getenv("HS_TEST_MODULES_DIR");
+    return m ? m : "build/test-modules";
+}
+
+/* Starts a server with the conformance and test modules plus extra (NULL-terminated) args. */
+static void start(struct hs_server *s, const char *a1, const char *a2, const char *a3,
+                  const char *a4)
+{
+    const char *args[] = {"--modules", test_modules(), "--workers", "2", a1, a2, a3, a4, NULL};
+    assert_int_equal(hs_server_start(s, args, NULL), 0);
+}
+
+static void stop_ok(struct hs_server *s)
+{
+    int st = hs_server_stop(s, SIGTERM, 20000);
+    assert_true(st >= 0 && WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+    char *log = hs_server_log(s);
+    assert_non_null(log);
+    assert_null(strstr(log, "ERROR: AddressSanitizer"));
+    assert_null(strstr(log, "LeakSanitizer"));
+    assert_null(strstr(log, "runtime error:"));
+    free(log);
+}
+
+/* Sends req on a new connection and reads until the server closes or timeout_ms passes. */
+static char *exchange(const struct hs_server *s, const char *req, int timeout_ms)
+{
+    int fd = hs_connect(s);
+    assert_true(fd >= 0);
+    assert_int_equal(hs_send_all(fd, req, strlen(req)), 0);
+    size_t len = 0;
+    char *out = hs_recv_all(fd, timeout_ms, &len);
+    close(fd);
+    assert_non_null(out);
+    return out;
+}
+
+static int count_of(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = strstr(hay, needle); p != NULL; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+static void assert_header(const struct hs_response *r, const char *name, const char *value)
+{
+    char *v = hs_response_header(r, name);
+    if (value == NULL) {
+        assert_null(v);
+        return;
+    }
+    assert_non_null(v);
+    assert_string_equal(v, value);
+    free(v);
+}
+
+/* Runs the binary with args, capturing its stderr; returns the exit status (waitpid form). */
+static int run_capture(const char *const *args, char *err, size_t errlen, int timeout_ms)
+{
+    const char *bin = getenv("HOOKSTACK_BIN");
+    assert_non_null(bin);
+    int pfd[2];
+    assert_int_equal(pipe(pfd), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(pfd[1], 2);
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 1);
+        close(pfd[0]);
+        char *argv[32];
+        int n = 0;
+        argv[n++] = (char *)bin;
+        for (int i = 0; args[i] != NULL && n < 31; i++)
+            argv[n++] = (char *)args[i];
+        argv[n] = NULL;
+        setenv("HOOKSTACK_SYSTEM_TOKEN", HS_TEST_TOKEN, 1);
+        execv(bin, argv);
+        _exit(127);
+    }
+    close(pfd[1]);
+    size_t len = 0;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    fcntl(pfd[0], F_SETFL, O_NONBLOCK);
+    int st = -1;
+    for (;;) {
+        ssize_t r = read(pfd[0], err + len, errlen - 1 - len);
+        if (r > 0)
+            len += (size_t)r;
+        pid_t w = waitpid(pid, &st, WNOHANG);
+        if (w == pid) {
+            while ((r = read(pfd[0], err + len, errlen - 1 - len)) > 0)
+                len += (size_t)r;
+            break;
+        }
+        struct timespec t;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        if ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 > timeout_ms) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &st, 0);
+            st = -1;
+            break;
+        }
+        usleep(10000);
+    }
+    close(pfd[0]);
+    err[len] = '\0';
+    return st;
+}
+
+/* ---- start-up ----------------------------------------------------------------------------- */
+
+static void test_startup_line_and_port(void **state)
+{
+    (void)state;
+    assert_true(shared.port > 0);
+    assert_string_equal(shared.host, "127.0.0.1");
+    char *log = hs_server_log(&shared);
+    assert_non_null(strstr(log, "event=listening"));
+    /* The system token is never printed. */
+    assert_null(strstr(log, HS_TEST_TOKEN));
+    free(log);
+}
+
+static void test_help(void **state)
+{
+    (void)state;
+    const char *bin = getenv("HOOKSTACK_BIN");
+    char cmd[1024];
+    snprintf(cmd, sizeof(cmd), "'%s' serve --help", bin);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    char buf[8192];
+    size_t n = fread(buf, 1, sizeof(buf) - 1, p);
+    buf[n] = '\0';
+    int st = pclose(p);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+    assert_non_null(strstr(buf, "usage: hookstack serve"));
+    const char *flags[] = {"--host",
+                           "--port",
+                           "--modules",
+                           "--workers",
+                           "--system-token-file",
+                           "--no-diy",
+                           "--max-body-bytes",
+                           "--request-timeout-ms",
+                           "--keepalive-timeout-ms",
+                           "--headers-timeout-ms",
+                           "--processing-interval-ms"};
+    for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+        assert_non_null(strstr(buf, flags[i]));
+}
+
+static void test_port_taken(void **state)
+{
+    (void)state;
+    char port[16];
+    snprintf(port, sizeof(port), "%d", shared.port);
+    const char *args[] = {
+        "serve", "--host", "127.0.0.1", "--port", port, "--modules", getenv("HS_MODULES_DIR"),
+        NULL};
+    char err[4096];
+    int st = run_capture(args, err, sizeof(err), 20000);
+    assert_true(st != -1 && WIFEXITED(st));
+    assert_int_not_equal(WEXITSTATUS(st), 0);
+    char want[64];
+    snprintf(want, sizeof(want), "port %d is in use", shared.port);
+    assert_non_null(strstr(err, want));
+    /* One clear line. */
+    assert_int_equal(count_of(err, "\n"), 1);
+}
+
+static void test_bad_module_fails_start(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/hs-badmod-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char so[128];
+    snprintf(so, sizeof(so), "%s/broken.so", dir);
+    FILE *f = fopen(so, "w");
+    assert_non_null(f);
+    fputs("this is not an ELF file\n", f);
+    fclose(f);
+    const char *args[] = {"serve", "--host", "127.0.0.1", "--port", "0", "--modules", dir, NULL};
+    char err[4096];
+    int st = run_capture(args, err, sizeof(err), 20000);
+    unlink(so);
+    rmdir(dir);
+    assert_true(st != -1 && WIFEXITED(st));
+    assert_int_not_equal(WEXITSTATUS(st), 0);
+    assert_non_null(strstr(err, "hookstack serve: "));
+    assert_non_null(strstr(err, "broken.so"));
+    assert_int_equal(count_of(err, "\n"), 1);
+}
+
+static void test_bad_option(void **state)
+{
+    (void)state;
+    const char *args[] = {"serve", "--port", "99999", NULL};
+    char err[4096];
+    int st = run_capture(args, err, sizeof(err), 20000);
+    assert_true(st != -1 && WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 2);
+    assert_non_null(strstr(err, "--port"));
+}
+
+/* ---- routes ------------------------------------------------------------------------------- */
+
+static void test_root_and_health(void **state)
+{
+    (void)state;
+    const char *paths[] = {"/", "/healthCheck"};
+    for (int i = 0; i < 2; i++) {
+        struct hs_response r;
+        assert_int_equal(hs_request(&shared, "GET", paths[i], NULL, NULL, 0, &r), 0);
+        assert_int_equal(r.status, 200);
+        assert_string_equal(r.body, "{\"success\":true}");
+        assert_header(&r, "Content-Type", JSON_CT);
+        assert_header(&r, "Content-Length", "16");
+        assert_header(&r, "Connection", "keep-alive");
+        assert_header(&r, "Keep-Alive", "timeout=301");
+        hs_response_free(&r);
+    }
+}
+
+static void test_livez_readyz(void **state)
+{
+    (void)state;
+    const char *paths[] = {"/livez", "/readyz"};
+    for (int i = 0; i < 2; i++) {
+        struct hs_response r;
+        assert_int_equal(hs_request(&shared, "GET", paths[i], NULL, NULL, 0, &r), 0);
+        assert_int_equal(r.status, 200);
+        assert_string_equal(r.body, "OK");
+        assert_header(&r, "Content-Type", "text/plain; charset=utf-8");
+        hs_response_free(&r);
+    }
+    /* Health probes are not logged, like the reference. */
+    char *log = hs_server_log(&shared);
+    assert_null(strstr(log, "path=/livez"));
+    assert_null(strstr(log, "path=/readyz"));
+    free(log);
+}
+
+static void test_unknown_path_and_wrong_method(void **state)
+{
+    (void)state;
+    struct hs_response r;
+    assert_int_equal(hs_request(&shared, "GET", "/nope", NULL, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 404);
+    assert_string_equal(r.body,
+                        "{\"errors\":[{\"code\":\"not_found\",\"message\":\"Cannot GET /nope\"}]}");
+    assert_header(&r, "Content-Type", JSON_CT);
+    hs_response_free(&r);
+
+    assert_int_equal(hs_request(&shared, "POST", "/healthCheck", NULL, "{}", 2, &r), 0);
+    assert_int_equal(r.status, 405);
+    assert_non_null(strstr(r.body, "\"code\":\"method_not_allowed\""));
+    assert_header(&r, "Allow", "GET, HEAD");
+    hs_response_free(&r);
+
+    const char *h[] = {AUTH, NULL};
+    assert_int_equal(hs_request(&shared, "GET", "/function", h, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 405);
+    assert_header(&r, "Allow", "POST");
+    hs_response_free(&r);
+
+    /* The server is unharmed. */
+    assert_int_equal(hs_request(&shared, "GET", "/", NULL, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 200);
+    hs_response_free(&r);
+}
+
+static void test_open_connections_needs_token(void **state)
+{
+    (void)state;
+    struct hs_response r;
+    assert_int_equal(hs_request(&shared, "GET", "/openConnections", NULL, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 401);
+    assert_string_equal(r.body, UNAUTHORIZED);
+    assert_header(&r, "WWW-Authenticate", "invalid system token");
+    assert_header(&r, "Content-Type", JSON_CT);
+    hs_response_free(&r);
+
+    const char *bad[] = {"Authorization: Bearer wrong", NULL};
+    assert_int_equal(hs_request(&shared, "GET", "/openConnections", bad, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 401);
+    hs_response_free(&r);
+
+    assert_int_equal(hs_request(&shared, "GET", "/stopServer", NULL, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 401);
+    assert_string_equal(r.body, UNAUTHORIZED);
+    assert_header(&r, "WWW-Authenticate", "invalid system token");
+    hs_response_free(&r);
+}
+
+static void test_open_connections_counts_others(void **state)
+{
+    (void)state;
+    int idle[3];
+    for (int i = 0; i < 3; i++) {
+        idle[i] = hs_connect(&shared);
+        assert_true(idle[i] >= 0);
+    }
+    usleep(100000);
+    const char *h[] = {AUTH, NULL};
+    struct hs_response r;
+    assert_int_equal(hs_request(&shared, "GET", "/openConnections", h, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "3");
+    /* Like the reference: a bare number, no Content-Type. */
+    assert_header(&r, "Content-Type", NULL);
+    hs_response_free(&r);
+    for (int i = 0; i < 3; i++)
+        close(idle[i]);
+    usleep(100000);
+    assert_int_equal(hs_request(&shared, "GET", "/openConnections?access_token=" HS_TEST_TOKEN,
+                                NULL, NULL, 0, &r),
+                     0);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "0");
+    hs_response_free(&r);
+}
+
+static void test_terminate_flips_probes(void **state)
+{
+    (void)state;
+    struct hs_server s;
+    start(&s, NULL, NULL, NULL, NULL);
+    const char *h[] = {AUTH, NULL};
+    struct hs_response r;
+    assert_int_equal(hs_request(&s, "GET", "/openConnections?terminate=true", h, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "0");
+    hs_response_free(&r);
+    const char *probes[] = {"/livez", "/readyz"};
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(hs_request(&s, "GET", probes[i], NULL, NULL, 0, &r), 0);
+        assert_int_equal(r.status, 503);
+        assert_string_equal(r.body, "Service Unavailable");
+        hs_response_free(&r);
+    }
+    /* Still serving: terminating only takes it out of a load balancer's rotation. */
+    assert_int_equal(hs_post_function(&s, DO_SOMETHING, &r), 0);
+    assert_int_equal(r.status, 200);
+    hs_response_free(&r);
+    stop_ok(&s);
+}
+
+static void test_stop_server(void **state)
+{
+    (void)state;
+    struct hs_server s;
+    start(&s, NULL, NULL, NULL, NULL);
+    int a = hs_connect(&s), b = hs_connect(&s);
+    assert_true(a >= 0 && b >= 0);
+    usleep(100000);
+    const char *h[] = {AUTH, NULL};
+    struct hs_response r;
+    assert_int_equal(hs_request(&s, "GET", "/stopServer", h, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 422);
+    assert_string_equal(r.body, "{\"errors\":[{\"code\":\"connections_still_open\",\"message\":\"2 "
+                                "connection(s) still open.\"}]}");
+    hs_response_free(&r);
+    close(a);
+    close(b);
+    usleep(100000);
+    assert_int_equal(hs_request(&s, "GET", "/stopServer", h, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "preparing to shut down.");
+    hs_response_free(&r);
+    int st = hs_server_wait(&s, 20000);
+    assert_true(st != -1 && WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+    stop_ok(&s);
+}
+
+/* ---- connections -------------------------------------------------------------------------- */
+
+static void test_keep_alive_reuse_and_pipelining(void **state)
+{
+    (void)state;
+    int fd = hs_connect(&shared);
+    assert_true(fd >= 0);
+    const char *req = "GET /healthCheck HTTP/1.1\r\nHost: t\r\n\r\n";
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(hs_send_all(fd, req, strlen(req)), 0);
+        size_t len = 0;
+        char *out = hs_recv_all(fd, 300, &len);
+        assert_non_null(out);
+        assert_int_equal(count_of(out, "HTTP/1.1 200 OK\r\n"), 1);
+        assert_non_null(strstr(out, "Connection: keep-alive\r\n"));
+        assert_non_null(strstr(out, "\r\n\r\n{\"success\":true}"));
+        free(out);
+    }
+    /* Three requests in one write: three answers, in order, on the same connection. */
+    char body[] = DO_SOMETHING;
+    char buf[2048];
+    snprintf(buf, sizeof(buf),
+             "GET /readyz HTTP/1.1\r\nHost: t\r\n\r\n"
+             "POST /function HTTP/1.1\r\nHost: t\r\n" AUTH "\r\nContent-Type: application/json\r\n"
+             "Content-Length: %zu\r\n\r\n%s"
+             "GET / HTTP/1.1\r\nHost: t\r\n\r\n",
+             strlen(body), body);
+    assert_int_equal(hs_send_all(fd, buf, strlen(buf)), 0);
+    size_t len = 0;
+    char *out = hs_recv_all(fd, 2000, &len);
+    assert_non_null(out);
+    char *a = strstr(out, "\r\n\r\nOK");
+    char *b = strstr(out, DO_SOMETHING_RESULT);
+    char *c = strstr(out, "{\"success\":true}");
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_non_null(c);
+    assert_true(a < b && b < c);
+    assert_int_equal(count_of(out, "HTTP/1.1 200 OK\r\n"), 3);
+    free(out);
+    close(fd);
+}
+
+static void test_connection_close_honoured(void **state)
+{
+    (void)state;
+    char *out = exchange(&shared, "GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", 3000);
+    assert_non_null(strstr(out, "Connection: close\r\n"));
+    assert_non_null(strstr(out, "{\"success\":true}"));
+    free(out);
+    /* HTTP/1.0 without keep-alive closes too. */
+    out = exchange(&shared, "GET / HTTP/1.0\r\n\r\n", 3000);
+    assert_non_null(strstr(out, "HTTP/1.1 200 OK\r\n"));
+    assert_non_null(strstr(out, "Connection: close\r\n"));
+    free(out);
+}
+
+static void test_function_and_chunked_body(void **state)
+{
+    (void)state;
+    struct hs_response r;
+    assert_int_equal(hs_post_function(&shared, DO_SOMETHING, &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, DO_SOMETHING_RESULT);
+    assert_header(&r, "Content-Type", JSON_CT);
+    assert_header(&r, "Connection", "keep-alive");
+    assert_header(&r, "Keep-Alive", "timeout=301");
+    hs_response_free(&r);
+
+    const char *body = DO_SOMETHING;
+    size_t n = strlen(body), half = n / 2;
+    char req[2048];
+    snprintf(req, sizeof(req),
+             "POST /function HTTP/1.1\r\nHost: t\r\n" AUTH "\r\n"
+             "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n"
+             "\r\n%zx\r\n%.*s\r\n%zx;ext=1\r\n%s\r\n0\r\n\r\n",
+             half, (int)half, body, n - half, body + half);
+    char *out = exchange(&shared, req, 5000);
+    assert_non_null(strstr(out, "HTTP/1.1 200 OK\r\n"));
+    assert_non_null(strstr(out, "\r\n\r\n" DO_SOMETHING_RESULT));
+    free(out);
+}
+
+static void test_unauthorized_function(void **state)
+{
+    (void)state;
+    const char *h[] = {"Content-Type: application/json", NULL};
+    struct hs_response r;
+    assert_int_equal(
+        hs_request(&shared, "POST", "/function", h, DO_SOMETHING, strlen(DO_SOMETHING), &r), 0);
+    assert_int_equal(r.status, 401);
+    assert_string_equal(r.body, UNAUTHORIZED);
+    assert_header(&r, "WWW-Authenticate", "invalid system token");
+    assert_header(&r, "Content-Type", JSON_CT);
+    hs_response_free(&r);
+}
+
+static void test_request_log_line(void **state)
+{
+    (void)state;
+    const char *h[] = {AUTH, "Content-Type: application/json", "TraceId: trace-abc-123", NULL};
+    struct hs_response r;
+    assert_int_equal(
+        hs_request(&shared, "POST", "/function?x=1", h, DO_SOMETHING, strlen(DO_SOMETHING), &r), 0);
+    assert_int_equal(r.status, 200);
+    hs_response_free(&r);
+    usleep(100000);
+    char *log = hs_server_log(&shared);
+    const char *line = strstr(log, "trace_id=trace-abc-123");
+    assert_non_null(line);
+    const char *start = line;
+    while (start > log && start[-1] != '\n')
+        start--;
+    const char *end = strchr(line, '\n');
+    assert_non_null(end);
+    char l[4096];
+    snprintf(l, sizeof(l), "%.*s", (int)(end - start), start);
+    assert_non_null(strstr(l, "event=request"));
+    assert_non_null(strstr(l, "method=POST"));
+    assert_non_null(strstr(l, "path=/function "));
+    assert_non_null(strstr(l, "status=200"));
+    assert_non_null(strstr(l, "dur_ms="));
+    assert_non_null(strstr(l, "function=doSomething"));
+    assert_non_null(strstr(l, "type=hook"));
+    assert_non_null(strstr(l, "bytes_in="));
+    assert_non_null(strstr(l, "bytes_out="));
+    /* _reqId: a millisecond timestamp and 4 characters of [0-9a-z]. */
+    const char *rid = strstr(l, "req_id=");
+    assert_non_null(rid);
+    rid += 7;
+    size_t digits = strspn(rid, "0123456789");
+    assert_true(digits >= 13);
+    assert_int_equal(strspn(rid + digits, "0123456789abcdefghijklmnopqrstuvwxyz"), 4);
+    /* Neither the token nor the query string is logged. */
+    assert_null(strstr(log, HS_TEST_TOKEN));
+    assert_null(strstr(l, "x=1"));
+    free(log);
+}
+
+/* ---- long calls and drain ----------------------------------------------------------------- */
+
+static void test_processing_102(void **state)
+{
+    (void)state;
+    struct hs_server s;
+    start(&s, "--processing-interval-ms", "200", NULL, NULL);
+    struct hs_response r;
+    assert_int_equal(
+        hs_post_function(&s,
+                         "{\"diy\":true,\"type\":\"hook\",\"function\":\"sleepMs\",\"options\":{"
+                         "\"ms\":900}}",
+                         &r),
+        0);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "[{\"ms\":900}]");
+    assert_non_null(r.interim);
+    assert_non_null(strstr(r.interim, "102 Processing"));
+    /* Exactly one interim answer. */
+    assert_int_equal(count_of(r.interim, "102"), 1);
+    hs_response_free(&r);
+    /* A quick call gets none. */
+    assert_int_equal(hs_post_function(&s, DO_SOMETHING, &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_true(r.interim == NULL || strstr(r.interim, "102") == NULL);
+    hs_response_free(&r);
+    stop_ok(&s);
+}
+
+struct slow_call {
+    struct hs_server *s;
+    int ms;
+    struct hs_response r;
+    int rc;
+};
+
+static void *slow_call_run(void *arg)
+{
+    struct slow_call *c = arg;
+    char body[256];
+    snprintf(body, sizeof(body),
+             "{\"diy\":true,\"type\":\"hook\",\"function\":\"sleepMs\",\"options\":{\"ms\":%d}}",
+             c->ms);
+    c->rc = hs_post_function(c->s, body, &c->r);
+    return NULL;
+}
+
+static void test_sigterm_drains_in_flight(void **state)
+{
+    (void)state;
+    struct hs_server s;
+    start(&s, NULL, NULL, NULL, NULL);
+    /* A connection with half a request: it is accepted, so it is finished after SIGTERM. */
+    int half = hs_connect(&s);
+    assert_true(half >= 0);
+    const char *part = "GET /readyz HTTP/1.1\r\nHost: t\r\n";
+    assert_int_equal(hs_send_all(half, part, strlen(part)), 0);
+    struct slow_call c = {.s = &s, .ms = 1200};
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, slow_call_run, &c), 0);
+    usleep(400000);
+    assert_int_equal(kill(s.pid, SIGTERM), 0);
+    usleep(200000);
+    /* No new connections once draining. */
+    int late = hs_connect(&s);
+    assert_true(late < 0);
+    /* The half-sent request completes with 503 from /readyz, and the connection closes. */
+    assert_int_equal(hs_send_all(half, "\r\n", 2), 0);
+    size_t len = 0;
+    char *out = hs_recv_all(half, 5000, &len);
+    assert_non_null(out);
+    assert_non_null(strstr(out, "HTTP/1.1 503 Service Unavailable\r\n"));
+    assert_non_null(strstr(out, "Connection: close\r\n"));
+    assert_non_null(strstr(out, "\r\n\r\nService Unavailable"));
+    free(out);
+    close(half);
+    pthread_join(th, NULL);
+    assert_int_equal(c.rc, 0);
+    assert_int_equal(c.r.status, 200);
+    assert_string_equal(c.r.body, "[{\"ms\":1200}]");
+    hs_response_free(&c.r);
+    int st = hs_server_wait(&s, 20000);
+    assert_true(st != -1 && WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+    stop_ok(&s);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    const char *args[] = {"--modules", test_modules(), "--workers", "2", NULL};
+    return hs_server_start(&shared, args, NULL);
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    int st = hs_server_stop(&shared, SIGTERM, 20000);
+    char *log = hs_server_log(&shared);
+    int bad = log == NULL || strstr(log, "Sanitizer") != NULL || strstr(log, "runtime error:");
+    free(log);
+    return (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 && !bad) ? 0 : -1;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_startup_line_and_port),
+        cmocka_unit_test(test_help),
+        cmocka_unit_test(test_port_taken),
+        cmocka_unit_test(test_bad_module_fails_start),
+        cmocka_unit_test(test_bad_option),
+        cmocka_unit_test(test_root_and_health),
+        cmocka_unit_test(test_livez_readyz),
+        cmocka_unit_test(test_unknown_path_and_wrong_method),
+        cmocka_unit_test(test_open_connections_needs_token),
+        cmocka_unit_test(test_open_connections_counts_others),
+        cmocka_unit_test(test_keep_alive_reuse_and_pipelining),
+        cmocka_unit_test(test_connection_close_honoured),
+        cmocka_unit_test(test_function_and_chunked_body),
+        cmocka_unit_test(test_unauthorized_function),
+        cmocka_unit_test(test_request_log_line),
+        cmocka_unit_test(test_terminate_flips_probes),
+        cmocka_unit_test(test_stop_server),
+        cmocka_unit_test(test_processing_102),
+        cmocka_unit_test(test_sigterm_drains_in_flight),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
