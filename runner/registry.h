@@ -18,6 +18,10 @@ struct registry_load_opts {
     const char *const *dirs; /* folders whose *.so files are loaded, in order */
     size_t ndirs;
     bool no_diy; /* serve no DIY scope (to test "DIY is not configured") */
+    /* Module files loaded one by one after the folders, in order (added by the SDK helper: tests
+     * load modules meant to be refused this way, so no folder the server reads holds them). */
+    const char *const *files;
+    size_t nfiles;
 };
 
 /* Loads every module of every folder. On failure returns NULL and writes one line naming the

@@ -1,0 +1,1366 @@
+/* sdk.c — the runner side of the hook API (include/hookstack.h): the hs_api table, the invocation
+ * context (arena, options, ids, settings, log with secret redaction, failure record), the JSON
+ * calls on hs_json, and the per-record / page-level helpers that walk a page and assemble the
+ * kind's answer.
+ *
+ * Everything a hook makes through the context comes from the invocation's arena (the request
+ * arena proto.c passes in) and is released when the caller resets it. A failing API call records
+ * a JavaScript-like error on the call (name + message); proto.c turns an unexplained failure into
+ * a 500 with that description. */
+#include "sdk.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "jsval.h"
+#include "kind.h"
+
+#define SDK_LOG_DEFAULT_LIMIT 65536
+#define SDK_LOG_LINE_MAX      8192
+#define SDK_PATH_KEY_MAX      512
+#define SDK_SECRETS_MAX       256
+#define SDK_SECRET_MIN        3 /* shorter values would redact ordinary text */
+
+#define J(v) ((struct json_value *)(v))
+#define H(v) ((hs_json *)(v))
+
+struct secret {
+    const char *p;
+    size_t len;
+};
+
+struct hs_ctx {
+    struct sdk_call *call;
+    struct arena *a;
+    const struct registry_fn *fn;
+    const struct registry_module *module;
+    bool secrets_ready;
+    struct secret *secrets;
+    size_t nsecrets;
+    bool log_full;
+};
+
+struct hs_record {
+    hs_ctx *ctx;
+    size_t index;
+    struct json_value *data;
+    struct json_value *replacement;
+    bool skipped;
+    struct json_value *errors; /* array, made on the first record_add_error */
+};
+
+struct hs_page {
+    hs_ctx *ctx;
+    struct json_value *data;   /* preSavePage: the data array; branching: options.record */
+    struct json_value *errors; /* preSavePage */
+    bool abort;
+    struct json_value *retry;  /* preSavePage: newErrorsAndRetryData */
+    struct json_value *routes; /* branching */
+};
+
+/* ---- errors recorded on the context --------------------------------------------------------- */
+
+static void ctx_error(hs_ctx *ctx, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        return NULL;
+    char *s = arena_alloc(a, (size_t)n + 1);
+    if (s)
+        vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
+static void ctx_error(hs_ctx *ctx, const char *name, const char *fmt, ...)
+{
+    if (!ctx)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = arena_vprintf(ctx->a, fmt, ap);
+    va_end(ap);
+    ctx->call->error_name = name;
+    ctx->call->error_message = msg ? msg : "out of memory";
+}
+
+static void ctx_nomem(hs_ctx *ctx)
+{
+    if (ctx) {
+        ctx->call->error_name = "RangeError";
+        ctx->call->error_message = "Out of memory: the invocation's memory limit was reached";
+    }
+}
+
+static const char *status_name(hs_status st)
+{
+    return hs_status_name(st);
+}
+
+/* ---- context -------------------------------------------------------------------------------- */
+
+static const char *ctx_function(const hs_ctx *ctx)
+{
+    return ctx->fn->name;
+}
+
+static hs_kind ctx_kind(const hs_ctx *ctx)
+{
+    return ctx->fn->kind;
+}
+
+static const char *ctx_connector_id(const hs_ctx *ctx)
+{
+    return ctx->call->connector_id;
+}
+
+static hs_json *ctx_options(const hs_ctx *ctx)
+{
+    return H(ctx->call->options);
+}
+
+static const struct json_value *obj_get(const struct json_value *o, const char *key)
+{
+    if (!o || o->type != JSON_OBJECT || !key)
+        return NULL;
+    return json_object_get(o, key, strlen(key));
+}
+
+static const char *ctx_id(const hs_ctx *ctx, const char *name)
+{
+    const struct json_value *v = obj_get(ctx->call->options, name);
+    if (v && v->type == JSON_STRING)
+        return v->u.str;
+    if (ctx->fn->kind == HS_KIND_WRAPPER && name && strcmp(name, "_connectionId") == 0) {
+        v = obj_get(obj_get(ctx->call->options, "connection"), "_id");
+        if (v && v->type == JSON_STRING)
+            return v->u.str;
+    }
+    return NULL;
+}
+
+static int ctx_test_mode(const hs_ctx *ctx)
+{
+    const struct json_value *v = obj_get(ctx->call->options, "testMode");
+    return v && json_truthy(v) ? 1 : 0;
+}
+
+static void *ctx_module_state(const hs_ctx *ctx)
+{
+    return ctx->module ? ctx->module->state : NULL;
+}
+
+/* ---- dotted paths --------------------------------------------------------------------------- */
+
+struct path_step {
+    bool is_index;
+    size_t index;
+    const char *key;
+    size_t key_len;
+};
+
+/* Reads the next step of *pp into st (quoted keys unescaped into buf). Returns 1 for a step, 0 at
+ * the end, -1 on a syntax error. */
+static int path_next(const char **pp, bool first, struct path_step *st, char *buf, size_t bufsz)
+{
+    const char *p = *pp;
+    if (*p == '\0')
+        return 0;
+    if (!first && *p == '.')
+        p++;
+    else if (!first && *p != '[')
+        return -1;
+    if (*p == '[') {
+        p++;
+        if (*p == '"') {
+            size_t n = 0;
+            p++;
+            while (*p && *p != '"') {
+                if (*p == '\\' && p[1])
+                    p++;
+                if (n + 1 >= bufsz)
+                    return -1;
+                buf[n++] = *p++;
+            }
+            if (*p != '"' || p[1] != ']')
+                return -1;
+            buf[n] = '\0';
+            st->is_index = false;
+            st->key = buf;
+            st->key_len = n;
+            *pp = p + 2;
+            return 1;
+        }
+        if (*p < '0' || *p > '9')
+            return -1;
+        size_t idx = 0;
+        while (*p >= '0' && *p <= '9') {
+            if (idx > (SIZE_MAX - 9) / 10)
+                return -1;
+            idx = idx * 10 + (size_t)(*p++ - '0');
+        }
+        if (*p != ']')
+            return -1;
+        st->is_index = true;
+        st->index = idx;
+        *pp = p + 1;
+        return 1;
+    }
+    const char *k = p;
+    while (*p && *p != '.' && *p != '[')
+        p++;
+    if (p == k)
+        return -1;
+    st->is_index = false;
+    st->key = k;
+    st->key_len = (size_t)(p - k);
+    *pp = p;
+    return 1;
+}
+
+static struct json_value *step_get(const struct json_value *v, const struct path_step *st)
+{
+    if (!v)
+        return NULL;
+    if (st->is_index)
+        return v->type == JSON_ARRAY ? json_array_get(v, st->index) : NULL;
+    return v->type == JSON_OBJECT ? json_object_get(v, st->key, st->key_len) : NULL;
+}
+
+static hs_json *json_path(const hs_json *root, const char *path)
+{
+    if (!root || !path)
+        return NULL;
+    struct json_value *v = J(root);
+    char buf[SDK_PATH_KEY_MAX];
+    struct path_step st;
+    const char *p = path;
+    int r;
+    for (bool first = true; (r = path_next(&p, first, &st, buf, sizeof(buf))) == 1; first = false) {
+        v = step_get(v, &st);
+        if (!v)
+            return NULL;
+    }
+    return r == 0 ? H(v) : NULL;
+}
+
+/* Sets parent[st] = v (object key or array index <= length). */
+static hs_status step_set(hs_ctx *ctx, struct json_value *parent, const struct path_step *st,
+                          struct json_value *v)
+{
+    if (st->is_index) {
+        if (parent->type != JSON_ARRAY)
+            return HS_ERR_TYPE;
+        if (st->index < parent->len) {
+            parent->u.items[st->index] = v;
+            return HS_OK;
+        }
+        if (st->index > parent->len)
+            return HS_ERR_RANGE;
+        return json_array_push(ctx->a, parent, v) == 0 ? HS_OK : HS_ERR_NOMEM;
+    }
+    if (parent->type != JSON_OBJECT)
+        return HS_ERR_TYPE;
+    return json_object_set(ctx->a, parent, st->key, st->key_len, v) == 0 ? HS_OK : HS_ERR_NOMEM;
+}
+
+static hs_status json_path_set(hs_ctx *ctx, hs_json *root, const char *path, hs_json *v)
+{
+    if (!ctx || !root || !path || !v)
+        return HS_ERR_INVALID;
+    char buf[2][SDK_PATH_KEY_MAX];
+    struct path_step cur, next;
+    const char *p = path;
+    int r = path_next(&p, true, &cur, buf[0], sizeof(buf[0]));
+    if (r != 1) {
+        ctx_error(ctx, "SyntaxError", "invalid path \"%s\"", path);
+        return HS_ERR_INVALID;
+    }
+    struct json_value *node = J(root);
+    for (int b = 1;; b ^= 1) {
+        r = path_next(&p, false, &next, buf[b], sizeof(buf[b]));
+        if (r < 0) {
+            ctx_error(ctx, "SyntaxError", "invalid path \"%s\"", path);
+            return HS_ERR_INVALID;
+        }
+        if (r == 0) {
+            hs_status st = step_set(ctx, node, &cur, J(v));
+            if (st == HS_ERR_TYPE)
+                ctx_error(ctx, "TypeError", "Cannot set \"%s\": a step is not an %s", path,
+                          cur.is_index ? "array" : "object");
+            else if (st == HS_ERR_RANGE)
+                ctx_error(ctx, "RangeError", "Cannot set \"%s\": index past the array's end", path);
+            return st;
+        }
+        struct json_value *child = step_get(node, &cur);
+        if (!child) {
+            child = next.is_index ? json_new_array(ctx->a) : json_new_object(ctx->a);
+            if (!child)
+                return HS_ERR_NOMEM;
+            hs_status st = step_set(ctx, node, &cur, child);
+            if (st != HS_OK) {
+                if (st == HS_ERR_TYPE || st == HS_ERR_RANGE)
+                    ctx_error(ctx, "TypeError", "Cannot set \"%s\": a step does not fit the value",
+                              path);
+                return st;
+            }
+        }
+        node = child;
+        /* cur's key may live in buf[b ^ 1]; next (in buf[b]) becomes cur, and the following step
+         * is read into buf[b ^ 1]. */
+        cur = next;
+    }
+}
+
+static hs_status json_path_delete(hs_ctx *ctx, hs_json *root, const char *path)
+{
+    if (!ctx || !root || !path)
+        return HS_ERR_INVALID;
+    char buf[2][SDK_PATH_KEY_MAX];
+    struct path_step cur, next;
+    const char *p = path;
+    if (path_next(&p, true, &cur, buf[0], sizeof(buf[0])) != 1)
+        return HS_ERR_INVALID;
+    struct json_value *node = J(root);
+    for (int b = 1;; b ^= 1) {
+        int r = path_next(&p, false, &next, buf[b], sizeof(buf[b]));
+        if (r < 0)
+            return HS_ERR_INVALID;
+        if (r == 0)
+            break;
+        node = step_get(node, &cur);
+        if (!node)
+            return HS_ERR_NOT_FOUND;
+        cur = next;
+    }
+    if (cur.is_index) {
+        if (node->type != JSON_ARRAY)
+            return HS_ERR_TYPE;
+        if (cur.index >= node->len)
+            return HS_ERR_NOT_FOUND;
+        memmove(&node->u.items[cur.index], &node->u.items[cur.index + 1],
+                (node->len - cur.index - 1) * sizeof(node->u.items[0]));
+        node->len--;
+        return HS_OK;
+    }
+    if (node->type != JSON_OBJECT)
+        return HS_ERR_TYPE;
+    return json_object_delete(node, cur.key, cur.key_len) == 0 ? HS_OK : HS_ERR_NOT_FOUND;
+}
+
+/* ---- settings ------------------------------------------------------------------------------- */
+
+static hs_json *setting(const hs_ctx *ctx, const char *path)
+{
+    const struct json_value *s = obj_get(ctx->call->options, "settings");
+    if (!s)
+        return NULL;
+    if (!path || !path[0])
+        return H(s);
+    return json_path(H(s), path);
+}
+
+static const char *json_string(hs_ctx *ctx, const hs_json *hv, size_t *len, const char *def);
+
+static const char *setting_string(hs_ctx *ctx, const char *path, const char *def)
+{
+    return json_string(ctx, setting(ctx, path), NULL, def);
+}
+
+static double setting_number(const hs_ctx *ctx, const char *path, double def)
+{
+    const struct json_value *v = J(setting(ctx, path));
+    return v && v->type == JSON_NUMBER ? v->u.num : def;
+}
+
+static int setting_bool(const hs_ctx *ctx, const char *path, int def)
+{
+    const struct json_value *v = J(setting(ctx, path));
+    if (v && v->type == JSON_TRUE)
+        return 1;
+    if (v && v->type == JSON_FALSE)
+        return 0;
+    return def;
+}
+
+/* ---- failing -------------------------------------------------------------------------------- */
+
+static hs_status fail(hs_ctx *ctx, const char *code, const char *fmt, ...)
+{
+    if (!ctx)
+        return HS_ERR_FAILED;
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = fmt ? arena_vprintf(ctx->a, fmt, ap) : NULL;
+    va_end(ap);
+    const char *c = code ? arena_strndup(ctx->a, code, strlen(code)) : "Error";
+    ctx->call->fail_code = c ? c : "Error";
+    ctx->call->fail_message = msg ? msg : (fmt ? "out of memory" : "");
+    return HS_ERR_FAILED;
+}
+
+/* ---- logging -------------------------------------------------------------------------------- */
+
+static void secrets_add(hs_ctx *ctx, const struct json_value *v)
+{
+    if (v->type != JSON_STRING || v->len < SDK_SECRET_MIN || ctx->nsecrets >= SDK_SECRETS_MAX)
+        return;
+    ctx->secrets[ctx->nsecrets++] = (struct secret){.p = v->u.str, .len = v->len};
+}
+
+/* Every string inside `encrypted` objects, and every bearerToken value, anywhere in options. */
+static void secrets_collect(hs_ctx *ctx)
+{
+    ctx->secrets_ready = true;
+    ctx->secrets = arena_alloc(ctx->a, SDK_SECRETS_MAX * sizeof(*ctx->secrets));
+    if (!ctx->secrets || !ctx->call->options)
+        return;
+    size_t cap = 64, n = 0;
+    struct frame {
+        const struct json_value *v;
+        bool secret;
+    } *st = arena_alloc(ctx->a, cap * sizeof(*st));
+    if (!st)
+        return;
+    st[n++] = (struct frame){ctx->call->options, false};
+    while (n > 0) {
+        struct frame f = st[--n];
+        if (f.secret && f.v->type == JSON_STRING) {
+            secrets_add(ctx, f.v);
+            continue;
+        }
+        if (f.v->type != JSON_OBJECT && f.v->type != JSON_ARRAY)
+            continue;
+        for (uint32_t i = 0; i < f.v->len; i++) {
+            const struct json_value *c;
+            bool secret = f.secret;
+            if (f.v->type == JSON_OBJECT) {
+                const struct json_member *m = &f.v->u.members[i];
+                c = m->value;
+                if (m->key_len == 11 && memcmp(m->key, "bearerToken", 11) == 0)
+                    secret = true;
+                if (m->key_len == 9 && memcmp(m->key, "encrypted", 9) == 0 &&
+                    (c->type == JSON_OBJECT || c->type == JSON_STRING))
+                    secret = true;
+            } else {
+                c = f.v->u.items[i];
+            }
+            if (c->type == JSON_STRING && secret) {
+                secrets_add(ctx, c);
+                continue;
+            }
+            if (c->type != JSON_OBJECT && c->type != JSON_ARRAY)
+                continue;
+            if (n == cap) {
+                struct frame *ns =
+                    arena_realloc(ctx->a, st, cap * sizeof(*st), 2 * cap * sizeof(*st));
+                if (!ns)
+                    return;
+                st = ns;
+                cap *= 2;
+            }
+            st[n++] = (struct frame){c, secret};
+        }
+    }
+}
+
+static void log_append(hs_ctx *ctx, const char *s, size_t n)
+{
+    struct json_buf *out = ctx->call->log;
+    size_t limit = ctx->call->log_limit ? ctx->call->log_limit : SDK_LOG_DEFAULT_LIMIT;
+    if (ctx->log_full)
+        return;
+    if (out->len + n > limit) {
+        static const char note[] = "warn log truncated: this invocation's log limit was reached\n";
+        json_buf_append(out, note, sizeof(note) - 1);
+        ctx->log_full = true;
+        return;
+    }
+    json_buf_append(out, s, n);
+}
+
+/* Writes "<level> <text>\n" with secrets replaced and line breaks escaped. */
+static void log_text(hs_ctx *ctx, hs_log_level level, const char *text, size_t len)
+{
+    static const char *const names[] = {"debug", "info", "warn", "error"};
+    if (!ctx->call->log)
+        return;
+    if (!ctx->secrets_ready)
+        secrets_collect(ctx);
+    char line[SDK_LOG_LINE_MAX + 64];
+    size_t o = 0;
+    const char *lv = names[(unsigned)level < 4 ? level : 1];
+    o += (size_t)snprintf(line, sizeof(line), "%s ", lv);
+    for (size_t i = 0; i < len && o < SDK_LOG_LINE_MAX;) {
+        size_t hit = 0;
+        for (size_t k = 0; k < ctx->nsecrets; k++) {
+            const struct secret *s = &ctx->secrets[k];
+            if (s->len <= len - i && memcmp(text + i, s->p, s->len) == 0) {
+                hit = s->len;
+                break;
+            }
+        }
+        if (hit) {
+            memcpy(line + o, "[redacted]", 10);
+            o += 10;
+            i += hit;
+            continue;
+        }
+        char c = text[i++];
+        if (c == '\n' || c == '\r') {
+            line[o++] = '\\';
+            line[o++] = c == '\n' ? 'n' : 'r';
+        } else {
+            line[o++] = c;
+        }
+    }
+    line[o++] = '\n';
+    log_append(ctx, line, o);
+}
+
+static void log_fmt(hs_ctx *ctx, hs_log_level level, const char *fmt, ...)
+{
+    if (!ctx || !fmt)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    char buf[SDK_LOG_LINE_MAX];
+    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    log_text(ctx, level, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
+/* Replaces bearerToken values and `encrypted` objects with "[redacted]" in a copy of v. */
+static struct json_value *redacted_copy(hs_ctx *ctx, const struct json_value *v)
+{
+    struct json_value *c = json_clone(ctx->a, v);
+    if (!c)
+        return NULL;
+    size_t cap = 64, n = 0;
+    struct json_value **st = arena_alloc(ctx->a, cap * sizeof(*st));
+    struct json_value *mark = json_new_string(ctx->a, "[redacted]", 10);
+    if (!st || !mark)
+        return NULL;
+    st[n++] = c;
+    while (n > 0) {
+        struct json_value *x = st[--n];
+        for (uint32_t i = 0; i < x->len; i++) {
+            struct json_value **slot;
+            if (x->type == JSON_OBJECT) {
+                struct json_member *m = &x->u.members[i];
+                if ((m->key_len == 11 && memcmp(m->key, "bearerToken", 11) == 0) ||
+                    (m->key_len == 9 && memcmp(m->key, "encrypted", 9) == 0)) {
+                    m->value = mark;
+                    continue;
+                }
+                slot = &m->value;
+            } else {
+                slot = &x->u.items[i];
+            }
+            if ((*slot)->type != JSON_OBJECT && (*slot)->type != JSON_ARRAY)
+                continue;
+            if (n == cap) {
+                struct json_value **ns =
+                    arena_realloc(ctx->a, st, cap * sizeof(*st), 2 * cap * sizeof(*st));
+                if (!ns)
+                    return NULL;
+                st = ns;
+                cap *= 2;
+            }
+            st[n++] = *slot;
+        }
+    }
+    return c;
+}
+
+static void log_json(hs_ctx *ctx, hs_log_level level, const char *label, const hs_json *v)
+{
+    if (!ctx || !ctx->call->log)
+        return;
+    struct json_value *c = v ? redacted_copy(ctx, J(v)) : NULL;
+    struct json_buf b;
+    json_buf_init(&b, SDK_LOG_LINE_MAX);
+    if (label) {
+        json_buf_append(&b, label, strlen(label));
+        json_buf_append(&b, " ", 1);
+    }
+    if (!v)
+        json_buf_append(&b, "undefined", 9);
+    else if (!c || json_write(&b, c, 0, NULL) != 0)
+        json_buf_append(&b, "(not printable)", 15);
+    log_text(ctx, level, b.data ? b.data : "", b.len);
+    json_buf_free(&b);
+}
+
+/* ---- memory --------------------------------------------------------------------------------- */
+
+static void *sdk_alloc(hs_ctx *ctx, size_t size)
+{
+    void *p = ctx ? arena_calloc(ctx->a, 1, size ? size : 1) : NULL;
+    if (!p)
+        ctx_nomem(ctx);
+    return p;
+}
+
+static char *sdk_strdup(hs_ctx *ctx, const char *s)
+{
+    if (!ctx || !s)
+        return NULL;
+    char *p = arena_strndup(ctx->a, s, strlen(s));
+    if (!p)
+        ctx_nomem(ctx);
+    return p;
+}
+
+static char *sdk_sprintf(hs_ctx *ctx, const char *fmt, ...)
+{
+    if (!ctx || !fmt)
+        return NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = arena_vprintf(ctx->a, fmt, ap);
+    va_end(ap);
+    if (!s)
+        ctx_nomem(ctx);
+    return s;
+}
+
+static hs_status on_cleanup(hs_ctx *ctx, void (*fn)(void *arg), void *arg)
+{
+    if (!ctx || !fn)
+        return HS_ERR_INVALID;
+    return arena_on_cleanup(ctx->a, fn, arg) == 0 ? HS_OK : HS_ERR_NOMEM;
+}
+
+/* ---- reading JSON --------------------------------------------------------------------------- */
+
+static hs_json_type json_type(const hs_json *hv)
+{
+    const struct json_value *v = J(hv);
+    if (!v)
+        return HS_JSON_ABSENT;
+    switch (v->type) {
+    case JSON_NULL:
+        return HS_JSON_NULL;
+    case JSON_FALSE:
+    case JSON_TRUE:
+        return HS_JSON_BOOL;
+    case JSON_NUMBER:
+        return HS_JSON_NUMBER;
+    case JSON_STRING:
+        return HS_JSON_STRING;
+    case JSON_ARRAY:
+        return HS_JSON_ARRAY;
+    case JSON_OBJECT:
+        return HS_JSON_OBJECT;
+    case JSON_DATE:
+        return HS_JSON_DATE;
+    default:
+        return HS_JSON_ABSENT;
+    }
+}
+
+static int sdk_json_truthy(const hs_json *v)
+{
+    return v && json_truthy(J(v)) ? 1 : 0;
+}
+
+static int json_bool(const hs_json *hv, int def)
+{
+    const struct json_value *v = J(hv);
+    if (v && v->type == JSON_TRUE)
+        return 1;
+    if (v && v->type == JSON_FALSE)
+        return 0;
+    return def;
+}
+
+static double json_number(const hs_json *hv, double def)
+{
+    const struct json_value *v = J(hv);
+    return v && v->type == JSON_NUMBER ? v->u.num : def;
+}
+
+static const char *json_string(hs_ctx *ctx, const hs_json *hv, size_t *len, const char *def)
+{
+    const struct json_value *v = J(hv);
+    if (v && v->type == JSON_STRING) {
+        if (len)
+            *len = v->len;
+        return v->u.str;
+    }
+    if (v && v->type == JSON_DATE && ctx) {
+        char iso[JSVAL_ISO_MAX];
+        size_t n = jsval_date_iso(v->u.num, iso);
+        char *s = n ? arena_strndup(ctx->a, iso, n) : NULL;
+        if (s) {
+            if (len)
+                *len = n;
+            return s;
+        }
+    }
+    if (len)
+        *len = def ? strlen(def) : 0;
+    return def;
+}
+
+static size_t sdk_json_len(const hs_json *v)
+{
+    return v ? json_len(J(v)) : 0;
+}
+
+static hs_json *json_at(const hs_json *arr, size_t i)
+{
+    const struct json_value *v = J(arr);
+    return v && v->type == JSON_ARRAY ? H(json_array_get(v, i)) : NULL;
+}
+
+static hs_json *json_getn(const hs_json *obj, const char *key, size_t key_len)
+{
+    const struct json_value *v = J(obj);
+    if (!v || v->type != JSON_OBJECT || !key)
+        return NULL;
+    return H(json_object_get(v, key, key_len));
+}
+
+static hs_json *json_get(const hs_json *obj, const char *key)
+{
+    return key ? json_getn(obj, key, strlen(key)) : NULL;
+}
+
+static const char *json_key_at(const hs_json *obj, size_t i, size_t *len)
+{
+    const struct json_value *v = J(obj);
+    if (!v || v->type != JSON_OBJECT || i >= v->len)
+        return NULL;
+    if (len)
+        *len = v->u.members[i].key_len;
+    return v->u.members[i].key;
+}
+
+static hs_json *json_value_at(const hs_json *obj, size_t i)
+{
+    const struct json_value *v = J(obj);
+    if (!v || v->type != JSON_OBJECT || i >= v->len)
+        return NULL;
+    return H(v->u.members[i].value);
+}
+
+static int sdk_json_equal(const hs_json *a, const hs_json *b)
+{
+    if (!a || !b)
+        return a == b;
+    return json_equal(J(a), J(b)) ? 1 : 0;
+}
+
+/* ---- making JSON ---------------------------------------------------------------------------- */
+
+static hs_json *made(hs_ctx *ctx, struct json_value *v)
+{
+    if (!v)
+        ctx_nomem(ctx);
+    return H(v);
+}
+
+static hs_json *new_null(hs_ctx *ctx)
+{
+    return ctx ? made(ctx, json_new_null(ctx->a)) : NULL;
+}
+
+static hs_json *new_bool(hs_ctx *ctx, int b)
+{
+    return ctx ? made(ctx, json_new_bool(ctx->a, b != 0)) : NULL;
+}
+
+static hs_json *new_number(hs_ctx *ctx, double d)
+{
+    return ctx ? made(ctx, json_new_number(ctx->a, d)) : NULL;
+}
+
+static hs_json *new_stringn(hs_ctx *ctx, const char *s, size_t len)
+{
+    return ctx && s ? made(ctx, json_new_string(ctx->a, s, len)) : NULL;
+}
+
+static hs_json *new_string(hs_ctx *ctx, const char *s)
+{
+    return s ? new_stringn(ctx, s, strlen(s)) : NULL;
+}
+
+static hs_json *new_array(hs_ctx *ctx)
+{
+    return ctx ? made(ctx, json_new_array(ctx->a)) : NULL;
+}
+
+static hs_json *new_object(hs_ctx *ctx)
+{
+    return ctx ? made(ctx, json_new_object(ctx->a)) : NULL;
+}
+
+static hs_json *new_date(hs_ctx *ctx, double ms)
+{
+    return ctx ? made(ctx, json_new_date(ctx->a, jsval_time_clip(ms))) : NULL;
+}
+
+static hs_json *sdk_json_clone(hs_ctx *ctx, const hs_json *v)
+{
+    return ctx && v ? made(ctx, json_clone(ctx->a, J(v))) : NULL;
+}
+
+/* ---- changing JSON -------------------------------------------------------------------------- */
+
+/* Records the TypeError JavaScript throws for `target[key] = ...` in strict mode. */
+static void set_type_error(hs_ctx *ctx, const struct json_value *t, const char *key)
+{
+    const char *k = key ? key : "";
+    if (!t) {
+        ctx_error(ctx, "TypeError", "Cannot set properties of undefined (setting '%s')", k);
+        return;
+    }
+    switch (t->type) {
+    case JSON_NULL:
+        ctx_error(ctx, "TypeError", "Cannot set properties of null (setting '%s')", k);
+        return;
+    case JSON_STRING:
+        ctx_error(ctx, "TypeError", "Cannot create property '%s' on string '%.200s'", k, t->u.str);
+        return;
+    case JSON_NUMBER: {
+        char num[JSON_NUMBER_MAX];
+        json_number_format(t->u.num, num);
+        ctx_error(ctx, "TypeError", "Cannot create property '%s' on number '%s'", k, num);
+        return;
+    }
+    case JSON_TRUE:
+    case JSON_FALSE:
+        ctx_error(ctx, "TypeError", "Cannot create property '%s' on boolean '%s'", k,
+                  t->type == JSON_TRUE ? "true" : "false");
+        return;
+    default:
+        ctx_error(ctx, "TypeError", "Cannot set key '%s': the value is an %s, not an object", k,
+                  t->type == JSON_ARRAY ? "array" : "a Date");
+        return;
+    }
+}
+
+static hs_status json_set(hs_ctx *ctx, hs_json *obj, const char *key, hs_json *v)
+{
+    if (!ctx || !key || !v)
+        return HS_ERR_INVALID;
+    struct json_value *o = J(obj);
+    if (!o || o->type != JSON_OBJECT) {
+        set_type_error(ctx, o, key);
+        return HS_ERR_TYPE;
+    }
+    if (json_object_set(ctx->a, o, key, strlen(key), J(v)) != 0) {
+        ctx_nomem(ctx);
+        return HS_ERR_NOMEM;
+    }
+    return HS_OK;
+}
+
+static hs_status json_set_string(hs_ctx *ctx, hs_json *obj, const char *key, const char *s)
+{
+    if (!ctx || !s)
+        return HS_ERR_INVALID;
+    if (!obj || J(obj)->type != JSON_OBJECT) {
+        set_type_error(ctx, J(obj), key);
+        return HS_ERR_TYPE;
+    }
+    hs_json *v = new_string(ctx, s);
+    return v ? json_set(ctx, obj, key, v) : HS_ERR_NOMEM;
+}
+
+static hs_status json_set_number(hs_ctx *ctx, hs_json *obj, const char *key, double d)
+{
+    if (!ctx)
+        return HS_ERR_INVALID;
+    if (!obj || J(obj)->type != JSON_OBJECT) {
+        set_type_error(ctx, J(obj), key);
+        return HS_ERR_TYPE;
+    }
+    hs_json *v = new_number(ctx, d);
+    return v ? json_set(ctx, obj, key, v) : HS_ERR_NOMEM;
+}
+
+static hs_status json_set_bool(hs_ctx *ctx, hs_json *obj, const char *key, int b)
+{
+    if (!ctx)
+        return HS_ERR_INVALID;
+    if (!obj || J(obj)->type != JSON_OBJECT) {
+        set_type_error(ctx, J(obj), key);
+        return HS_ERR_TYPE;
+    }
+    hs_json *v = new_bool(ctx, b);
+    return v ? json_set(ctx, obj, key, v) : HS_ERR_NOMEM;
+}
+
+static hs_status json_delete(hs_ctx *ctx, hs_json *obj, const char *key)
+{
+    struct json_value *o = J(obj);
+    if (!key)
+        return HS_ERR_INVALID;
+    if (!o || o->type != JSON_OBJECT) {
+        if (ctx)
+            ctx_error(ctx, "TypeError", "Cannot delete key '%s': the value is not an object", key);
+        return HS_ERR_TYPE;
+    }
+    return json_object_delete(o, key, strlen(key)) == 0 ? HS_OK : HS_ERR_NOT_FOUND;
+}
+
+static hs_status json_push(hs_ctx *ctx, hs_json *arr, hs_json *v)
+{
+    if (!ctx || !v)
+        return HS_ERR_INVALID;
+    struct json_value *a = J(arr);
+    if (!a || a->type != JSON_ARRAY) {
+        ctx_error(ctx, "TypeError", "Cannot push: the value is not an array");
+        return HS_ERR_TYPE;
+    }
+    if (json_array_push(ctx->a, a, J(v)) != 0) {
+        ctx_nomem(ctx);
+        return HS_ERR_NOMEM;
+    }
+    return HS_OK;
+}
+
+/* ---- text ----------------------------------------------------------------------------------- */
+
+static hs_status sdk_json_parse(hs_ctx *ctx, const char *text, size_t len, hs_json **out)
+{
+    if (!ctx || !text || !out)
+        return HS_ERR_INVALID;
+    struct json_parse_opts o = {.require_container = false, .decode_utf8 = true, .max_depth = 0};
+    struct json_error e;
+    memset(&e, 0, sizeof(e));
+    struct json_value *v = json_parse(ctx->a, text, len, &o, &e);
+    if (!v) {
+        ctx_error(ctx, "SyntaxError", "%s at line %u column %u", e.message, (unsigned)e.line,
+                  (unsigned)e.column);
+        *out = NULL;
+        return HS_ERR_PARSE;
+    }
+    *out = H(v);
+    return HS_OK;
+}
+
+static const char *sdk_json_print(hs_ctx *ctx, const hs_json *v, size_t *len)
+{
+    if (!ctx || !v)
+        return NULL;
+    struct json_buf b;
+    json_buf_init(&b, 0);
+    int rc = json_write(&b, J(v), 0, NULL);
+    char *s = NULL;
+    if (rc == 0) {
+        s = arena_strndup(ctx->a, b.data ? b.data : "", b.len);
+        if (s && len)
+            *len = b.len;
+        if (!s)
+            ctx_nomem(ctx);
+    } else if (rc == JSON_E_NOT_SERIALIZABLE) {
+        ctx_error(ctx, "TypeError", "the value holds a Date or is nested too deep");
+    } else {
+        ctx_nomem(ctx);
+    }
+    json_buf_free(&b);
+    return s;
+}
+
+static size_t sdk_number_format(double d, char out[HS_NUMBER_MAX])
+{
+    char buf[JSON_NUMBER_MAX];
+    size_t n = json_number_format(d, buf);
+    if (n >= HS_NUMBER_MAX)
+        n = HS_NUMBER_MAX - 1;
+    memcpy(out, buf, n);
+    out[n] = '\0';
+    return n;
+}
+
+/* ---- dates ---------------------------------------------------------------------------------- */
+
+static hs_status json_date_ms(const hs_json *hv, double *ms)
+{
+    const struct json_value *v = J(hv);
+    if (!v || v->type != JSON_DATE || !ms)
+        return HS_ERR_TYPE;
+    *ms = v->u.num;
+    return HS_OK;
+}
+
+static hs_status json_date_iso(hs_ctx *ctx, const hs_json *hv, const char **iso)
+{
+    const struct json_value *v = J(hv);
+    if (!ctx || !iso)
+        return HS_ERR_INVALID;
+    *iso = NULL;
+    if (!v || v->type != JSON_DATE) {
+        ctx_error(ctx, "TypeError", "toISOString: the value is not a Date");
+        return HS_ERR_TYPE;
+    }
+    char buf[JSVAL_ISO_MAX];
+    size_t n = jsval_date_iso(v->u.num, buf);
+    if (n == 0) {
+        ctx_error(ctx, "RangeError", "Invalid time value");
+        return HS_ERR_RANGE;
+    }
+    char *s = arena_strndup(ctx->a, buf, n);
+    if (!s) {
+        ctx_nomem(ctx);
+        return HS_ERR_NOMEM;
+    }
+    *iso = s;
+    return HS_OK;
+}
+
+static hs_json *new_date_parse(hs_ctx *ctx, const char *text)
+{
+    if (!ctx || !text)
+        return NULL;
+    return made(ctx, json_new_date(ctx->a, jsval_date_parse(text, strlen(text))));
+}
+
+/* ---- per-record errors ---------------------------------------------------------------------- */
+
+static hs_json *error_new(hs_ctx *ctx, const char *code, const char *message, const char *source)
+{
+    if (!ctx)
+        return NULL;
+    hs_json *e = new_object(ctx);
+    if (!e)
+        return NULL;
+    if (json_set_string(ctx, e, "code", code ? code : "Error") != HS_OK ||
+        json_set_string(ctx, e, "message", message ? message : "") != HS_OK ||
+        (source && json_set_string(ctx, e, "source", source) != HS_OK))
+        return NULL;
+    return e;
+}
+
+/* ---- per-record helpers --------------------------------------------------------------------- */
+
+static hs_json *record_data(hs_record *rec)
+{
+    return rec ? H(rec->data) : NULL;
+}
+
+static size_t record_index(const hs_record *rec)
+{
+    return rec ? rec->index : 0;
+}
+
+static hs_json *record_sibling(hs_record *rec, const char *array_name)
+{
+    if (!rec || !array_name)
+        return NULL;
+    const struct json_value *arr = obj_get(rec->ctx->call->options, array_name);
+    return arr && arr->type == JSON_ARRAY ? H(json_array_get(arr, rec->index)) : NULL;
+}
+
+static hs_status record_replace(hs_record *rec, hs_json *v)
+{
+    if (!rec || !v)
+        return HS_ERR_INVALID;
+    rec->replacement = J(v);
+    rec->skipped = false;
+    return HS_OK;
+}
+
+static hs_status record_skip(hs_record *rec)
+{
+    if (!rec)
+        return HS_ERR_INVALID;
+    hs_kind k = rec->ctx->fn->kind;
+    if (k != HS_KIND_PRE_MAP && k != HS_KIND_POST_MAP)
+        return HS_ERR_UNSUPPORTED;
+    rec->skipped = true;
+    return HS_OK;
+}
+
+static hs_status record_add_error(hs_record *rec, hs_json *err)
+{
+    if (!rec || !err || J(err)->type != JSON_OBJECT)
+        return HS_ERR_INVALID;
+    if (rec->ctx->fn->kind == HS_KIND_POST_RESPONSE_MAP)
+        return HS_ERR_UNSUPPORTED;
+    if (!rec->errors && !(rec->errors = json_new_array(rec->ctx->a)))
+        return HS_ERR_NOMEM;
+    return json_array_push(rec->ctx->a, rec->errors, J(err)) == 0 ? HS_OK : HS_ERR_NOMEM;
+}
+
+/* The answer element of one record. */
+static struct json_value *record_element(hs_ctx *ctx, hs_record *rec)
+{
+    struct arena *a = ctx->a;
+    struct json_value *val = rec->replacement ? rec->replacement : rec->data;
+    switch (ctx->fn->kind) {
+    case HS_KIND_PRE_MAP:
+    case HS_KIND_POST_MAP: {
+        struct json_value *e = json_new_object(a);
+        if (!e || rec->skipped)
+            return e;
+        if (val && json_object_set(a, e, "data", 4, val) != 0)
+            return NULL;
+        if (rec->errors && json_object_set(a, e, "errors", 6, rec->errors) != 0)
+            return NULL;
+        return e;
+    }
+    case HS_KIND_POST_SUBMIT: {
+        if (!val)
+            val = json_new_object(a);
+        if (!val || !rec->errors)
+            return val;
+        if (val->type != JSON_OBJECT) {
+            ctx_error(ctx, "TypeError", "responseData[%zu] is not an object: cannot add errors",
+                      rec->index);
+            return NULL;
+        }
+        struct json_value *errs = json_object_get(val, "errors", 6);
+        if (!errs || errs->type != JSON_ARRAY) {
+            return json_object_set(a, val, "errors", 6, rec->errors) == 0 ? val : NULL;
+        }
+        for (uint32_t i = 0; i < rec->errors->len; i++)
+            if (json_array_push(a, errs, rec->errors->u.items[i]) != 0)
+                return NULL;
+        return val;
+    }
+    default:
+        return val ? val : json_new_object(a);
+    }
+}
+
+static hs_status run_records(hs_ctx *ctx, struct json_value **result)
+{
+    const char *key = kind_record_array(ctx->fn->kind);
+    const struct json_value *arr = obj_get(ctx->call->options, key);
+    size_t n = arr && arr->type == JSON_ARRAY ? arr->len : 0;
+    struct json_value *out = json_new_array(ctx->a);
+    if (!out)
+        return HS_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        hs_record rec = {.ctx = ctx, .index = i, .data = arr->u.items[i]};
+        hs_status st = ctx->fn->u.record(ctx, &rec);
+        if (st != HS_OK)
+            return st;
+        struct json_value *e = record_element(ctx, &rec);
+        if (!e)
+            return ctx->call->error_name ? HS_ERR_TYPE : HS_ERR_NOMEM;
+        if (json_array_push(ctx->a, out, e) != 0)
+            return HS_ERR_NOMEM;
+    }
+    *result = out;
+    return HS_OK;
+}
+
+/* ---- page-level helpers --------------------------------------------------------------------- */
+
+static hs_json *page_data(hs_page *page)
+{
+    return page ? H(page->data) : NULL;
+}
+
+static hs_json *page_errors(hs_page *page)
+{
+    return page ? H(page->errors) : NULL;
+}
+
+static hs_status page_set_abort(hs_page *page, int abort)
+{
+    if (!page)
+        return HS_ERR_INVALID;
+    if (page->ctx->fn->kind != HS_KIND_PRE_SAVE_PAGE)
+        return HS_ERR_UNSUPPORTED;
+    page->abort = abort != 0;
+    return HS_OK;
+}
+
+static hs_status page_add_retry(hs_page *page, hs_json *retry_data, hs_json *errors)
+{
+    if (!page || !retry_data)
+        return HS_ERR_INVALID;
+    if (page->ctx->fn->kind != HS_KIND_PRE_SAVE_PAGE)
+        return HS_ERR_UNSUPPORTED;
+    struct arena *a = page->ctx->a;
+    struct json_value *e = json_new_object(a);
+    struct json_value *errs = errors ? J(errors) : json_new_array(a);
+    if (!e || !errs || json_object_set(a, e, "retryData", 9, J(retry_data)) != 0 ||
+        json_object_set(a, e, "errors", 6, errs) != 0 || json_array_push(a, page->retry, e) != 0)
+        return HS_ERR_NOMEM;
+    return HS_OK;
+}
+
+static hs_status page_route(hs_page *page, unsigned index)
+{
+    if (!page)
+        return HS_ERR_INVALID;
+    if (page->ctx->fn->kind != HS_KIND_BRANCHING)
+        return HS_ERR_UNSUPPORTED;
+    struct json_value *n = json_new_number(page->ctx->a, (double)index);
+    if (!n || json_array_push(page->ctx->a, page->routes, n) != 0)
+        return HS_ERR_NOMEM;
+    return HS_OK;
+}
+
+static hs_status run_page(hs_ctx *ctx, struct json_value **result)
+{
+    struct arena *a = ctx->a;
+    const struct json_value *opts = ctx->call->options;
+    hs_page page = {.ctx = ctx};
+    if (ctx->fn->kind == HS_KIND_BRANCHING) {
+        page.data = (struct json_value *)obj_get(opts, "record");
+        page.routes = json_new_array(a);
+        if (!page.routes)
+            return HS_ERR_NOMEM;
+        hs_status st = ctx->fn->u.page(ctx, &page);
+        if (st == HS_OK)
+            *result = page.routes;
+        return st;
+    }
+    struct json_value *d = (struct json_value *)obj_get(opts, "data");
+    struct json_value *e = (struct json_value *)obj_get(opts, "errors");
+    page.data = d && d->type == JSON_ARRAY ? d : json_new_array(a);
+    page.errors = e && e->type == JSON_ARRAY ? e : json_new_array(a);
+    page.retry = json_new_array(a);
+    if (!page.data || !page.errors || !page.retry)
+        return HS_ERR_NOMEM;
+    hs_status st = ctx->fn->u.page(ctx, &page);
+    if (st != HS_OK)
+        return st;
+    struct json_value *r = json_new_object(a);
+    struct json_value *ab = json_new_bool(a, page.abort);
+    if (!r || !ab || json_object_set(a, r, "data", 4, page.data) != 0 ||
+        json_object_set(a, r, "errors", 6, page.errors) != 0 ||
+        json_object_set(a, r, "abort", 5, ab) != 0 ||
+        json_object_set(a, r, "newErrorsAndRetryData", 21, page.retry) != 0)
+        return HS_ERR_NOMEM;
+    *result = r;
+    return HS_OK;
+}
+
+/* ---- the table ------------------------------------------------------------------------------ */
+
+static const hs_api api_table = {
+    .size = sizeof(hs_api),
+    .abi_major = HS_ABI_MAJOR,
+    .abi_minor = HS_ABI_MINOR,
+    .status_name = status_name,
+    .register_fn = modload_register_fn,
+    .register_record_fn = modload_register_record_fn,
+    .register_page_fn = modload_register_page_fn,
+    .module_state_alloc = modload_module_state_alloc,
+    .ctx_function = ctx_function,
+    .ctx_kind = ctx_kind,
+    .ctx_connector_id = ctx_connector_id,
+    .ctx_options = ctx_options,
+    .ctx_id = ctx_id,
+    .ctx_test_mode = ctx_test_mode,
+    .ctx_module_state = ctx_module_state,
+    .setting = setting,
+    .setting_string = setting_string,
+    .setting_number = setting_number,
+    .setting_bool = setting_bool,
+    .fail = fail,
+    .log = log_fmt,
+    .log_json = log_json,
+    .alloc = sdk_alloc,
+    .strdup = sdk_strdup,
+    .sprintf = sdk_sprintf,
+    .on_cleanup = on_cleanup,
+    .json_type = json_type,
+    .json_truthy = sdk_json_truthy,
+    .json_bool = json_bool,
+    .json_number = json_number,
+    .json_string = json_string,
+    .json_len = sdk_json_len,
+    .json_at = json_at,
+    .json_get = json_get,
+    .json_getn = json_getn,
+    .json_key_at = json_key_at,
+    .json_value_at = json_value_at,
+    .json_path = json_path,
+    .json_equal = sdk_json_equal,
+    .json_new_null = new_null,
+    .json_new_bool = new_bool,
+    .json_new_number = new_number,
+    .json_new_string = new_string,
+    .json_new_stringn = new_stringn,
+    .json_new_array = new_array,
+    .json_new_object = new_object,
+    .json_new_date = new_date,
+    .json_clone = sdk_json_clone,
+    .json_set = json_set,
+    .json_set_string = json_set_string,
+    .json_set_number = json_set_number,
+    .json_set_bool = json_set_bool,
+    .json_delete = json_delete,
+    .json_push = json_push,
+    .json_path_set = json_path_set,
+    .json_path_delete = json_path_delete,
+    .json_parse = sdk_json_parse,
+    .json_print = sdk_json_print,
+    .json_number_format = sdk_number_format,
+    .json_date_ms = json_date_ms,
+    .json_date_iso = json_date_iso,
+    .json_new_date_parse = new_date_parse,
+    .error_new = error_new,
+    .record_data = record_data,
+    .record_index = record_index,
+    .record_sibling = record_sibling,
+    .record_replace = record_replace,
+    .record_skip = record_skip,
+    .record_add_error = record_add_error,
+    .page_data = page_data,
+    .page_errors = page_errors,
+    .page_set_abort = page_set_abort,
+    .page_add_retry = page_add_retry,
+    .page_route = page_route,
+};
+
+const hs_api *sdk_api(void)
+{
+    return &api_table;
+}
+
+hs_status sdk_invoke(struct sdk_call *call)
+{
+    call->result = NULL;
+    call->fail_code = call->fail_message = NULL;
+    call->error_name = call->error_message = NULL;
+    hs_ctx *ctx = arena_calloc(call->arena, 1, sizeof(*ctx));
+    if (!ctx) {
+        call->status = HS_ERR_NOMEM;
+        return call->status;
+    }
+    ctx->call = call;
+    ctx->a = call->arena;
+    ctx->fn = call->fn;
+    ctx->module = call->reg ? registry_fn_module(call->reg, call->fn) : NULL;
+
+    hs_status st;
+    struct json_value *result = NULL;
+    switch (call->fn->form) {
+    case REGISTRY_FORM_RECORD:
+        st = run_records(ctx, &result);
+        break;
+    case REGISTRY_FORM_PAGE:
+        st = run_page(ctx, &result);
+        break;
+    default: {
+        hs_json *r = NULL;
+        st = call->fn->u.plain(ctx, H(call->options), &r);
+        result = J(r);
+        break;
+    }
+    }
+    call->status = st;
+    call->result = st == HS_OK ? result : NULL;
+    return st;
+}

@@ -1,0 +1,40 @@
+/* sdk.h — the runner side of the hook API: the hs_api table handed to modules, and one
+ * invocation of a registered function with its context (arena, options, log, failure record). */
+#ifndef HS_SDK_H
+#define HS_SDK_H
+
+#include <stddef.h>
+
+#include "arena.h"
+#include "hookstack.h"
+#include "json.h"
+#include "registry_internal.h"
+
+/* The table every module's init receives (static, lives for the process). */
+const hs_api *sdk_api(void);
+
+/* One call of one function. The caller fills the inputs; sdk_invoke fills the outputs. Everything
+ * allocated comes from `arena` (results, strings, the context itself). */
+struct sdk_call {
+    /* in */
+    const struct registry *reg;
+    const struct registry_fn *fn;
+    struct arena *arena;
+    struct json_value *options; /* the request's options (any JSON value), mutable */
+    const char *connector_id;   /* NULL for DIY */
+    struct json_buf *log;       /* hook log lines go here ("level message\n"); may be NULL */
+    size_t log_limit;           /* bytes of log kept per invocation; 0: 65536 */
+    /* out */
+    hs_status status;          /* what the function returned */
+    struct json_value *result; /* NULL: no value */
+    const char *fail_code;     /* set when the function called fail() (never NULL then) */
+    const char *fail_message;
+    const char *error_name; /* last error an API call recorded ("TypeError"), or NULL */
+    const char *error_message;
+};
+
+/* Runs the function (for per-record and page-level functions: walks the page and assembles the
+ * answer). Returns call->status. */
+hs_status sdk_invoke(struct sdk_call *call);
+
+#endif
