@@ -10,23 +10,56 @@
 
 /* ---- key index ------------------------------------------------------------------------------ */
 
+static inline uint64_t hash_r4(const unsigned char *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+static inline uint64_t hash_r8(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static inline uint64_t hash_mix(uint64_t a, uint64_t b)
+{
+    __uint128_t r = (__uint128_t)a * b;
+    return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
 uint32_t json__key_hash(const char *key, size_t len)
 {
-    /* FNV-1a over 8-byte words then the tail, finished with a multiply-xorshift mix. */
-    uint64_t h = 0xcbf29ce484222325ull ^ len;
-    size_t i = 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, key + i, 8);
-        h = (h ^ w) * 0x100000001b3ull;
-        h ^= h >> 29;
+    /* wyhash's structure: short keys read as two overlapping words, longer ones 16 bytes a step;
+     * every byte is read exactly within [key, key + len). */
+    const unsigned char *p = (const unsigned char *)key;
+    const uint64_t k0 = 0xa0761d6478bd642full, k1 = 0xe7037ed1a0b428dbull;
+    uint64_t seed = 0x8bb84b93962eacc9ull ^ len, a, b;
+    if (len <= 16) {
+        if (len >= 4) {
+            size_t d = (len >> 3) << 2;
+            a = hash_r4(p) << 32 | hash_r4(p + d);
+            b = hash_r4(p + len - 4) << 32 | hash_r4(p + len - 4 - d);
+        } else if (len > 0) {
+            a = (uint64_t)p[0] << 16 | (uint64_t)p[len >> 1] << 8 | p[len - 1];
+            b = 0;
+        } else {
+            a = b = 0;
+        }
+    } else {
+        size_t i = len;
+        while (i > 16) {
+            seed = hash_mix(hash_r8(p) ^ k0, hash_r8(p + 8) ^ seed);
+            p += 16;
+            i -= 16;
+        }
+        a = hash_r8(p + i - 16);
+        b = hash_r8(p + i - 8);
     }
-    for (; i < len; i++)
-        h = (h ^ (unsigned char)key[i]) * 0x100000001b3ull;
-    h ^= h >> 32;
-    h *= 0x9e3779b97f4a7c15ull;
-    h ^= h >> 29;
-    return (uint32_t)h;
+    uint64_t h = hash_mix(a ^ k0, b ^ seed ^ k1);
+    return (uint32_t)(h ^ (h >> 32));
 }
 
 struct json_index *json__index_build(struct arena *a, const struct json_member *members, uint32_t n,

@@ -12,8 +12,10 @@
 extern "C" {
 #endif
 
-/* Objects with at least this many members get a hash index (struct json_index in v->index). */
-#define JSON_INDEX_MIN 16u
+/* Objects with at least this many members keep a hash index (struct json_index in v->index) for
+ * json_object_get/set; smaller ones are searched linearly. (The reader detects duplicate keys with
+ * its own scratch table from a lower size on.) */
+#define JSON_INDEX_MIN 64u
 
 /* Open addressing, linear probing, power-of-two capacity, load at most 1/2. A slot holds the
  * member's position + 1 (0: empty) and the low 32 bits of the key's hash. */

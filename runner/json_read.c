@@ -3,11 +3,14 @@
  *
  * Containers being read keep their children on scratch stacks (malloc'd, freed before returning)
  * and get an exact-size arena array when they close. Duplicate keys keep the first position and the
- * last value; objects of JSON_INDEX_MIN keys or more get a hash index while they are read, so a big
- * object is not quadratic. With decode_utf8 the input is taken as body-parser decodes it: one BOM
- * stripped, and inside strings each maximal ill-formed UTF-8 subsequence read as U+FFFD (outside
- * strings any non-ASCII byte is a syntax error either way, so no separate decoding pass is needed
- * and error offsets stay offsets into the input as given). */
+ * last value: small objects are searched linearly, objects past PARSE_HASH_MIN keys through one
+ * scratch hash table shared by all open objects, so a big object is not quadratic; objects of
+ * JSON_INDEX_MIN keys or more also keep an index in the tree. Keys are interned per parse (a small
+ * cache of recent keys), so the records of a page share their key strings. With decode_utf8 the
+ * input is taken as body-parser decodes it: one BOM stripped, and inside strings each maximal
+ * ill-formed UTF-8 subsequence read as U+FFFD (outside strings any non-ASCII byte is a syntax error
+ * either way, so no separate decoding pass is needed and error offsets stay offsets into the input
+ * as given). */
 #include "json.h"
 #include "json_internal.h"
 
@@ -20,11 +23,31 @@
 #define INLINE_FRAMES 64
 #define INLINE_SBUF   512
 
+#define PARSE_HASH_MIN 12u  /* keys searched linearly before an object uses the table */
+#define KEY_CACHE      256u /* interned keys (direct-mapped by hash) */
+#define KEY_CACHE_MAX  64u  /* longer keys are not interned */
+
 struct frame {
     struct json_value *node;
     uint32_t base;    /* first child on the scratch stack */
     uint32_t pending; /* object: the member whose value is being read */
-    struct json_index *idx;
+    bool hashed;      /* object: its members are in the scratch hash table */
+};
+
+/* The scratch hash table of keys of open objects: a slot is live when its epoch is the table's;
+ * idx is the member's position on the scratch stack (r->mems). Entries of closed objects are not
+ * removed: a lookup checks that idx is inside the object's range and compares the key itself, and
+ * the table is emptied (epoch + 1) whenever no open object uses it. */
+struct ptab_slot {
+    uint32_t epoch;
+    uint32_t hash;
+    uint32_t idx;
+};
+
+struct key_cache_entry {
+    const char *key;
+    uint32_t len;
+    uint32_t hash;
 };
 
 struct reader {
@@ -42,6 +65,10 @@ struct reader {
     size_t nframes, capframes;
     unsigned char *sbuf;
     size_t capsbuf;
+
+    struct ptab_slot *ptab;
+    uint32_t pcap, pused, epoch, hashed_frames;
+    struct key_cache_entry keys[KEY_CACHE];
 
     struct json_value *ivals[INLINE_VALS];
     struct json_member imems[INLINE_MEMS];
@@ -83,6 +110,7 @@ static void reader_release(struct reader *r)
         free(r->frames);
     if ((void *)r->sbuf != (void *)r->isbuf)
         free(r->sbuf);
+    free(r->ptab);
 }
 
 static const char MSG_NOMEM[] = "out of memory";
@@ -158,35 +186,28 @@ static inline unsigned char *put_cp(unsigned char *o, uint32_t cp)
     return o;
 }
 
-/* Copies n bytes to a new arena block of prefix + n + 1 bytes (the string at offset prefix,
- * NUL-terminated); returns the block. */
-static char *string_alloc(struct reader *r, const unsigned char *s, size_t n, size_t prefix)
-{
-    char *b = arena_alloc(r->a, prefix + n + 1);
-    if (b == NULL)
-        return NULL;
-    memcpy(b + prefix, s, n);
-    b[prefix + n] = '\0';
-    return b;
-}
-
-/* Reads a string whose opening quote is at p[-1]. On success stores the arena block (see
- * string_alloc) and the decoded length and returns the position after the closing quote; on error
- * sets r->msg / r->at and returns NULL. */
-static const unsigned char *read_string(struct reader *r, const unsigned char *p, size_t prefix,
-                                        char **out, uint32_t *out_len)
+/* Reads a string whose opening quote is at p[-1]. On success stores where its decoded bytes are
+ * (*out: inside the input when it needed no decoding, else in r->sbuf until the next call) and
+ * returns the position after the closing quote; on error sets r->msg / r->at and returns NULL. */
+static const unsigned char *read_string(struct reader *r, const unsigned char *p,
+                                        const unsigned char **out, uint32_t *out_len)
 {
     const unsigned char *end = r->end, *s = p;
     for (;;) {
         while (end - p >= 8) {
             uint64_t w;
             memcpy(&w, p, 8);
-            if (word_special(w))
-                break;
+            uint64_t m = word_special(w);
+            if (m != 0) {
+                /* The lowest flagged byte is exact (false flags only sit above a true one). */
+                p += __builtin_ctzll(m) >> 3;
+                goto special;
+            }
             p += 8;
         }
         while (p < end && plain_byte[*p])
             p++;
+    special:
         if (p >= end) {
             r->msg = MSG_EOF;
             r->at = end;
@@ -200,12 +221,7 @@ static const unsigned char *read_string(struct reader *r, const unsigned char *p
                 r->at = s;
                 return NULL;
             }
-            *out = string_alloc(r, s, n, prefix);
-            if (*out == NULL) {
-                r->msg = MSG_NOMEM;
-                r->at = p;
-                return NULL;
-            }
+            *out = s;
             *out_len = (uint32_t)n;
             return p + 1;
         }
@@ -261,9 +277,7 @@ static const unsigned char *read_string(struct reader *r, const unsigned char *p
                 r->at = s;
                 return NULL;
             }
-            *out = string_alloc(r, r->sbuf, on, prefix);
-            if (*out == NULL)
-                goto nomem;
+            *out = r->sbuf;
             *out_len = (uint32_t)on;
             return p + 1;
         }
@@ -512,30 +526,99 @@ static struct json_value *node_new(struct reader *r, enum json_type t)
     return v;
 }
 
-/* Finds or adds key in the open object f; sets f->pending. 0, or -1 when out of memory. */
-static int object_key(struct reader *r, struct frame *f, char *key, uint32_t len)
+/* Adds member position idx (absolute, on r->mems) to the scratch table; it has room. */
+static void ptab_put(struct reader *r, uint32_t hash, uint32_t idx)
+{
+    uint32_t mask = r->pcap - 1;
+    uint32_t i = hash & mask;
+    while (r->ptab[i].epoch == r->epoch)
+        i = (i + 1) & mask;
+    r->ptab[i] = (struct ptab_slot){r->epoch, hash, idx};
+    r->pused++;
+}
+
+/* Makes room for one more entry: a fresh epoch holding only the members of open hashed objects,
+ * in a table grown when those fill more than a quarter of it. 0 or -1. */
+static int ptab_reserve(struct reader *r)
+{
+    if (r->ptab != NULL && (r->pused + 1) * 2 <= r->pcap)
+        return 0;
+    size_t live = 0;
+    for (size_t i = 0; i < r->nframes; i++)
+        if (r->frames[i].hashed)
+            live += r->nmems - r->frames[i].base; /* an upper bound (nested ranges overlap) */
+    uint32_t cap = r->pcap ? r->pcap : 256;
+    while ((live + 1) * 4 > cap) {
+        if (cap > (UINT32_MAX >> 2))
+            return -1;
+        cap <<= 1;
+    }
+    if (cap != r->pcap) {
+        free(r->ptab);
+        r->ptab = calloc(cap, sizeof(*r->ptab));
+        if (r->ptab == NULL) {
+            r->pcap = 0;
+            return -1;
+        }
+        r->pcap = cap;
+        r->epoch = 1;
+    } else if (++r->epoch == 0) {
+        memset(r->ptab, 0, (size_t)cap * sizeof(*r->ptab));
+        r->epoch = 1;
+    }
+    r->pused = 0;
+    /* Each member belongs to its innermost object: walk the frames and re-add each object's own
+     * range (up to the next open object's base, which is where its pending nested value began). */
+    for (size_t i = 0; i < r->nframes; i++) {
+        struct frame *f = &r->frames[i];
+        if (!f->hashed)
+            continue;
+        size_t stop = r->nmems;
+        for (size_t j = i + 1; j < r->nframes; j++)
+            if (r->frames[j].node->type == JSON_OBJECT) {
+                stop = r->frames[j].base;
+                break;
+            }
+        for (size_t k = f->base; k < stop; k++)
+            ptab_put(r, json__key_hash(r->mems[k].key, r->mems[k].key_len), (uint32_t)k);
+    }
+    return 0;
+}
+
+/* Finds or adds key (hash: json__key_hash of it) in the open object f; sets f->pending. 0, or -1
+ * when out of memory. */
+static int object_key(struct reader *r, struct frame *f, const char *key, uint32_t len,
+                      uint32_t hash)
 {
     uint32_t cnt = (uint32_t)(r->nmems - f->base);
     struct json_member *fm = r->mems + f->base;
-    uint32_t hash = 0;
-    if (cnt < JSON_INDEX_MIN) {
+    if (!f->hashed && cnt < PARSE_HASH_MIN) {
         for (uint32_t i = 0; i < cnt; i++) {
-            if (fm[i].key_len == len && memcmp(fm[i].key, key, len) == 0) {
+            if (fm[i].key == key || (fm[i].key_len == len && memcmp(fm[i].key, key, len) == 0)) {
                 f->pending = i;
                 return 0;
             }
         }
     } else {
-        hash = json__key_hash(key, len);
-        if (f->idx == NULL) {
-            f->idx = json__index_build(r->a, fm, cnt, cnt * 2);
-            if (f->idx == NULL)
-                return -1;
+        if (!f->hashed) {
+            f->hashed = true;
+            r->hashed_frames++;
+            for (uint32_t i = 0; i < cnt; i++) {
+                if (ptab_reserve(r) != 0)
+                    return -1;
+                ptab_put(r, json__key_hash(fm[i].key, fm[i].key_len), f->base + i);
+            }
         }
-        int64_t i = json__index_find(f->idx, fm, key, len, hash);
-        if (i >= 0) {
-            f->pending = (uint32_t)i;
-            return 0;
+        uint32_t mask = r->pcap - 1;
+        for (uint32_t i = hash & mask; r->ptab[i].epoch == r->epoch; i = (i + 1) & mask) {
+            const struct ptab_slot *sl = &r->ptab[i];
+            if (sl->hash != hash || sl->idx < f->base || sl->idx >= r->nmems)
+                continue;
+            const struct json_member *m = &r->mems[sl->idx];
+            if (m->key == key || (m->key_len == len && memcmp(m->key, key, len) == 0)) {
+                f->pending = sl->idx - f->base;
+                return 0;
+            }
         }
     }
     if (cnt == UINT32_MAX - 1)
@@ -549,16 +632,28 @@ static int object_key(struct reader *r, struct frame *f, char *key, uint32_t len
     fm[cnt].value = NULL;
     r->nmems++;
     f->pending = cnt;
-    if (f->idx != NULL) {
-        if ((f->idx->count + 1) * 2 > f->idx->cap) {
-            f->idx = json__index_build(r->a, fm, cnt + 1, (cnt + 1) * 2);
-            if (f->idx == NULL)
-                return -1;
-        } else {
-            json__index_add(f->idx, cnt, hash);
-        }
+    if (f->hashed) {
+        if (ptab_reserve(r) != 0)
+            return -1;
+        ptab_put(r, hash, f->base + cnt);
     }
     return 0;
+}
+
+/* The arena copy of a key, shared with earlier equal keys of this parse when the cache has one. */
+static const char *key_intern(struct reader *r, const unsigned char *s, uint32_t len, uint32_t hash)
+{
+    struct key_cache_entry *e = &r->keys[hash & (KEY_CACHE - 1)];
+    if (e->key != NULL && e->hash == hash && e->len == len && memcmp(e->key, s, len) == 0)
+        return e->key;
+    char *k = arena_alloc(r->a, (size_t)len + 1);
+    if (k == NULL)
+        return NULL;
+    memcpy(k, s, len);
+    k[len] = '\0';
+    if (len <= KEY_CACHE_MAX)
+        *e = (struct key_cache_entry){k, len, hash};
+    return k;
 }
 
 /* Gives the container of frame f its children (exact-size arena copies). 0 or -1. */
@@ -586,13 +681,20 @@ static int frame_close(struct reader *r, struct frame *f)
             memcpy(node->u.members, r->mems + f->base, n * sizeof(*node->u.members));
         }
         node->len = node->cap = (uint32_t)n;
-        if (n >= JSON_INDEX_MIN && f->idx == NULL) {
-            f->idx = json__index_build(r->a, node->u.members, (uint32_t)n, (uint32_t)n);
-            if (f->idx == NULL)
+        if (n >= JSON_INDEX_MIN) {
+            node->index = json__index_build(r->a, node->u.members, (uint32_t)n, (uint32_t)n);
+            if (node->index == NULL)
                 return -1;
         }
-        node->index = f->idx;
         r->nmems = f->base;
+        if (f->hashed && --r->hashed_frames == 0) {
+            /* No open object uses the table: empty it in O(1). */
+            if (++r->epoch == 0) {
+                memset(r->ptab, 0, (size_t)r->pcap * sizeof(*r->ptab));
+                r->epoch = 1;
+            }
+            r->pused = 0;
+        }
     }
     return 0;
 }
@@ -619,6 +721,10 @@ struct json_value *json_parse(struct arena *a, const char *buf, size_t len,
     r->capframes = INLINE_FRAMES;
     r->sbuf = r->isbuf;
     r->capsbuf = INLINE_SBUF;
+    r->ptab = NULL;
+    r->pcap = r->pused = r->hashed_frames = 0;
+    r->epoch = 1;
+    memset(r->keys, 0, sizeof(r->keys));
     uint32_t max_depth =
         opts != NULL && opts->max_depth != 0 ? opts->max_depth : JSON_MAX_PARSE_DEPTH;
 
@@ -654,7 +760,7 @@ value:
         f->node = node;
         f->base = (uint32_t)(is_obj ? r->nmems : r->nvals);
         f->pending = 0;
-        f->idx = NULL;
+        f->hashed = false;
         p = skip_ws(p + 1, end);
         if (p < end && *p == (is_obj ? '}' : ']')) {
             p++;
@@ -669,16 +775,22 @@ value:
         goto fail_at;
     }
     case '"': {
-        char *blk;
+        const unsigned char *data;
         uint32_t n;
-        const unsigned char *q = read_string(r, p + 1, sizeof(struct json_value), &blk, &n);
+        const unsigned char *q = read_string(r, p + 1, &data, &n);
         if (q == NULL)
             goto fail;
+        /* The node and its bytes in one allocation. */
+        char *blk = arena_alloc(r->a, sizeof(struct json_value) + (size_t)n + 1);
+        if (blk == NULL)
+            goto nomem;
         p = q;
         v = (struct json_value *)(void *)blk;
         memset(v, 0, sizeof(*v));
         v->type = JSON_STRING;
         v->len = n;
+        memcpy(blk + sizeof(struct json_value), data, n);
+        blk[sizeof(struct json_value) + n] = '\0';
         v->u.str = blk + sizeof(struct json_value);
         goto have_value;
     }
@@ -746,12 +858,14 @@ have_literal:
 
 key : {
     /* p at the opening quote of a key in the open object f. */
-    char *k;
+    const unsigned char *data;
     uint32_t n;
-    const unsigned char *q = read_string(r, p + 1, 0, &k, &n);
+    const unsigned char *q = read_string(r, p + 1, &data, &n);
     if (q == NULL)
         goto fail;
-    if (object_key(r, f, k, n) != 0)
+    uint32_t h = json__key_hash((const char *)data, n);
+    const char *k = key_intern(r, data, n, h);
+    if (k == NULL || object_key(r, f, k, n, h) != 0)
         goto nomem;
     p = skip_ws(q, end);
     if (p >= end || *p != ':')

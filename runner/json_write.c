@@ -120,11 +120,41 @@ static inline size_t number_write(char *out, double d)
     return json_number_format(d, out);
 }
 
+/* ---- output cursor ------------------------------------------------------------------------ */
+
+/* The writer keeps its position in locals and syncs the buffer only when it grows. */
+struct wr {
+    char *o, *end;
+    struct json_buf *b;
+    size_t adjust; /* output bytes that are not UTF-16 code units of their own */
+};
+
+static __attribute__((noinline)) int wr_grow(struct wr *w, size_t n)
+{
+    struct json_buf *b = w->b;
+    b->len = (size_t)(w->o - b->data);
+    if (b->limit != 0 && b->len > b->limit)
+        return JSON_E_NOMEM;
+    if (buf_reserve(b, n) != 0)
+        return JSON_E_NOMEM;
+    w->o = b->data + b->len;
+    w->end = b->data + b->cap;
+    return 0;
+}
+
+static inline int wr_need(struct wr *w, size_t n)
+{
+    if ((size_t)(w->end - w->o) >= n)
+        return 0;
+    return wr_grow(w, n);
+}
+
 /* ---- strings -------------------------------------------------------------------------------- */
 
 #define ONES  0x0101010101010101ull
 #define HIGHS 0x8080808080808080ull
 
+/* Non-zero when one of the 8 bytes needs more than a copy: '"', '\\', < 0x20 or >= 0x80. */
 static inline uint64_t word_special(uint64_t w)
 {
     uint64_t lt = (w - ONES * 0x20) & ~w;
@@ -151,123 +181,134 @@ static const char hex_lower[] = "0123456789abcdef";
 /* Bytes of input handled per reservation: the output is at most 6 bytes per input byte. */
 #define STR_CHUNK 4096
 
-/* Writes the quoted, escaped form of the WTF-8 string s; *adjust grows by output bytes that are not
- * UTF-16 code units of their own (the UTF-8 overhead). */
-static int string_write(struct json_buf *b, const char *str, size_t len, size_t *adjust)
+/* Writes the escaped form of one special byte sequence at p (p < end); returns the new p. */
+static const unsigned char *special_write(struct wr *w, const unsigned char *p,
+                                          const unsigned char *end)
+{
+    char *o = w->o;
+    unsigned c = *p;
+    if (byte_class[c] == 1) {
+        *o++ = '\\';
+        switch (c) {
+        case '"':
+            *o++ = '"';
+            break;
+        case '\\':
+            *o++ = '\\';
+            break;
+        case '\b':
+            *o++ = 'b';
+            break;
+        case '\f':
+            *o++ = 'f';
+            break;
+        case '\n':
+            *o++ = 'n';
+            break;
+        case '\r':
+            *o++ = 'r';
+            break;
+        case '\t':
+            *o++ = 't';
+            break;
+        default:
+            memcpy(o, "u00", 3);
+            o[3] = hex_lower[c >> 4];
+            o[4] = hex_lower[c & 15];
+            o += 5;
+            break;
+        }
+        w->o = o;
+        return p + 1;
+    }
+    size_t avail = (size_t)(end - p);
+    size_t k = json__utf8_seq(p, avail);
+    if (k != 0) {
+        memcpy(o, p, k);
+        w->o = o + k;
+        w->adjust += k == 4 ? 2 : k - 1;
+        return p + k;
+    }
+    if (c == 0xED && avail >= 3 && p[1] >= 0xA0 && (p[2] & 0xC0) == 0x80) {
+        /* A surrogate code point in WTF-8. A high one followed by a low one is a pair: one
+         * character, raw UTF-8 (as a JavaScript string holding both halves). */
+        uint32_t hi = 0xD000u | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3Fu);
+        if (hi < 0xDC00 && avail >= 6 && p[3] == 0xED && p[4] >= 0xB0 && (p[5] & 0xC0) == 0x80) {
+            uint32_t lo = 0xD000u | (uint32_t)(p[4] & 0x3F) << 6 | (p[5] & 0x3Fu);
+            uint32_t cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+            o[0] = (char)(0xF0 | cp >> 18);
+            o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+            o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            o[3] = (char)(0x80 | (cp & 0x3F));
+            w->o = o + 4;
+            w->adjust += 2;
+            return p + 6;
+        }
+        memcpy(o, "\\ud", 3);
+        o[3] = hex_lower[(hi >> 8) & 15];
+        o[4] = hex_lower[(hi >> 4) & 15];
+        o[5] = hex_lower[hi & 15];
+        w->o = o + 6;
+        return p + 3;
+    }
+    memcpy(o, "\xEF\xBF\xBD", 3);
+    w->o = o + 3;
+    w->adjust += 2;
+    return p + json__utf8_bad(p, avail);
+}
+
+/* Writes the quoted, escaped form of the WTF-8 string s (len bytes). */
+static int string_write(struct wr *w, const char *str, size_t len)
 {
     const unsigned char *p = (const unsigned char *)str, *end = p + len;
-    size_t adj = 0;
-    if (buf_reserve(b, 2 + (len < STR_CHUNK ? len : STR_CHUNK) * 6 + 8) != 0)
+    /* the quotes and one byte more for the caller (a key's colon) */
+    if (wr_need(w, (len < STR_CHUNK ? len : STR_CHUNK) * 6 + 3) != 0)
         return JSON_E_NOMEM;
-    char *o = b->data + b->len;
-    *o++ = '"';
+    *w->o++ = '"';
     for (;;) {
         const unsigned char *stop = end - p > STR_CHUNK ? p + STR_CHUNK : end;
         while (p < stop) {
+            char *o = w->o;
             while (stop - p >= 8) {
-                uint64_t w;
-                memcpy(&w, p, 8);
-                if (word_special(w))
+                uint64_t x;
+                memcpy(&x, p, 8);
+                uint64_t m = word_special(x);
+                memcpy(o, &x, 8); /* the room reserved covers 8 bytes at any point */
+                if (m != 0) {
+                    /* The lowest flagged byte is exact: copy up to it, then handle it. */
+                    size_t k = (size_t)__builtin_ctzll(m) >> 3;
+                    o += k;
+                    p += k;
                     break;
-                memcpy(o, p, 8);
+                }
                 o += 8;
                 p += 8;
             }
-            if (p >= stop)
-                break;
-            unsigned c = *p;
-            unsigned cls = byte_class[c];
-            if (cls == 0) {
-                *o++ = (char)c;
-                p++;
-                continue;
-            }
-            if (cls == 1) {
-                *o++ = '\\';
-                switch (c) {
-                case '"':
-                    *o++ = '"';
-                    break;
-                case '\\':
-                    *o++ = '\\';
-                    break;
-                case '\b':
-                    *o++ = 'b';
-                    break;
-                case '\f':
-                    *o++ = 'f';
-                    break;
-                case '\n':
-                    *o++ = 'n';
-                    break;
-                case '\r':
-                    *o++ = 'r';
-                    break;
-                case '\t':
-                    *o++ = 't';
-                    break;
-                default:
-                    memcpy(o, "u00", 3);
-                    o[3] = hex_lower[c >> 4];
-                    o[4] = hex_lower[c & 15];
-                    o += 5;
+            if (stop - p < 8 && stop - p > 0 && stop == end && len >= 8) {
+                /* The last bytes: check the final 8 (overlapping what was done) at once. */
+                uint64_t x;
+                memcpy(&x, end - 8, 8);
+                if (!word_special(x)) {
+                    memcpy(o - (8 - (stop - p)), &x, 8);
+                    o += stop - p;
+                    p = stop;
+                    w->o = o;
                     break;
                 }
-                p++;
-                continue;
             }
-            size_t avail = (size_t)(end - p);
-            size_t k = json__utf8_seq(p, avail);
-            if (k != 0) {
-                memcpy(o, p, k);
-                o += k;
-                p += k;
-                adj += k == 4 ? 2 : k - 1;
-                continue;
-            }
-            if (c == 0xED && avail >= 3 && p[1] >= 0xA0 && (p[2] & 0xC0) == 0x80) {
-                /* A surrogate code point in WTF-8. A high one followed by a low one is a pair:
-                 * one character, raw UTF-8 (as a JavaScript string holding both halves). */
-                uint32_t hi = 0xD000u | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3Fu);
-                if (hi < 0xDC00 && avail >= 6 && p[3] == 0xED && p[4] >= 0xB0 &&
-                    (p[5] & 0xC0) == 0x80) {
-                    uint32_t lo = 0xD000u | (uint32_t)(p[4] & 0x3F) << 6 | (p[5] & 0x3Fu);
-                    uint32_t cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
-                    o[0] = (char)(0xF0 | cp >> 18);
-                    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-                    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-                    o[3] = (char)(0x80 | (cp & 0x3F));
-                    o += 4;
-                    p += 6;
-                    adj += 2;
-                    continue;
-                }
-                memcpy(o, "\\ud", 3);
-                o[3] = hex_lower[(hi >> 8) & 15];
-                o[4] = hex_lower[(hi >> 4) & 15];
-                o[5] = hex_lower[hi & 15];
-                o += 6;
-                p += 3;
-                continue;
-            }
-            p += json__utf8_bad(p, avail);
-            memcpy(o, "\xEF\xBF\xBD", 3);
-            o += 3;
-            adj += 2;
+            while (p < stop && byte_class[*p] == 0)
+                *o++ = (char)*p++;
+            w->o = o;
+            if (p < stop)
+                p = special_write(w, p, end);
         }
-        b->len = (size_t)(o - b->data);
         if (p >= end)
             break;
-        if (b->limit != 0 && b->len > b->limit)
-            return JSON_E_NOMEM;
         size_t rest = (size_t)(end - p);
-        if (buf_reserve(b, (rest < STR_CHUNK ? rest : STR_CHUNK) * 6 + 8) != 0)
+        if (wr_need(w, (rest < STR_CHUNK ? rest : STR_CHUNK) * 6 + 2) != 0)
             return JSON_E_NOMEM;
-        o = b->data + b->len;
     }
-    *o++ = '"';
-    b->len = (size_t)(o - b->data);
-    *adjust += adj;
+    *w->o++ = '"';
     return 0;
 }
 
@@ -352,13 +393,14 @@ static bool is_has_own_property(const char *k, uint32_t len)
 
 int json_write(struct json_buf *out, const struct json_value *v, unsigned flags, size_t *utf16_len)
 {
-    size_t start = out->len, adjust = 0;
+    size_t start = out->len;
     struct wframe ist[INLINE_WFRAMES];
     struct wframe *st = ist;
     size_t n = 0, cap = INLINE_WFRAMES;
     int rc = 0;
     const bool reject_hop = (flags & JSON_WRITE_REJECT_HASOWNPROPERTY) != 0;
     const struct json_value *cur = v;
+    struct wr w = {out->data + out->len, out->data + out->cap, out, 0};
 
     for (;;) {
         /* Write cur (a scalar, or a container's opening and possibly its whole empty body). */
@@ -366,29 +408,28 @@ int json_write(struct json_buf *out, const struct json_value *v, unsigned flags,
             rc = JSON_E_NOT_SERIALIZABLE;
             goto out;
         }
-        if (buf_reserve(out, 32) != 0) {
+        if (wr_need(&w, 32) != 0) {
             rc = JSON_E_NOMEM;
             goto out;
         }
-        char *o = out->data + out->len;
         switch (cur->type) {
         case JSON_NULL:
-            memcpy(o, "null", 4);
-            out->len += 4;
+            memcpy(w.o, "null", 4);
+            w.o += 4;
             break;
         case JSON_FALSE:
-            memcpy(o, "false", 5);
-            out->len += 5;
+            memcpy(w.o, "false", 5);
+            w.o += 5;
             break;
         case JSON_TRUE:
-            memcpy(o, "true", 4);
-            out->len += 4;
+            memcpy(w.o, "true", 4);
+            w.o += 4;
             break;
         case JSON_NUMBER:
-            out->len += number_write(o, cur->u.num);
+            w.o += number_write(w.o, cur->u.num);
             break;
         case JSON_STRING:
-            rc = string_write(out, cur->u.str, cur->len, &adjust);
+            rc = string_write(&w, cur->u.str, cur->len);
             if (rc != 0)
                 goto out;
             break;
@@ -396,8 +437,8 @@ int json_write(struct json_buf *out, const struct json_value *v, unsigned flags,
         case JSON_OBJECT: {
             bool arr = cur->type == JSON_ARRAY;
             if (cur->len == 0) {
-                memcpy(o, arr ? "[]" : "{}", 2);
-                out->len += 2;
+                memcpy(w.o, arr ? "[]" : "{}", 2);
+                w.o += 2;
                 break;
             }
             if (n >= JSON_MAX_WRITE_DEPTH) {
@@ -423,16 +464,11 @@ int json_write(struct json_buf *out, const struct json_value *v, unsigned flags,
                 goto out;
             }
             st[n++] = (struct wframe){cur, 0, order};
-            *o = arr ? '[' : '{';
-            out->len++;
+            *w.o++ = arr ? '[' : '{';
             break;
         }
         default: /* JSON_DATE and anything unknown */
             rc = JSON_E_NOT_SERIALIZABLE;
-            goto out;
-        }
-        if (out->limit != 0 && out->len > out->limit) {
-            rc = JSON_E_NOMEM;
             goto out;
         }
 
@@ -442,25 +478,20 @@ int json_write(struct json_buf *out, const struct json_value *v, unsigned flags,
                 goto out;
             struct wframe *f = &st[n - 1];
             const struct json_value *c = f->v;
+            if (wr_need(&w, 2) != 0) {
+                rc = JSON_E_NOMEM;
+                goto out;
+            }
             if (f->i == c->len) {
-                if (buf_reserve(out, 1) != 0) {
-                    rc = JSON_E_NOMEM;
-                    goto out;
-                }
-                out->data[out->len++] = c->type == JSON_ARRAY ? ']' : '}';
+                *w.o++ = c->type == JSON_ARRAY ? ']' : '}';
                 free(f->order);
                 n--;
                 continue;
             }
             uint32_t i = f->i++;
+            if (i != 0)
+                *w.o++ = ',';
             if (c->type == JSON_ARRAY) {
-                if (i != 0) {
-                    if (buf_reserve(out, 1) != 0) {
-                        rc = JSON_E_NOMEM;
-                        goto out;
-                    }
-                    out->data[out->len++] = ',';
-                }
                 cur = c->u.items[i];
             } else {
                 const struct json_member *m = &c->u.members[f->order ? f->order[i] : i];
@@ -468,19 +499,10 @@ int json_write(struct json_buf *out, const struct json_value *v, unsigned flags,
                     rc = JSON_E_NOT_SERIALIZABLE;
                     goto out;
                 }
-                if (i != 0) {
-                    if (buf_reserve(out, 1) != 0) {
-                        rc = JSON_E_NOMEM;
-                        goto out;
-                    }
-                    out->data[out->len++] = ',';
-                }
-                rc = string_write(out, m->key, m->key_len, &adjust);
-                if (rc != 0 || buf_reserve(out, 1) != 0) {
-                    rc = JSON_E_NOMEM;
+                rc = string_write(&w, m->key, m->key_len);
+                if (rc != 0)
                     goto out;
-                }
-                out->data[out->len++] = ':';
+                *w.o++ = ':'; /* string_write leaves room for one more byte */
                 cur = m->value;
             }
             break;
@@ -491,15 +513,15 @@ out:
         free(st[--n].order);
     if (st != ist)
         free(st);
+    if (rc == 0)
+        out->len = (size_t)(w.o - out->data);
+    if (rc == 0 && out->limit != 0 && out->len > out->limit)
+        rc = JSON_E_NOMEM;
     if (rc != 0) {
         out->len = start;
         return rc;
     }
-    if (out->limit != 0 && out->len > out->limit) {
-        out->len = start;
-        return JSON_E_NOMEM;
-    }
     if (utf16_len != NULL)
-        *utf16_len = out->len - start - adjust;
+        *utf16_len = out->len - start - w.adjust;
     return 0;
 }

@@ -1,0 +1,72 @@
+#!/bin/sh
+# run.sh — `make fuzz`: builds every tests/fuzz/fuzz_<name>.c with clang and libFuzzer plus
+# ASan+UBSan into build-fuzz/, then runs each for FUZZ_SECONDS (first argument, default 600),
+# starting from a copy of tests/fuzz/corpus/<name>/ (the repository's seeds are not modified).
+# Crashing inputs land in build-fuzz/artifacts-<name>/; copy one into the corpus to keep it as a
+# regression test (ctest replays the corpus through replay_main.c).
+set -eu
+
+SECS=${1:-${FUZZ_SECONDS:-600}}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+OUT=${FUZZ_BUILD:-$ROOT/build-fuzz}
+CC=${CC:-clang}
+CXX=${CXX:-clang++}
+SAN="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+CFLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -DHS_VERSION=\"fuzz\" -DHS_SOURCE_DIR=\"$ROOT\" -DHS_BUILD_DIR=\"$OUT\" -I$ROOT/runner -I$ROOT/include"
+CXXFLAGS="-g -O1 -std=c++17 -I$ROOT/runner -I$ROOT/include"
+mkdir -p "$OUT"
+
+# The base library (JSON engine, arena, log) is what the json/arena/utf8 targets need; other
+# targets get the whole runner but main.c.
+base_sources() {
+    for f in "$ROOT"/runner/arena.c "$ROOT"/runner/log.c "$ROOT"/runner/json*.c \
+             "$ROOT"/runner/json*.cc "$ROOT"/runner/utf8*.c; do
+        if [ -f "$f" ]; then echo "$f"; fi
+    done
+}
+core_sources() {
+    for f in "$ROOT"/runner/*.c "$ROOT"/runner/*.cc; do
+        if [ -f "$f" ] && [ "$(basename "$f")" != main.c ]; then echo "$f"; fi
+    done
+}
+
+status=0
+for target in "$ROOT"/tests/fuzz/fuzz_*.c; do
+    [ -f "$target" ] || continue
+    name=$(basename "$target" .c)
+    name=${name#fuzz_}
+    objdir="$OUT/obj-$name"
+    mkdir -p "$objdir" "$OUT/corpus-$name" "$OUT/artifacts-$name"
+    case "$name" in
+        json*|arena*|utf8*) srcs=$(base_sources); libs="-ldouble-conversion -lm" ;;
+        *) srcs=$(core_sources)
+           libs="$(pkg-config --libs libuv libcurl zlib libcjson) -lhttp_parser -lmbedtls -lmbedx509 -lmbedcrypto -ldouble-conversion -ldl -lm -lpthread" ;;
+    esac
+    objs=""
+    for s in $srcs; do
+        o="$objdir/$(basename "$s").o"
+        case "$s" in
+            *.cc) $CXX $CXXFLAGS $SAN -c "$s" -o "$o" ;;
+            *) $CC $CFLAGS $SAN -c "$s" -o "$o" ;;
+        esac
+        objs="$objs $o"
+    done
+    $CC $CFLAGS $SAN -c "$target" -o "$objdir/target.o"
+    # shellcheck disable=SC2086
+    $CXX $SAN -o "$OUT/fuzz_$name" "$objdir/target.o" $objs $libs
+    if [ -d "$ROOT/tests/fuzz/corpus/$name" ]; then
+        cp -n "$ROOT/tests/fuzz/corpus/$name"/* "$OUT/corpus-$name/" 2>/dev/null || true
+    fi
+    echo "fuzz: running fuzz_$name for ${SECS}s"
+    if ! "$OUT/fuzz_$name" -max_total_time="$SECS" -print_final_stats=1 \
+            -artifact_prefix="$OUT/artifacts-$name/" "$OUT/corpus-$name" \
+            >"$OUT/fuzz_$name.log" 2>&1; then
+        echo "fuzz: fuzz_$name FAILED; see $OUT/fuzz_$name.log and $OUT/artifacts-$name/"
+        tail -40 "$OUT/fuzz_$name.log"
+        status=1
+    else
+        grep -E "stat::number_of_executed_units|cov:" "$OUT/fuzz_$name.log" | tail -2
+        echo "fuzz: fuzz_$name ok"
+    fi
+done
+exit $status
