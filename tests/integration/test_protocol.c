@@ -716,7 +716,8 @@ static void test_case(void **state)
     pc_note_result(c->name, ok);
     if (!ok) {
         fprintf(stderr, "case %s (%s %s)%s%s:\n%s", c->name, c->method, c->path,
-                c->deviation ? " [deviation: " : "", c->deviation ? "documented]" : "", rep.text);
+                c->deviation ? " [a case with a documented deviation" : "", c->deviation ? "]" : "",
+                rep.text);
         free(rep.text);
         fail_msg("case %s: %d mismatch(es)", c->name, rep.count);
     }

@@ -392,9 +392,9 @@ class FreshPeer:
 
 def show_bytes(b, at, width=40):
     lo, hi = max(0, at - width), min(len(b), at + width)
-    seg = b[lo:hi]
-    return "%s%s%s" % ("…" if lo > 0 else "", seg.decode("utf-8", "backslashreplace"),
-                       "…" if hi < len(b) else "")
+    seg = b[lo:hi].decode("utf-8", "backslashreplace")
+    seg = seg.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    return "%s%s%s" % ("…" if lo > 0 else "", seg, "…" if hi < len(b) else "")
 
 
 def byte_diff(a, b, label_a, label_b):
@@ -553,7 +553,7 @@ def main():
                 if opt.verbose:
                     print("%s same" % tag)
                 continue
-            if dev and not own and not opt.peer_only:
+            if dev and not own:
                 counts["deviation"] += 1
                 print("%s differs (documented deviation: %s)" % (tag, dev))
                 for d in diffs:
