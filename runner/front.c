@@ -1,8 +1,10 @@
 /* front.c — the listener, connections, routing, limits, timeouts and drain (see front.h).
  *
- * A connection handles one request at a time: while a request is being answered the front does
- * not read from that client (pipelined bytes already read wait in conn->pending), so a client that
- * does not read its answers cannot make the front buffer without bound. Each connection has one
+ * A connection handles one request at a time. While a request is being answered, what the client
+ * sends next (pipelined requests) is kept in conn->pending, at most FRONT_READ_AHEAD bytes: past
+ * that the front stops reading from it until the answer is written, so a client that does not read
+ * its answers cannot make the front buffer without bound. (Reading stays on otherwise: stopping
+ * and restarting it for every request would cost epoll_ctl calls on the hot path.) One
  * timer whose meaning follows its state: headers/keep-alive/request timeouts while reading, the
  * 102 interval while a worker runs its call, a write-stall guard while answering, the linger
  * after a closing answer. */
@@ -32,6 +34,8 @@
 #include "worker.h"
 
 #define FRONT_READ_BUF     (64u * 1024u)
+#define FRONT_READ_AHEAD   (64u * 1024u)
+#define FRONT_SYNC_DEPTH   8
 #define FRONT_HEAD_MAX     1024u
 #define FRONT_SMALL_BODY   768u
 #define FRONT_LINGER_MS    2000u
@@ -92,6 +96,7 @@ struct conn {
     int handles; /* open libuv handles (tcp, timer) */
     bool fresh;  /* no request yet on this connection */
     bool reading;
+    bool peer_eof; /* the client ended its side while its request was being answered */
     bool interim_busy, processing_sent;
     bool close_after, stop_after;
     bool head_only;
@@ -129,6 +134,7 @@ struct front {
     size_t nconns;
     bool draining, terminating, listener_closed;
     int signals_seen;
+    int sync_depth; /* answers completed synchronously, nested */
     uint32_t seq;
     uint64_t rng;
     char date_line[64];
@@ -393,6 +399,36 @@ static void conn_log(struct conn *c, int status, size_t bytes_out, const struct 
 
 /* ---- writing answers ---------------------------------------------------------------------- */
 
+/* Writes bufs without waking the loop when the socket takes them at once (uv_try_write), else
+ * queues the rest with uv_write. Returns 1 when everything was written (cb will not be called),
+ * 0 when cb will be called, or a negative libuv error. (uv_write alone would re-arm the
+ * descriptor in epoll for every answer.) */
+static int conn_write(uv_write_t *req, uv_stream_t *s, const uv_buf_t *bufs, unsigned n,
+                      uv_write_cb cb)
+{
+    int w = uv_try_write(s, bufs, n);
+    if (w < 0 && w != UV_EAGAIN)
+        return w;
+    size_t done = w > 0 ? (size_t)w : 0;
+    uv_buf_t rest[4];
+    unsigned k = 0;
+    for (unsigned i = 0; i < n; i++) {
+        if (done >= bufs[i].len) {
+            done -= bufs[i].len;
+            continue;
+        }
+        if (k == 4)
+            return UV_EINVAL;
+        rest[k] = uv_buf_init(bufs[i].base + done, (unsigned)(bufs[i].len - done));
+        done = 0;
+        k++;
+    }
+    if (k == 0)
+        return 1;
+    int rc = uv_write(req, s, rest, k, cb);
+    return rc < 0 ? rc : 0;
+}
+
 static void conn_on_timer(uv_timer_t *t);
 
 static void conn_timer(struct conn *c, uint64_t ms)
@@ -445,6 +481,10 @@ static void conn_on_written(uv_write_t *req, int status)
         front_drain(f, "stopServer");
     if (c->close_after || f->draining) {
         uv_timer_stop(&c->timer);
+        if (c->reading) {
+            uv_read_stop((uv_stream_t *)&c->tcp);
+            c->reading = false;
+        }
         c->sreq.data = c;
         if (uv_shutdown(&c->sreq, (uv_stream_t *)&c->tcp, conn_on_shutdown) != 0)
             conn_close(c);
@@ -458,16 +498,16 @@ static void conn_send(struct conn *c, int status, const char *extra, const char 
                       const char *body, size_t blen, const struct ipc_resp_view *rv)
 {
     struct front *f = c->f;
-    if (c->reading) {
-        uv_read_stop((uv_stream_t *)&c->tcp);
-        c->reading = false;
-    }
     if (c->job_active) {
         pool_cancel(&f->pool, &c->job);
         c->job_active = false;
     }
     if (!c->close_after && (f->draining || !http_req_keep_alive(&c->req)))
         c->close_after = true;
+    if (c->close_after && c->reading) {
+        uv_read_stop((uv_stream_t *)&c->tcp);
+        c->reading = false;
+    }
     front_date(f);
     int n = snprintf(c->head, sizeof(c->head), "HTTP/1.1 %d %s\r\n%s", status, status_text(status),
                      extra ? extra : "");
@@ -496,10 +536,21 @@ static void conn_send(struct conn *c, int status, const char *extra, const char 
     c->state = CS_WRITING;
     conn_timer(c, f->cfg->request_timeout_ms);
     c->wreq.data = c;
-    if (uv_write(&c->wreq, (uv_stream_t *)&c->tcp, bufs, nbufs, conn_on_written) != 0) {
+    /* Answers written at once complete here; past a few nested ones (a client pipelining many
+     * requests), the write goes through the loop so the stack stays flat. */
+    int rc = f->sync_depth < FRONT_SYNC_DEPTH
+                 ? conn_write(&c->wreq, (uv_stream_t *)&c->tcp, bufs, nbufs, conn_on_written)
+                 : uv_write(&c->wreq, (uv_stream_t *)&c->tcp, bufs, nbufs, conn_on_written);
+    if (rc < 0) {
         free(c->owned);
         c->owned = NULL;
         conn_close(c);
+        return;
+    }
+    if (rc == 1) {
+        f->sync_depth++;
+        conn_on_written(&c->wreq, 0);
+        f->sync_depth--;
     }
 }
 
@@ -565,6 +616,7 @@ static void conn_close(struct conn *c)
 }
 
 static void conn_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf);
+static void conn_on_eof(struct conn *c);
 
 static void conn_read_start(struct conn *c)
 {
@@ -591,6 +643,10 @@ static void conn_next(struct conn *c)
     conn_timer(c, c->f->cfg->keepalive_timeout_ms);
     if (c->pending_len > c->pending_off) {
         conn_feed(c, c->pending + c->pending_off, c->pending_len - c->pending_off, true);
+        return;
+    }
+    if (c->peer_eof) {
+        conn_close(c);
         return;
     }
     conn_read_start(c);
@@ -946,15 +1002,14 @@ static void conn_feed(struct conn *c, const char *data, size_t len, bool from_pe
     }
     if (!c->req.complete) {
         if (from_pending) {
-            /* Everything pending was consumed: back to the socket. */
+            /* Everything pending was consumed: back to the socket, unless it has ended. */
             c->pending_off = c->pending_len = 0;
-            conn_read_start(c);
+            if (c->peer_eof)
+                conn_on_eof(c);
+            else
+                conn_read_start(c);
         }
         return;
-    }
-    if (c->reading) {
-        uv_read_stop((uv_stream_t *)&c->tcp);
-        c->reading = false;
     }
     if (!from_pending && n < len) {
         size_t rest = len - n;
@@ -973,22 +1028,66 @@ static void conn_feed(struct conn *c, const char *data, size_t len, bool from_pe
     conn_handle(c);
 }
 
+/* The client ended its side. A request cut short gets a 400 in case it still listens. */
+static void conn_on_eof(struct conn *c)
+{
+    if (c->reading) {
+        uv_read_stop((uv_stream_t *)&c->tcp);
+        c->reading = false;
+    }
+    if (c->state == CS_READING && c->req.started) {
+        c->close_after = true;
+        c->state = CS_PROCESSING;
+        conn_send_error(c, 400, NULL, "bad_request", "The request ended before it was complete.");
+        return;
+    }
+    conn_close(c);
+}
+
+/* Bytes that arrive while the current request is being answered wait in pending. */
+static void conn_read_ahead(struct conn *c, const char *data, size_t len)
+{
+    if (c->pending_off > 0) {
+        memmove(c->pending, c->pending + c->pending_off, c->pending_len - c->pending_off);
+        c->pending_len -= c->pending_off;
+        c->pending_off = 0;
+    }
+    char *p = realloc(c->pending, c->pending_len + len);
+    if (p == NULL) {
+        conn_close(c);
+        return;
+    }
+    memcpy(p + c->pending_len, data, len);
+    c->pending = p;
+    c->pending_len += len;
+    if (c->pending_len >= FRONT_READ_AHEAD && c->reading) {
+        uv_read_stop((uv_stream_t *)&c->tcp);
+        c->reading = false;
+    }
+}
+
 static void conn_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 {
     struct conn *c = s->data;
+    bool busy = c->state == CS_PROCESSING || c->state == CS_WRITING;
     if (nread > 0) {
-        conn_feed(c, buf->base, (size_t)nread, false);
+        if (busy)
+            conn_read_ahead(c, buf->base, (size_t)nread);
+        else if (c->state == CS_IDLE || c->state == CS_READING)
+            conn_feed(c, buf->base, (size_t)nread, false);
         return;
     }
     if (nread == 0)
         return;
-    /* End of file or error. A request cut short gets a 400 if the client still listens. */
-    if (nread == UV_EOF && c->state == CS_READING && c->req.started) {
+    if (nread == UV_EOF && busy) {
+        /* Half-closed after sending its request(s): answer them first, then close. */
+        c->peer_eof = true;
         uv_read_stop(s);
         c->reading = false;
-        c->close_after = true;
-        c->state = CS_PROCESSING;
-        conn_send_error(c, 400, NULL, "bad_request", "The request ended before it was complete.");
+        return;
+    }
+    if (nread == UV_EOF) {
+        conn_on_eof(c);
         return;
     }
     conn_close(c);
