@@ -11,6 +11,7 @@
 #include "front.h"
 
 #include <errno.h>
+#include <netdb.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1261,8 +1262,20 @@ int front_run(const struct serve_config *cfg, const struct proto_config *pcfg)
     else
         rc = uv_ip4_addr(cfg->host, cfg->port, (struct sockaddr_in *)&addr);
     if (rc != 0) {
-        fprintf(stderr, "hookstack serve: --host %s is not an IP address\n", cfg->host);
-        goto fail;
+        /* A name (localhost, a host name): its first address. */
+        struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *ai = NULL;
+        if (getaddrinfo(cfg->host, NULL, &hints, &ai) != 0 || ai == NULL) {
+            fprintf(stderr, "hookstack serve: --host %s: not an address or a known name\n",
+                    cfg->host);
+            goto fail;
+        }
+        memcpy(&addr, ai->ai_addr, ai->ai_addrlen);
+        if (addr.ss_family == AF_INET6)
+            ((struct sockaddr_in6 *)&addr)->sin6_port = htons((uint16_t)cfg->port);
+        else
+            ((struct sockaddr_in *)&addr)->sin_port = htons((uint16_t)cfg->port);
+        freeaddrinfo(ai);
+        rc = 0;
     }
     uv_tcp_init(&f->loop, &f->listener);
     f->listener.data = f;
