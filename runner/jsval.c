@@ -208,6 +208,7 @@ struct dp_reader {
     const unsigned char *s;
     size_t len, pos;
     uint32_t ch; /* current code point, 0 at the end (a U+0000 also ends the text, as in V8) */
+    bool astral; /* ch stands for a surrogate pair (two UTF-16 units) */
     size_t next; /* byte offset after ch */
 };
 
@@ -233,12 +234,21 @@ static void dp_advance(struct dp_reader *r)
         c = ((c & 0x1Fu) << 6) | (p[1] & 0x3Fu);
         n = 2;
     }
-    if (c > 0xFFFF) /* JavaScript sees a surrogate pair: two code units, both "letters" */
+    r->astral = c > 0xFFFF; /* JavaScript sees a surrogate pair: two code units, both >= 'A' */
+    if (c > 0xFFFF)
         c = 0xD800;
     r->ch = c;
     r->next = r->pos + n;
 }
 
+/* JavaScript WhiteSpace (line terminators excluded). */
+static bool dp_is_white(uint32_t c)
+{
+    return c == 0x09 || c == 0x0B || c == 0x0C || c == 0x20 || c == 0xA0 || c == 0x1680 ||
+           (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFEFF;
+}
+
+/* WhiteSpace or LineTerminator. */
 static bool dp_is_space(uint32_t c)
 {
     return c == 0x09 || c == 0x0A || c == 0x0B || c == 0x0C || c == 0x0D || c == 0x20 ||
@@ -283,15 +293,21 @@ static struct dp_token dp_scan(struct dp_reader *r)
     if (r->ch == 0)
         return t;
     if (r->ch >= '0' && r->ch <= '9') {
-        int n = 0, i = 0;
+        /* Leading zeros are not significant; the length counts every digit. */
+        int n = 0, i = 0, len = 0;
+        while (r->ch == '0') {
+            len++;
+            dp_advance(r);
+        }
         while (r->ch >= '0' && r->ch <= '9') {
             if (i < DP_MAX_DIGITS)
                 n = n * 10 + (int)(r->ch - '0');
             i++;
+            len++;
             dp_advance(r);
         }
         t.tag = DP_NUMBER;
-        t.len = i;
+        t.len = len;
         t.value = n;
         return t;
     }
@@ -302,12 +318,14 @@ static struct dp_token dp_scan(struct dp_reader *r)
         dp_advance(r);
         return t;
     }
-    if (r->ch >= 'A') {
+    if (r->ch >= 'A' && !dp_is_white(r->ch)) {
         uint32_t pre[3] = {0, 0, 0};
         int len = 0;
-        for (; r->ch >= 'A'; dp_advance(r), len++)
+        for (; r->ch >= 'A' && !dp_is_white(r->ch); dp_advance(r)) {
             if (len < 3)
                 pre[len] = r->ch | 0x20u;
+            len += r->astral ? 2 : 1;
+        }
         t.tag = DP_WORD;
         t.len = len;
         dp_word_lookup(pre, len, &t);

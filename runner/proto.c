@@ -421,24 +421,17 @@ static size_t utf8_put(char *o, uint32_t c)
     return 4;
 }
 
-/* UTF-16 or UTF-32 (unit 2 or 4 bytes) to UTF-8, as iconv-lite decodes: a BOM picks the byte
- * order and is dropped; without one the explicit order, else a guess from where the zero bytes
- * sit (little-endian by default). Returns 0 or -1 (out of memory). */
-static int utf_wide_to_utf8(struct arena *a, const unsigned char *in, size_t len, int unit,
-                            int order /* 0 guess, 1 LE, 2 BE */, char **out, size_t *outlen)
+/* UTF-16 to UTF-8, as iconv-lite decodes: a BOM picks the byte order and is dropped; without one
+ * the charset's order, else a guess from where the zero bytes sit (little-endian by default).
+ * Lone surrogates become U+FFFD. Returns 0 or -1 (out of memory). */
+static int utf16_to_utf8(struct arena *a, const unsigned char *in, size_t len,
+                         int order /* 0 guess, 1 LE, 2 BE */, char **out, size_t *outlen)
 {
-    size_t i = 0;
     bool be = order == 2;
-    if (unit == 2 && len >= 2 &&
-        ((in[0] == 0xFF && in[1] == 0xFE) || (in[0] == 0xFE && in[1] == 0xFF))) {
+    if (len >= 2 && ((in[0] == 0xFF && in[1] == 0xFE) || (in[0] == 0xFE && in[1] == 0xFF))) {
         if (order == 0)
             be = in[0] == 0xFE;
-    } else if (unit == 4 && len >= 4 &&
-               ((in[0] == 0xFF && in[1] == 0xFE && in[2] == 0 && in[3] == 0) ||
-                (in[0] == 0 && in[1] == 0 && in[2] == 0xFE && in[3] == 0xFF))) {
-        if (order == 0)
-            be = in[0] == 0;
-    } else if (order == 0 && unit == 2) {
+    } else if (order == 0) {
         size_t le_hits = 0, be_hits = 0;
         for (size_t k = 0; k + 1 < len && k < 100; k += 2) {
             if (in[k] != 0 && in[k + 1] == 0)
@@ -447,35 +440,24 @@ static int utf_wide_to_utf8(struct arena *a, const unsigned char *in, size_t len
                 be_hits++;
         }
         be = be_hits > le_hits;
-    } else if (order == 0 && unit == 4) {
-        be = len >= 4 && in[0] == 0 && in[1] == 0 && in[3] != 0;
     }
-    char *o = arena_alloc(a, (len / (size_t)unit) * 4 + 4);
+    char *o = arena_alloc(a, (len / 2) * 3 + 4);
     if (!o)
         return -1;
-    size_t n = 0;
+    size_t n = 0, i = 0;
     bool first = true;
-    while (i + (size_t)unit <= len) {
-        uint32_t c;
-        if (unit == 2) {
-            c = be ? (uint32_t)(in[i] << 8 | in[i + 1]) : (uint32_t)(in[i + 1] << 8 | in[i]);
-            i += 2;
-            if (c >= 0xD800 && c <= 0xDBFF && i + 2 <= len) {
-                uint32_t d =
-                    be ? (uint32_t)(in[i] << 8 | in[i + 1]) : (uint32_t)(in[i + 1] << 8 | in[i]);
-                if (d >= 0xDC00 && d <= 0xDFFF) {
-                    c = 0x10000 + ((c - 0xD800) << 10) + (d - 0xDC00);
-                    i += 2;
-                }
+    while (i + 2 <= len) {
+        uint32_t c = be ? (uint32_t)(in[i] << 8 | in[i + 1]) : (uint32_t)(in[i + 1] << 8 | in[i]);
+        i += 2;
+        if (c >= 0xD800 && c <= 0xDBFF && i + 2 <= len) {
+            uint32_t d =
+                be ? (uint32_t)(in[i] << 8 | in[i + 1]) : (uint32_t)(in[i + 1] << 8 | in[i]);
+            if (d >= 0xDC00 && d <= 0xDFFF) {
+                c = 0x10000 + ((c - 0xD800) << 10) + (d - 0xDC00);
+                i += 2;
             }
-        } else {
-            c = be ? ((uint32_t)in[i] << 24 | (uint32_t)in[i + 1] << 16 | (uint32_t)in[i + 2] << 8 |
-                      in[i + 3])
-                   : ((uint32_t)in[i + 3] << 24 | (uint32_t)in[i + 2] << 16 |
-                      (uint32_t)in[i + 1] << 8 | in[i]);
-            i += 4;
         }
-        if ((c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF)
+        if (c >= 0xD800 && c <= 0xDFFF)
             c = 0xFFFD;
         if (first && c == 0xFEFF) { /* the BOM */
             first = false;
@@ -490,7 +472,8 @@ static int utf_wide_to_utf8(struct arena *a, const unsigned char *in, size_t len
 }
 
 /* Which decoder a charset (lowercased) names, as iconv-lite canonicalises names (letters and
- * digits only). 8: UTF-8; 16 / 32: wide forms with *order; 0: unsupported. */
+ * digits only). 8: UTF-8; 16: UTF-16 with *order; 0: unsupported (the reference's iconv-lite
+ * has no UTF-32 either; it does decode UTF-7, which is not supported here). */
 static int charset_kind(const char *cs, int *order)
 {
     char c[64];
@@ -505,10 +488,6 @@ static int charset_kind(const char *cs, int *order)
     if (strcmp(c, "utf16le") == 0 || strcmp(c, "utf16be") == 0 || strcmp(c, "utf16") == 0) {
         *order = c[5] == 'l' ? 1 : c[5] == 'b' ? 2 : 0;
         return 16;
-    }
-    if (strcmp(c, "utf32le") == 0 || strcmp(c, "utf32be") == 0 || strcmp(c, "utf32") == 0) {
-        *order = c[5] == 'l' ? 1 : c[5] == 'b' ? 2 : 0;
-        return 32;
     }
     return 0;
 }
@@ -610,8 +589,7 @@ static struct json_value *body_read(const struct proto_config *cfg, const struct
     if (kind != 8) {
         char *out;
         size_t outlen;
-        if (utf_wide_to_utf8(a, (const unsigned char *)data, len, kind / 8, order, &out, &outlen) !=
-            0) {
+        if (utf16_to_utf8(a, (const unsigned char *)data, len, order, &out, &outlen) != 0) {
             *failed = answer_nomem(resp, a) == 0 ? 1 : -1;
             return NULL;
         }
