@@ -27,6 +27,12 @@ int cli_serve(int argc, char **argv)
         config_free(&cfg);
         return 1;
     }
+    /* Listen first: a taken port fails before any module is loaded. */
+    struct front *f = front_open(&cfg);
+    if (f == NULL) {
+        config_free(&cfg);
+        return 1;
+    }
     struct registry_load_opts lo = {
         .dirs = cfg.module_dirs,
         .ndirs = cfg.nmodule_dirs,
@@ -36,6 +42,7 @@ int cli_serve(int argc, char **argv)
     struct registry *reg = registry_load(&lo, err, sizeof(err));
     if (reg == NULL) {
         fprintf(stderr, "hookstack serve: %s\n", err[0] ? err : "cannot load the modules");
+        front_close(f);
         config_free(&cfg);
         return 1;
     }
@@ -46,7 +53,7 @@ int cli_serve(int argc, char **argv)
         .max_body = cfg.max_body_bytes,
         .default_max_response = 5242880,
     };
-    rc = front_run(&cfg, &pc);
+    rc = front_run(f, &pc);
     registry_free(reg);
     config_free(&cfg);
     return rc;

@@ -143,6 +143,7 @@ struct front {
     time_t date_sec;
     char rbuf[FRONT_READ_BUF];
     int exit_code;
+    int port; /* the bound port */
 };
 
 static void conn_close(struct conn *c);
@@ -1230,15 +1231,25 @@ static void front_on_walk_close(uv_handle_t *h, void *arg)
         uv_close(h, NULL);
 }
 
-int front_run(const struct serve_config *cfg, const struct proto_config *pcfg)
+/* Closes every handle of a front that will not run (or has failed to) and frees it. */
+static void front_discard(struct front *f)
+{
+    if (f->pool_started)
+        pool_abort(&f->pool);
+    uv_walk(&f->loop, front_on_walk_close, NULL);
+    uv_run(&f->loop, UV_RUN_DEFAULT);
+    uv_loop_close(&f->loop);
+    free(f);
+}
+
+struct front *front_open(const struct serve_config *cfg)
 {
     struct front *f = calloc(1, sizeof(*f));
     if (f == NULL) {
         fprintf(stderr, "hookstack serve: out of memory\n");
-        return 1;
+        return NULL;
     }
     f->cfg = cfg;
-    f->pcfg = pcfg;
     f->limits.max_header_bytes = cfg->max_header_bytes;
     f->limits.max_headers = cfg->max_headers;
     f->limits.max_body = cfg->max_body_bytes;
@@ -1292,11 +1303,30 @@ int front_run(const struct serve_config *cfg, const struct proto_config *pcfg)
     }
     struct sockaddr_storage bound;
     int blen = sizeof(bound);
-    int port = cfg->port;
+    f->port = cfg->port;
     if (uv_tcp_getsockname(&f->listener, (struct sockaddr *)&bound, &blen) == 0)
-        port = ntohs(bound.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&bound)->sin6_port
-                                                 : ((struct sockaddr_in *)&bound)->sin_port);
+        f->port = ntohs(bound.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&bound)->sin6_port
+                                                    : ((struct sockaddr_in *)&bound)->sin_port);
+    return f;
 
+fail:
+    front_discard(f);
+    return NULL;
+}
+
+void front_close(struct front *f)
+{
+    if (f != NULL)
+        front_discard(f);
+}
+
+int front_run(struct front *f, const struct proto_config *pcfg)
+{
+    const struct serve_config *cfg = f->cfg;
+    f->pcfg = pcfg;
+    int port = f->port;
+    bool v6 = strchr(cfg->host, ':') != NULL;
+    int rc;
     /* Workers are forked now: after the modules were loaded, before any connection exists. */
     struct pool_opts po = {
         .nworkers = cfg->workers,
@@ -1311,7 +1341,8 @@ int front_run(const struct serve_config *cfg, const struct proto_config *pcfg)
     if (pool_start(&f->pool, &f->loop, &po, err, sizeof(err)) != POOL_OK) {
         fprintf(stderr, "hookstack serve: cannot start the workers: %s\n", err);
         f->pool_started = true;
-        goto fail;
+        front_discard(f);
+        return 1;
     }
     f->pool_started = true;
 
@@ -1341,13 +1372,4 @@ int front_run(const struct serve_config *cfg, const struct proto_config *pcfg)
     int code = f->exit_code;
     free(f);
     return code;
-
-fail:
-    if (f->pool_started)
-        pool_abort(&f->pool);
-    uv_walk(&f->loop, front_on_walk_close, NULL);
-    uv_run(&f->loop, UV_RUN_DEFAULT);
-    uv_loop_close(&f->loop);
-    free(f);
-    return 1;
 }

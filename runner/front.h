@@ -12,9 +12,19 @@
 #include "config.h"
 #include "proto.h"
 
-/* Runs the server until it is drained. pcfg is what the workers hand to proto_handle() (they
- * inherit it across fork). Prints "listening on HOST:PORT" on stdout once it accepts. Returns the
- * process exit code: 0 after a drain, 1 when it cannot start (one line on stderr). */
-int front_run(const struct serve_config *cfg, const struct proto_config *pcfg);
+struct front;
+
+/* Binds and listens on cfg's host and port (cfg must outlive the front). On failure prints one
+ * line on stderr ("hookstack serve: cannot listen on 127.0.0.1:8080: port 8080 is in use") and
+ * returns NULL. Done before the modules are loaded, so a taken port fails fast and alone. */
+struct front *front_open(const struct serve_config *cfg);
+
+/* Forks the workers (pcfg is what they hand to proto_handle(); they inherit it and the modules),
+ * prints "listening on HOST:PORT" on stdout and serves until drained. Frees f. Returns the process
+ * exit code: 0 after a drain, 1 when the workers cannot start. */
+int front_run(struct front *f, const struct proto_config *pcfg);
+
+/* Releases a front that will not run. */
+void front_close(struct front *f);
 
 #endif

@@ -233,9 +233,15 @@ static void test_bad_module_fails_start(void **state)
     rmdir(dir);
     assert_true(st != -1 && WIFEXITED(st));
     assert_int_not_equal(WEXITSTATUS(st), 0);
-    assert_non_null(strstr(err, "hookstack serve: "));
-    assert_non_null(strstr(err, "broken.so"));
-    assert_int_equal(count_of(err, "\n"), 1);
+    /* One line of ours, naming the module (the loader may also log its own refusal). */
+    assert_int_equal(count_of(err, "hookstack serve: "), 1);
+    const char *line = strstr(err, "hookstack serve: ");
+    const char *eol = strchr(line, '\n');
+    assert_non_null(eol);
+    assert_null(strchr(eol + 1, '\n'));
+    char mine[1024];
+    snprintf(mine, sizeof(mine), "%.*s", (int)(eol - line), line);
+    assert_non_null(strstr(mine, "broken.so"));
 }
 
 static void test_bad_option(void **state)
@@ -550,9 +556,9 @@ static void test_request_log_line(void **state)
     const char *rid = strstr(l, "req_id=");
     assert_non_null(rid);
     rid += 7;
-    size_t digits = strspn(rid, "0123456789");
-    assert_true(digits >= 13);
-    assert_int_equal(strspn(rid + digits, "0123456789abcdefghijklmnopqrstuvwxyz"), 4);
+    assert_int_equal(strspn(rid, "0123456789") >= 13, 1);
+    assert_int_equal(strspn(rid, "0123456789abcdefghijklmnopqrstuvwxyz"), 17);
+    assert_true(rid[17] == ' ' || rid[17] == '\0');
     /* Neither the token nor the query string is logged. */
     assert_null(strstr(log, HS_TEST_TOKEN));
     assert_null(strstr(l, "x=1"));
