@@ -172,6 +172,13 @@ def main():
               ", ".join("%s records %s" % (k[len("same_answer_"):], v) for k, v in same.items())
               + ".")
     for k, v in m.items():
+        if k.startswith("died_"):
+            who, n = k[len("died_"):].split("_")
+            print("**%s DIED during the %s-record point**; the driver started it again for the "
+                  "next point." % (who, n))
+            bad.append("%s %s: died" % (who, n))
+        if k.startswith("starts_") and int(v) > 1:
+            print("%s was started %s times in this run." % (k[len("starts_"):], v))
         if k.startswith("orphans_"):
             print("**%s left %s process(es) running after SIGTERM** (the driver killed them)."
                   % (k[len("orphans_"):], v))

@@ -20,7 +20,7 @@
 #   SIZES          page sizes (default "1 20 100 1000")
 #   DURATION       seconds measured per point (default 10); WARMUP seconds discarded before (2)
 #   THREADS, CONNECTIONS   wrk load shape (default 2 x 32); TIMEOUT wrk request timeout s (60)
-#   RUNNER_PORT, PEER_PORT (default 7200, 7100); RSS_INTERVAL_MS (100); FLOOR_SECONDS (2)
+#   RUNNER_PORT, PEER_PORT (default 17200, 17100); RSS_INTERVAL_MS (100); FLOOR_SECONDS (2)
 #   SKIP_RUNNER=1  measure only the peer and the floor (to test this script)
 #   WORK           folder for bodies, raw outputs and results.md (default: a new /tmp folder)
 # Exit status: 0 when every point ran with only 2xx answers, 1 otherwise, 2 on bad setup.
@@ -42,8 +42,8 @@ WARMUP=${WARMUP:-2}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
 TIMEOUT=${TIMEOUT:-60}
-RUNNER_PORT=${RUNNER_PORT:-7200}
-PEER_PORT=${PEER_PORT:-7100}
+RUNNER_PORT=${RUNNER_PORT:-17200}
+PEER_PORT=${PEER_PORT:-17100}
 RSS_INTERVAL_MS=${RSS_INTERVAL_MS:-100}
 FLOOR_SECONDS=${FLOOR_SECONDS:-2}
 SKIP_RUNNER=${SKIP_RUNNER:-0}
@@ -60,6 +60,8 @@ done
 [ -d "$DATA_DIR" ] || die "sample data folder $DATA_DIR not found (set DATA_DIR or HS_SHARED_DIR)"
 mkdir -p "$WORK/bodies"
 : >"$WORK/points.tsv"
+: >"$WORK/runner.out"
+: >"$WORK/runner.err"
 
 RUNNER_PID=""
 PEER_PID=""
@@ -121,7 +123,7 @@ point() {
     fi
     if [ "$WARMUP" != 0 ]; then
         wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" --timeout "${TIMEOUT}s" \
-            -s "$BENCH/post.lua" "$url" -- "$body" "$TOKEN" >/dev/null
+            -s "$BENCH/post.lua" "$url" -- "$body" "$TOKEN" >/dev/null || true
     fi
     load1=$(cut -d' ' -f1 /proc/loadavg)
     python3 "$BENCH/rss_peak.py" "$pid" "$RSS_INTERVAL_MS" "$WORK/rss-$who-$n.txt" &
@@ -143,6 +145,9 @@ point() {
     log "$who $n records: $(sed -n 's/.*requests=\([0-9]*\) duration_us=[0-9]* p50_us=\([0-9]*\) p90_us=[0-9]* p99_us=\([0-9]*\).*/\1 requests, p50 \2 us, p99 \3 us/p' <<<"$line"), tree RSS peak $((${rss%% *} / 1024)) MB"
 }
 
+if [ "$SKIP_RUNNER" != 1 ] && port_in_use "$RUNNER_PORT"; then die "port $RUNNER_PORT is in use (set RUNNER_PORT)"; fi
+if [ -n "$PEER_DIR" ] && port_in_use "$PEER_PORT"; then die "port $PEER_PORT is in use (set PEER_PORT)"; fi
+
 # ---- machine --------------------------------------------------------------------------------------
 {
     echo "date_utc=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -153,7 +158,7 @@ point() {
     echo "loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)"
     echo "wrk=$(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
     echo "node=$(node --version 2>/dev/null || echo none)"
-    echo "git=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    echo "git=$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)"
     echo "shape=${THREADS}x${CONNECTIONS} duration=${DURATION}s warmup=${WARMUP}s"
 } >"$WORK/machine.txt"
 log "results in $WORK"
@@ -174,63 +179,99 @@ fi
 log "cJSON floor: $FLOOR_BIN"
 
 # ---- servers (both run for the whole benchmark; points are interleaved per page size) -------------
+# runner_start: starts the runner (appending to runner.out/.err); sets RUNNER_PID and RUNNER_URL.
 RUNNER_URL=""
-if [ "$SKIP_RUNNER" = 1 ]; then
-    echo "runner skipped: SKIP_RUNNER=1" >"$WORK/runner-skip.txt"
-    log "runner skipped (SKIP_RUNNER=1)"
-elif [ ! -x "$HOOKSTACK_BIN" ] || [ ! -d "$MODULES_DIR" ]; then
-    echo "runner skipped: $HOOKSTACK_BIN or $MODULES_DIR missing" >"$WORK/runner-skip.txt"
-    log "runner skipped: $HOOKSTACK_BIN or $MODULES_DIR missing (set BUILD_DIR)"
-else
-    port_in_use "$RUNNER_PORT" && die "port $RUNNER_PORT is in use (set RUNNER_PORT)"
+RUNNER_STARTS=0
+runner_start() {
+    local addr="" lines
+    lines=$(wc -l <"$WORK/runner.out" 2>/dev/null || echo 0)
     # shellcheck disable=SC2086  # RUNNER_ARGS is a list of options
     HOOKSTACK_SYSTEM_TOKEN=$TOKEN "$HOOKSTACK_BIN" serve --port "$RUNNER_PORT" \
-        --modules "$MODULES_DIR" $RUNNER_ARGS >"$WORK/runner.out" 2>"$WORK/runner.err" &
+        --modules "$MODULES_DIR" $RUNNER_ARGS >>"$WORK/runner.out" 2>>"$WORK/runner.err" &
     RUNNER_PID=$!
-    addr=""
+    RUNNER_STARTS=$((RUNNER_STARTS + 1))
     for _ in $(seq 200); do
-        addr=$(sed -n 's/^listening on \([^ ]*\).*/\1/p' "$WORK/runner.out" | head -1)
+        addr=$(tail -n +"$((lines + 1))" "$WORK/runner.out" | sed -n 's/^listening on \([^ ]*\).*/\1/p' | head -1)
         [ -n "$addr" ] && break
         kill -0 "$RUNNER_PID" 2>/dev/null || break
         sleep 0.1
     done
     if [ -z "$addr" ]; then
         log "runner did not print 'listening on': $(tail -3 "$WORK/runner.err")"
-        echo "runner skipped: did not start ($(tail -1 "$WORK/runner.err"))" >"$WORK/runner-skip.txt"
         server_stop runner "$RUNNER_PID"
         RUNNER_PID=""
-    else
-        RUNNER_URL="http://$addr/function"
-        log "runner listening on $addr (pid $RUNNER_PID)"
+        RUNNER_URL=""
+        return 1
     fi
-fi
+    RUNNER_URL="http://$addr/function"
+    log "runner listening on $addr (pid $RUNNER_PID)"
+}
 
+# peer_start: starts the reference server (QUIET=1); sets PEER_PID and PEER_URL.
 PEER_URL=""
-if [ -z "$PEER_DIR" ] || [ ! -f "$PEER_DIR/server.js" ]; then
-    echo "peer skipped: PEER_DIR ${PEER_DIR:-is not set}${PEER_DIR:+ has no server.js}" >"$WORK/peer-skip.txt"
-    log "peer skipped: set PEER_DIR to the reference server's folder (the one with server.js)"
-else
-    port_in_use "$PEER_PORT" && die "port $PEER_PORT is in use (set PEER_PORT)"
+PEER_STARTS=0
+peer_start() {
+    PEER_URL=""
     (cd "$PEER_DIR" && QUIET=1 MODE=diy PORT=$PEER_PORT SYSTEM_TOKEN=$TOKEN exec node server.js) \
-        >"$WORK/peer.out" 2>"$WORK/peer.err" &
+        >>"$WORK/peer.out" 2>>"$WORK/peer.err" &
     PEER_PID=$!
+    PEER_STARTS=$((PEER_STARTS + 1))
     for _ in $(seq 200); do
         if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PEER_PORT/healthCheck")" = 200 ]; then
             PEER_URL="http://127.0.0.1:$PEER_PORT/function"
-            break
+            log "peer listening on 127.0.0.1:$PEER_PORT (pid $PEER_PID, QUIET=1)"
+            return 0
         fi
         kill -0 "$PEER_PID" 2>/dev/null || break
         sleep 0.1
     done
-    if [ -n "$PEER_URL" ]; then
-        log "peer listening on 127.0.0.1:$PEER_PORT (pid $PEER_PID, QUIET=1)"
-    else
-        log "peer did not start: $(tail -3 "$WORK/peer.err")"
-        echo "peer skipped: did not start" >"$WORK/peer-skip.txt"
-        server_stop peer "$PEER_PID"
-        PEER_PID=""
+    log "peer did not start: $(tail -3 "$WORK/peer.err")"
+    server_stop peer "$PEER_PID"
+    PEER_PID=""
+    return 1
+}
+
+# run_point WHO N: restarts WHO if it died during an earlier point, measures, notes a crash.
+run_point() {
+    local who=$1 n=$2 pid url
+    if [ "$who" = runner ]; then pid=$RUNNER_PID; else pid=$PEER_PID; fi
+    if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
+        log "$who is not running any more; starting it again for the $n-record point"
+        if [ "$who" = runner ]; then runner_start || true; else peer_start || true; fi
+        if [ "$who" = runner ]; then pid=$RUNNER_PID; else pid=$PEER_PID; fi
+        if [ -z "$pid" ]; then
+            printf '%s\t%s\tFAILED\n' "$who" "$n" >>"$WORK/points.tsv"
+            return 0
+        fi
     fi
+    if [ "$who" = runner ]; then url=$RUNNER_URL; else url=$PEER_URL; fi
+    point "$who" "$pid" "$url" "$n"
+    if ! kill -0 "$pid" 2>/dev/null; then
+        local st=0
+        wait "$pid" 2>/dev/null || st=$?
+        log "$who (pid $pid) DIED during the $n-record point (wait status $st)"
+        echo "died_${who}_$n=1" >>"$WORK/machine.txt"
+    fi
+}
+
+if [ "$SKIP_RUNNER" = 1 ]; then
+    echo "runner skipped: SKIP_RUNNER=1" >"$WORK/runner-skip.txt"
+    log "runner skipped (SKIP_RUNNER=1)"
+elif [ ! -x "$HOOKSTACK_BIN" ] || [ ! -d "$MODULES_DIR" ]; then
+    echo "runner skipped: $HOOKSTACK_BIN or $MODULES_DIR missing" >"$WORK/runner-skip.txt"
+    log "runner skipped: $HOOKSTACK_BIN or $MODULES_DIR missing (set BUILD_DIR)"
+elif ! runner_start; then
+    echo "runner skipped: did not start ($(tail -1 "$WORK/runner.err"))" >"$WORK/runner-skip.txt"
 fi
+HAVE_RUNNER=$([ -n "$RUNNER_URL" ] && echo 1 || echo 0)
+
+if [ -z "$PEER_DIR" ] || [ ! -f "$PEER_DIR/server.js" ]; then
+    echo "peer skipped: PEER_DIR ${PEER_DIR:-is not set}${PEER_DIR:+ has no server.js}" >"$WORK/peer-skip.txt"
+    log "peer skipped: set PEER_DIR to the reference server's folder (the one with server.js)"
+elif ! peer_start; then
+    echo "peer skipped: did not start" >"$WORK/peer-skip.txt"
+fi
+HAVE_PEER=$([ -n "$PEER_URL" ] && echo 1 || echo 0)
 
 # ---- points: per page size, the floor, then the runner, then the peer -----------------------------
 echo -e "records\tbody_bytes\tanswer_bytes\titerations\tmedian_us\tmin_us\tceiling_2core_rps" \
@@ -239,21 +280,24 @@ for n in $SIZES; do
     "$FLOOR_BIN" --min-seconds "$FLOOR_SECONDS" "$WORK/bodies/body-$n.json" | tail -n +2 \
         >>"$WORK/floor.tsv"
     log "floor $n records: $(tail -1 "$WORK/floor.tsv" | cut -f5) us median"
-    if [ -n "$RUNNER_URL" ]; then point runner "$RUNNER_PID" "$RUNNER_URL" "$n"; fi
-    if [ -n "$PEER_URL" ]; then point peer "$PEER_PID" "$PEER_URL" "$n"; fi
+    if [ "$HAVE_RUNNER" = 1 ]; then run_point runner "$n"; fi
+    if [ "$HAVE_PEER" = 1 ]; then run_point peer "$n"; fi
 done
 server_stop runner "$RUNNER_PID"
 RUNNER_PID=""
 server_stop peer "$PEER_PID"
 PEER_PID=""
-
-echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$WORK/machine.txt"
-for n in $SIZES; do
-    a=$WORK/answer-runner-$n.json
-    b=$WORK/answer-peer-$n.json
-    if [ -f "$a" ] && [ -f "$b" ]; then
-        if cmp -s "$a" "$b"; then echo "same_answer_$n=yes"; else echo "same_answer_$n=NO"; fi
-    fi
-done >>"$WORK/machine.txt"
+{
+    echo "starts_runner=$RUNNER_STARTS"
+    echo "starts_peer=$PEER_STARTS"
+    echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)"
+    for n in $SIZES; do
+        a=$WORK/answer-runner-$n.json
+        b=$WORK/answer-peer-$n.json
+        if [ -f "$a" ] && [ -f "$b" ]; then
+            if cmp -s "$a" "$b"; then echo "same_answer_$n=yes"; else echo "same_answer_$n=NO"; fi
+        fi
+    done
+} >>"$WORK/machine.txt"
 
 python3 "$BENCH/report.py" "$WORK" | tee "$WORK/results.md"
