@@ -1,0 +1,238 @@
+/* test_kind.c — each hook kind's result contract (runner/kind.c): good results pass, broken ones
+ * fail with a message naming the function, the kind and what is wrong. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "arena.h"
+#include "json.h"
+#include "kind.h"
+
+static struct arena *arena;
+
+static int setup(void **state)
+{
+    (void)state;
+    arena = arena_new(64 * 1024, 0);
+    return arena ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    arena_free(arena);
+    return 0;
+}
+
+static struct json_value *parse(const char *s)
+{
+    if (!s)
+        return NULL; /* "no value" */
+    struct json_error e;
+    struct json_value *v = json_parse(arena, s, strlen(s), NULL, &e);
+    if (!v)
+        fprintf(stderr, "parse error in test data: %s: %s\n", s, e.message);
+    assert_non_null(v);
+    return v;
+}
+
+/* Checks result (JSON text, NULL for no value) against kind; want_ok, and when failing, a message
+ * containing `needle` plus the function and kind names. */
+static void check(hs_kind kind, const char *options, const char *result, bool want_ok,
+                  const char *needle)
+{
+    char msg[512];
+    int rc = kind_check(kind, "myHook", parse(options), parse(result), msg, sizeof(msg));
+    if ((rc == 0) != want_ok)
+        fprintf(stderr, "kind %s result %s: rc %d msg \"%s\"\n", kind_name(kind),
+                result ? result : "(none)", rc, msg);
+    assert_int_equal(rc == 0, want_ok);
+    if (!want_ok) {
+        assert_non_null(strstr(msg, "myHook"));
+        assert_non_null(strstr(msg, kind_name(kind)));
+        if (needle && !strstr(msg, needle))
+            fprintf(stderr, "message \"%s\" lacks \"%s\"\n", msg, needle);
+        if (needle)
+            assert_non_null(strstr(msg, needle));
+    }
+}
+
+static void test_names_and_groups(void **state)
+{
+    (void)state;
+    assert_string_equal(kind_name(HS_KIND_PRE_SAVE_PAGE), "preSavePage");
+    assert_string_equal(kind_name(HS_KIND_POST_RESPONSE_MAP), "postResponseMap");
+    assert_string_equal(kind_name(HS_KIND_RAW), "raw");
+    assert_string_equal(kind_name((hs_kind)99), "unknown");
+    assert_true(kind_valid(HS_KIND_PRE_SAVE_PAGE) && kind_valid(HS_KIND_RAW));
+    assert_false(kind_valid(0) || kind_valid(14));
+    assert_string_equal(kind_default_group(HS_KIND_PRE_MAP), "hooks");
+    assert_string_equal(kind_default_group(HS_KIND_BRANCHING), "hooks");
+    assert_string_equal(kind_default_group(HS_KIND_WRAPPER), "wrappers");
+    assert_string_equal(kind_default_group(HS_KIND_SETTING), "settings");
+    assert_string_equal(kind_default_group(HS_KIND_UTILITY), "utilities");
+    assert_string_equal(kind_default_group(HS_KIND_INSTALLER), "installer");
+    assert_string_equal(kind_default_group(HS_KIND_UNINSTALLER), "uninstaller");
+    assert_null(kind_default_group(HS_KIND_RAW));
+    assert_string_equal(kind_record_array(HS_KIND_PRE_MAP), "data");
+    assert_string_equal(kind_record_array(HS_KIND_POST_MAP), "postMapData");
+    assert_string_equal(kind_record_array(HS_KIND_POST_SUBMIT), "responseData");
+    assert_string_equal(kind_record_array(HS_KIND_POST_RESPONSE_MAP), "postResponseMapData");
+    assert_null(kind_record_array(HS_KIND_PRE_SAVE_PAGE));
+}
+
+static void test_pre_save_page(void **state)
+{
+    (void)state;
+    const hs_kind k = HS_KIND_PRE_SAVE_PAGE;
+    const char *o = "{\"data\":[{\"id\":1},{\"id\":2}],\"errors\":[]}";
+    check(k, o, "{\"data\":[],\"errors\":[],\"abort\":false,\"newErrorsAndRetryData\":[]}", true,
+          NULL);
+    check(k, o, "{\"data\":[{\"id\":1},{\"id\":2},{\"id\":3}]}", true, NULL); /* may add */
+    check(k, o,
+          "{\"data\":[[1,2]],\"errors\":[{\"code\":\"c\",\"message\":\"m\"}],\"abort\":true,"
+          "\"newErrorsAndRetryData\":[{\"retryData\":{\"id\":1},\"errors\":[]}]}",
+          true, NULL);
+    check(k, o, "[{\"id\":1}]", false, "must return an object");
+    check(k, o, NULL, false, "no value");
+    check(k, o, "{\"errors\":[]}", false, "no data array");
+    check(k, o, "{\"data\":{}}", false, "not an array");
+    check(k, o, "{\"data\":[],\"errors\":{}}", false, "errors");
+    check(k, o, "{\"data\":[],\"errors\":[\"oops\"]}", false, "errors[0]");
+    check(k, o, "{\"data\":[],\"abort\":\"yes\"}", false, "abort");
+    check(k, o, "{\"data\":[],\"newErrorsAndRetryData\":[{\"errors\":[]}]}", false,
+          "newErrorsAndRetryData[0]");
+    check(k, o, "{\"data\":[],\"newErrorsAndRetryData\":[{\"retryData\":1,\"errors\":{}}]}", false,
+          "newErrorsAndRetryData[0]");
+    check(k, o, "{\"data\":[],\"erors\":[]}", false, "unknown field \"erors\"");
+}
+
+static void test_pre_map(void **state)
+{
+    (void)state;
+    const hs_kind k = HS_KIND_PRE_MAP;
+    const char *o = "{\"data\":[{\"id\":1},{\"id\":2},{\"id\":3}]}";
+    check(k, o,
+          "[{\"data\":{\"id\":1}},{},{\"data\":{\"id\":3},\"errors\":[{\"code\":\"x\","
+          "\"message\":\"y\"}]}]",
+          true, NULL);
+    check(k, o, "[{\"errors\":[{\"code\":\"x\"}]},{\"data\":[1,2]},{}]", true, NULL);
+    check(k, o, "[{},{}]", false, "of 3 elements");
+    check(k, o, "[{},{},{},{}]", false, "it returned 4");
+    check(k, o, "{\"data\":[]}", false, "must return an array");
+    check(k, o, NULL, false, "no value");
+    check(k, o, "[{},{},5]", false, "element 2");
+    /* The records themselves instead of {data: record}: caught by the unknown field. */
+    check(k, o, "[{\"id\":1},{\"id\":2},{\"id\":3}]", false, "unknown field \"id\"");
+    check(k, o, "[{\"data\":1,\"errors\":{}},{},{}]", false, "errors");
+    check(k, o, "[{\"data\":1,\"errors\":[1]},{},{}]", false, "errors");
+    /* No data array in the options: the page is empty. */
+    check(k, "{}", "[]", true, NULL);
+    check(k, "{\"data\":5}", "[]", true, NULL);
+    check(k, "{}", "[{}]", false, "of 0 elements");
+}
+
+static void test_post_map(void **state)
+{
+    (void)state;
+    const hs_kind k = HS_KIND_POST_MAP;
+    const char *o = "{\"preMapData\":[{\"a\":1},{\"a\":2}],\"postMapData\":[{\"b\":1},{\"b\":2}]}";
+    check(k, o, "[{\"data\":{\"b\":1}},{}]", true, NULL);
+    check(k, o, "[{\"data\":{\"b\":1}}]", false, "options.postMapData");
+    check(k, "{\"data\":[1,2,3],\"postMapData\":[1]}", "[{}]", true, NULL);
+}
+
+static void test_post_submit(void **state)
+{
+    (void)state;
+    const hs_kind k = HS_KIND_POST_SUBMIT;
+    const char *o = "{\"responseData\":[{\"statusCode\":200,\"id\":\"1\"},{\"statusCode\":422,"
+                    "\"errors\":[{\"code\":\"c\"}]}]}";
+    check(k, o, "[{\"statusCode\":200,\"id\":\"1\"},{\"statusCode\":422,\"errors\":[]}]", true,
+          NULL);
+    check(k, o, "[{\"statusCode\":200}]", false, "options.responseData");
+    check(k, o, "[{\"statusCode\":200},null]", false, "element 1");
+    check(k, o, "[{},[]]", false, "element 1");
+}
+
+static void test_post_response_map(void **state)
+{
+    (void)state;
+    const hs_kind k = HS_KIND_POST_RESPONSE_MAP;
+    const char *o = "{\"postResponseMapData\":[{\"x\":1}],\"responseData\":[{\"a\":1},{\"b\":2}]}";
+    check(k, o, "[{\"x\":2,\"extra\":true}]", true, NULL);
+    check(k, o, "[{\"x\":1},{\"x\":2}]", false, "options.postResponseMapData");
+    check(k, o, "[\"x\"]", false, "element 0");
+}
+
+static void test_post_aggregate(void **state)
+{
+    (void)state;
+    const hs_kind k = HS_KIND_POST_AGGREGATE;
+    const char *o = "{\"postAggregateData\":{\"success\":true}}";
+    check(k, o, NULL, true, NULL);
+    check(k, o, "null", true, NULL);
+    check(k, o, "{}", false, "must return no value");
+    check(k, o, "true", false, "a boolean");
+}
+
+static void test_branching(void **state)
+{
+    (void)state;
+    const hs_kind k = HS_KIND_BRANCHING;
+    const char *o = "{\"record\":{\"id\":1},\"settings\":{}}";
+    check(k, o, "0", true, NULL);
+    check(k, o, "3", true, NULL);
+    check(k, o, "[0,2]", true, NULL);
+    check(k, o, "[]", true, NULL);
+    check(k, o, "-1", false, "branch index");
+    check(k, o, "1.5", false, "branch index");
+    check(k, o, "\"route1\"", false, "a string");
+    check(k, o, "[0,\"1\"]", false, "element 1");
+    check(k, o, "[0,-2]", false, "element 1");
+    check(k, o, NULL, false, "no value");
+}
+
+static void test_free_form_kinds(void **state)
+{
+    (void)state;
+    const hs_kind kinds[] = {HS_KIND_WRAPPER,     HS_KIND_SETTING, HS_KIND_INSTALLER,
+                             HS_KIND_UNINSTALLER, HS_KIND_UTILITY, HS_KIND_RAW};
+    const char *results[] = {NULL, "null", "5", "\"s\"", "[1]", "{\"a\":[{}]}"};
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+        for (size_t j = 0; j < sizeof(results) / sizeof(results[0]); j++)
+            check(kinds[i], "{}", results[j], true, NULL);
+}
+
+static void test_message_is_bounded(void **state)
+{
+    (void)state;
+    char msg[24];
+    int rc = kind_check(HS_KIND_PRE_MAP, "aVeryLongFunctionNameIndeed", parse("{\"data\":[1]}"),
+                        parse("[]"), msg, sizeof(msg));
+    assert_int_equal(rc, -1);
+    assert_int_equal(strlen(msg), sizeof(msg) - 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_names_and_groups),
+        cmocka_unit_test_setup_teardown(test_pre_save_page, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pre_map, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_post_map, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_post_submit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_post_response_map, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_post_aggregate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_branching, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_free_form_kinds, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_message_is_bounded, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
