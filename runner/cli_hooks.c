@@ -196,8 +196,7 @@ int cli_hooks(int argc, char **argv)
     }
     int rc = 1;
     char err[1024];
-    struct registry_load_opts o = {.dirs = mods.dirs, .ndirs = mods.ndirs};
-    struct registry *reg = registry_load(&o, err, sizeof(err));
+    struct registry *reg = cli_registry_load(&mods, err, sizeof(err));
     struct arena *a = arena_new(64 * 1024, 0);
     if (!reg) {
         fprintf(stderr, "hookstack hooks: %s\n", err);

@@ -3,6 +3,7 @@
 #include "cli_local.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -18,6 +19,7 @@
 #include "arena.h"
 #include "clock.h"
 #include "json.h"
+#include "log.h"
 #include "ipc.h"
 #include "worker.h"
 
@@ -107,6 +109,21 @@ int cli_timeout_parse(const char *s, uint64_t *ms)
     return 0;
 }
 
+struct registry *cli_registry_load(const struct cli_modules *m, char *err, size_t errlen)
+{
+    /* The loader logs each module it loads or refuses; a command reports the one line itself. */
+    int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (devnull >= 0)
+        log_set_fd(devnull);
+    struct registry_load_opts o = {.dirs = m->dirs, .ndirs = m->ndirs};
+    struct registry *reg = registry_load(&o, err, errlen);
+    if (devnull >= 0) {
+        log_set_fd(STDERR_FILENO);
+        close(devnull);
+    }
+    return reg;
+}
+
 int cli_local_open(struct cli_local *l, const struct cli_modules *m, char *err, size_t errlen)
 {
     memset(l, 0, sizeof(*l));
@@ -131,8 +148,7 @@ int cli_local_open(struct cli_local *l, const struct cli_modules *m, char *err, 
     snprintf(l->authorization, sizeof(l->authorization), "Bearer %s", l->token);
     l->tokens[0] = l->token;
 
-    struct registry_load_opts o = {.dirs = m->dirs, .ndirs = m->ndirs};
-    l->reg = registry_load(&o, err, errlen);
+    l->reg = cli_registry_load(m, err, errlen);
     if (!l->reg)
         return -1;
     l->cfg = (struct proto_config){.reg = l->reg,
@@ -141,6 +157,7 @@ int cli_local_open(struct cli_local *l, const struct cli_modules *m, char *err, 
                                    .max_body = CLI_LOCAL_MAX_BODY,
                                    .default_max_response = CLI_LOCAL_MAX_RESPONSE};
     l->timeout_ms = CLI_LOCAL_DEFAULT_TIMEOUT_MS;
+    l->hook_logs = true;
     /* A worker that dies while the request is written must not kill the CLI with SIGPIPE. */
     signal(SIGPIPE, SIG_IGN);
     return 0;
@@ -212,7 +229,15 @@ static void child_run(int fd, int other, const struct cli_local *l)
     /* stdout carries invoke's answer: a hook that prints must not corrupt it. */
     dup2(STDERR_FILENO, STDOUT_FILENO);
     signal(SIGPIPE, SIG_DFL);
-    _exit(worker_main(fd, &l->cfg));
+    if (!l->hook_logs) {
+        int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+        if (devnull >= 0)
+            log_set_fd(devnull);
+    }
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    int rc = worker_main(fd, &l->cfg);
+    fflush(stdout);
+    _exit(rc);
 }
 
 /* Waits for the answer frame until the deadline; 1 ready, 0 timed out, -1 error. */
@@ -256,9 +281,16 @@ int cli_local_run(struct cli_local *l, const char *body, size_t len, const char 
             iov[niov++] = (struct iovec){.iov_base = (void *)f[i].p, .iov_len = f[i].len};
     }
 
+    size_t cap = 64 * 1024; /* ipc_read_frame grows it; it reads at most cap bytes at first */
+    char *frame = malloc(cap);
+    if (!frame) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
         snprintf(err, errlen, "socketpair: %s", strerror(errno));
+        free(frame);
         return -1;
     }
     fflush(stdout);
@@ -266,6 +298,7 @@ int cli_local_run(struct cli_local *l, const char *body, size_t len, const char 
     pid_t pid = fork();
     if (pid < 0) {
         snprintf(err, errlen, "fork: %s", strerror(errno));
+        free(frame);
         close(sv[0]);
         close(sv[1]);
         return -1;
@@ -276,8 +309,6 @@ int cli_local_run(struct cli_local *l, const char *body, size_t len, const char 
     int fd = sv[0];
     uint64_t deadline = clock_mono_ns() + l->timeout_ms * 1000000ull;
 
-    char *frame = NULL;
-    size_t cap = 0;
     ssize_t n = -1;
     int wrc = ipc_writev_all(fd, iov, niov);
     int ready = wrc == 0 ? wait_readable(fd, deadline) : 1; /* on a write error, read the EOF */

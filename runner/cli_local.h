@@ -13,6 +13,7 @@
 #ifndef HS_CLI_LOCAL_H
 #define HS_CLI_LOCAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -49,6 +50,10 @@ void cli_modules_free(struct cli_modules *m);
 /* Parses a --timeout value in seconds (a positive number, fractions allowed) into ms. 0 / -1. */
 int cli_timeout_parse(const char *s, uint64_t *ms);
 
+/* registry_load() of the folders of m, without the loader's own log lines (the caller prints the
+ * one error line). NULL with err filled on failure. */
+struct registry *cli_registry_load(const struct cli_modules *m, char *err, size_t errlen);
+
 struct cli_local {
     struct registry *reg;
     char token[65]; /* the in-process system token (hex) */
@@ -56,6 +61,7 @@ struct cli_local {
     const char *tokens[1];
     struct proto_config cfg;
     uint64_t timeout_ms;
+    bool hook_logs; /* the hooks' log lines go to stderr (default); false: dropped */
 };
 
 /* Loads the modules of m and makes the token. 0, or -1 with one line in err. */

@@ -132,7 +132,7 @@ static bool module_name_ok(const char *s)
 static bool function_name_ok(const char *s)
 {
     size_t n = strlen(s);
-    if (n == 0 || n > 128 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+    if (n == 0 || n > 64 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
         return false;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
@@ -212,75 +212,161 @@ static int file_write(struct new_file *f)
     return close(fd);
 }
 
-static void emit_function(FILE *t, const struct new_kind *k, const char *fn, bool is_static)
+/* Appends words to out (at most 100 columns a line), packed greedily as clang-format packs
+ * arguments; continuation lines start at column `start`. */
+static void pack_words(char *out, size_t n, size_t start, const char *const *words, int nwords)
 {
-    const char *st = is_static ? "static " : "";
+    size_t len = strlen(out), col = len;
+    const char *nl = strrchr(out, '\n');
+    if (nl)
+        col = len - (size_t)(nl + 1 - out);
+    for (int i = 0; i < nwords; i++) {
+        size_t w = strlen(words[i]);
+        if (col > start && col + 1 + w > 100) {
+            len += (size_t)snprintf(out + len, n > len ? n - len : 0, "\n%*s", (int)start, "");
+            col = start;
+        } else if (col > start) {
+            len += (size_t)snprintf(out + len, n > len ? n - len : 0, " ");
+            col++;
+        }
+        len += (size_t)snprintf(out + len, n > len ? n - len : 0, "%s", words[i]);
+        col += w;
+    }
+}
+
+static void emit_function(FILE *t, const struct new_kind *k, const char *fn)
+{
+    static const char *const record_params[] = {"hs_ctx *ctx,", "hs_record *rec)"};
+    static const char *const page_params[] = {"hs_ctx *ctx,", "hs_page *page)"};
+    static const char *const plain_params[] = {"hs_ctx *ctx,", "hs_json *options,",
+                                               "hs_json **result)"};
+    char sig[512];
+    int start = snprintf(sig, sizeof(sig), "static hs_status fn_%s(", fn);
+    if (k->form == FORM_RECORD)
+        pack_words(sig, sizeof(sig), (size_t)start, record_params, 2);
+    else if (k->form == FORM_PAGE || k->form == FORM_BRANCH)
+        pack_words(sig, sizeof(sig), (size_t)start, page_params, 2);
+    else
+        pack_words(sig, sizeof(sig), (size_t)start, plain_params, 3);
     switch (k->form) {
     case FORM_RECORD:
         fprintf(
             t,
-            "/* %s: a %s hook, called once per record of the page. It %s; edit\n"
-            " * api->record_data(rec) in place, or use api->record_replace(), api->record_skip()\n"
+            "/* %s: a %s hook.\n"
+            " * Called once per record of the page, it %s;\n"
+            " * edit api->record_data(rec) in place, or use api->record_replace(), "
+            "api->record_skip()\n"
             " * or api->record_add_error() to change that. The runner assembles the answer. */\n"
-            "%shs_status fn_%s(hs_ctx *ctx, hs_record *rec)\n"
+            "%s\n"
             "{\n"
             "    (void)ctx;\n"
             "    (void)rec;\n"
             "    return HS_OK;\n"
             "}\n",
-            fn, k->name, k->what, st, fn);
+            fn, k->name, k->what, sig);
         break;
     case FORM_PAGE:
         fprintf(t,
-                "/* %s: a %s hook, called once per page. It %s; edit api->page_data(page)\n"
-                " * and api->page_errors(page) in place, or use api->page_set_abort() and\n"
-                " * api->page_add_retry(). The runner assembles the answer. */\n"
-                "%shs_status fn_%s(hs_ctx *ctx, hs_page *page)\n"
+                "/* %s: a %s hook, called once per page.\n"
+                " * It %s; edit api->page_data(page) and api->page_errors(page) in\n"
+                " * place, or use api->page_set_abort() and api->page_add_retry(). The runner\n"
+                " * assembles the answer. */\n"
+                "%s\n"
                 "{\n"
                 "    (void)ctx;\n"
                 "    (void)page;\n"
                 "    return HS_OK;\n"
                 "}\n",
-                fn, k->name, k->what, st, fn);
+                fn, k->name, k->what, sig);
         break;
     case FORM_BRANCH:
         fprintf(t,
-                "/* %s: a branching function. It %s; read api->page_data(page) and call\n"
+                "/* %s: a branching function.\n"
+                " * It %s; read api->page_data(page) and call\n"
                 " * api->page_route(page, index) for the branches the record takes. */\n"
-                "%shs_status fn_%s(hs_ctx *ctx, hs_page *page)\n"
+                "%s\n"
                 "{\n"
                 "    (void)ctx;\n"
                 "    return api->page_route(page, 0);\n"
                 "}\n",
-                fn, k->what, st, fn);
+                fn, k->what, sig);
         break;
     case FORM_NOTHING:
         fprintf(t,
-                "/* %s: a %s hook. It %s (the runner answers 200 with an empty body);\n"
-                " * read options.postAggregateData and act on it. */\n"
-                "%shs_status fn_%s(hs_ctx *ctx, hs_json *options, hs_json **result)\n"
+                "/* %s: a %s hook.\n"
+                " * It %s (the runner answers 200 with an empty body); read\n"
+                " * options.postAggregateData and act on it. */\n"
+                "%s\n"
                 "{\n"
                 "    (void)ctx;\n"
                 "    (void)options;\n"
                 "    *result = NULL;\n"
                 "    return HS_OK;\n"
                 "}\n",
-                fn, k->name, k->what, st, fn);
+                fn, k->name, k->what, sig);
         break;
     case FORM_ECHO:
         fprintf(t,
-                "/* %s: a %s function. It %s; build the answer with the api->json_*\n"
-                " * calls, or fail with `return api->fail(ctx, \"my_code\", \"what went "
-                "wrong\");`. */\n"
-                "%shs_status fn_%s(hs_ctx *ctx, hs_json *options, hs_json **result)\n"
+                "/* %s: a %s function.\n"
+                " * It %s; build the answer with the api->json_* calls, or fail with\n"
+                " * `return api->fail(ctx, \"my_code\", \"what went wrong\");`. */\n"
+                "%s\n"
                 "{\n"
                 "    (void)ctx;\n"
                 "    *result = options;\n"
                 "    return HS_OK;\n"
                 "}\n",
-                fn, k->name, k->what, st, fn);
+                fn, k->name, k->what, sig);
         break;
     }
+}
+
+/* Writes compact JSON text (as in new_kinds) indented by two spaces per level. */
+static void emit_json_pretty(FILE *t, const char *json)
+{
+    int depth = 0;
+    bool in_str = false;
+    for (const char *p = json; *p; p++) {
+        char c = *p;
+        if (in_str) {
+            fputc(c, t);
+            if (c == '\\' && p[1])
+                fputc(*++p, t);
+            else if (c == '"')
+                in_str = false;
+            continue;
+        }
+        switch (c) {
+        case '"':
+            in_str = true;
+            fputc(c, t);
+            break;
+        case '{':
+        case '[':
+            fputc(c, t);
+            if (p[1] == (c == '{' ? '}' : ']')) {
+                fputc(*++p, t);
+                break;
+            }
+            depth++;
+            fprintf(t, "\n%*s", 2 * depth, "");
+            break;
+        case '}':
+        case ']':
+            depth--;
+            fprintf(t, "\n%*s%c", 2 * depth, "", c);
+            break;
+        case ',':
+            fprintf(t, ",\n%*s", 2 * depth, "");
+            break;
+        case ':':
+            fputs(": ", t);
+            break;
+        default:
+            fputc(c, t);
+        }
+    }
+    fputc('\n', t);
 }
 
 static const char *register_call(const struct new_kind *k)
@@ -296,59 +382,78 @@ static const char *register_call(const struct new_kind *k)
     }
 }
 
+/* The init's lines; the call wrapped as clang-format wraps it past 100 columns. */
 static void emit_registration(FILE *t, const struct new_kind *k, const char *fn, const char *indent)
 {
     fprintf(t,
             "%shs_fn_opts opts = HS_FN_OPTS_INIT;\n"
-            "%sopts.description = \"%s %s: %s\";\n"
-            "%sreturn api->%s(mod, \"%s\", %s, fn_%s, &opts);\n",
-            indent, indent, fn, k->name, k->what, indent, register_call(k), fn, k->constant, fn);
+            "%sopts.description = \"%s: %s\";\n",
+            indent, indent, k->name, k->what);
+    char call[1024], a1[80], a2[80], a3[80];
+    snprintf(a1, sizeof(a1), "\"%s\",", fn);
+    snprintf(a2, sizeof(a2), "%s,", k->constant);
+    snprintf(a3, sizeof(a3), "fn_%s,", fn);
+    const char *const args[] = {"mod,", a1, a2, a3, "&opts);"};
+    int start = snprintf(call, sizeof(call), "%sreturn api->%s(", indent, register_call(k));
+    pack_words(call, sizeof(call), (size_t)start, args, 5);
+    fprintf(t, "%s\n", call);
 }
 
 static void emit_module(FILE *t, const struct new_kind *k, const char *module, const char *fn)
 {
+    fprintf(t,
+            "/* %s.c — the %s hook module: %s (%s).\n"
+            " *\n"
+            " * Scaffolded by `hookstack new`. Its fixture case:\n"
+            " *   test-fixtures/%s/%s/\n"
+            " * Build with `make` (build/modules/%s.so); check with `make test` or\n"
+            " * `hookstack test test-fixtures/%s`. include/hookstack.h documents every call. */\n"
+            "#include \"hookstack.h\"\n"
+            "\n"
+            "static const hs_api *api;\n"
+            "\n",
+            module, module, fn, k->name, module, fn, module, module);
+    emit_function(t, k, fn);
+    fprintf(t,
+            "\n"
+            "static hs_status register_%s(hs_module *mod)\n"
+            "{\n",
+            fn);
+    emit_registration(t, k, fn, "    ");
     fprintf(
         t,
-        "/* %s.c — the %s hook module: %s (%s).\n"
-        " *\n"
-        " * Scaffolded by `hookstack new`; its fixture case is test-fixtures/%s/%s/. Build with\n"
-        " * `make` (build/modules/%s.so), check with `make test` or\n"
-        " * `hookstack test test-fixtures/%s`. include/hookstack.h documents every call. */\n"
-        "#include \"hookstack.h\"\n"
+        "}\n"
         "\n"
-        "static const hs_api *api;\n"
-        "\n",
-        module, module, fn, k->name, module, fn, module, module);
-    emit_function(t, k, fn, true);
-    fprintf(t, "\n"
-               "static hs_status module_init(const hs_api *a, hs_module *mod)\n"
-               "{\n"
-               "    api = a;\n");
-    emit_registration(t, k, fn, "    ");
-    fprintf(t,
-            "}\n"
-            "\n"
-            "HS_MODULE(\"%s\", \"0.1.0\", module_init)\n",
-            module);
+        "/* Registers the module's functions (only possible here). Functions added later in\n"
+        " * their own files are registered with `if (st == HS_OK) st = F_register(api, mod);`. */\n"
+        "static hs_status module_init(const hs_api *a, hs_module *mod)\n"
+        "{\n"
+        "    api = a;\n"
+        "    hs_status st = register_%s(mod);\n"
+        "    return st;\n"
+        "}\n"
+        "\n"
+        "HS_MODULE(\"%s\", \"0.1.0\", module_init)\n",
+        fn, module);
 }
 
 static void emit_function_file(FILE *t, const struct new_kind *k, const char *module,
                                const char *fn)
 {
-    fprintf(
-        t,
-        "/* %s.c — %s (%s) of the %s module.\n"
-        " *\n"
-        " * Scaffolded by `hookstack new`; its fixture case is test-fixtures/%s/%s/. The module's\n"
-        " * init registers it by calling %s_register(api, mod). */\n"
-        "#include \"hookstack.h\"\n"
-        "\n"
-        "hs_status %s_register(const hs_api *a, hs_module *mod);\n"
-        "\n"
-        "static const hs_api *api;\n"
-        "\n",
-        fn, fn, k->name, module, module, fn, fn, fn);
-    emit_function(t, k, fn, true);
+    fprintf(t,
+            "/* %s.c — %s (%s) of the %s module.\n"
+            " *\n"
+            " * Scaffolded by `hookstack new`. Its fixture case:\n"
+            " *   test-fixtures/%s/%s/\n"
+            " * The module's init registers it by calling %s_register(api, mod). */\n"
+            "#include \"hookstack.h\"\n"
+            "\n"
+            "hs_status %s_register(const hs_api *a, hs_module *mod);\n"
+            "\n"
+            "static const hs_api *api;\n"
+            "\n",
+            fn, fn, k->name, module, module, fn, fn, fn);
+    emit_function(t, k, fn);
     fprintf(t,
             "\n"
             "hs_status %s_register(const hs_api *a, hs_module *mod)\n"
@@ -405,7 +510,7 @@ int cli_new(int argc, char **argv)
     if (!function_name_ok(fn)) {
         fprintf(stderr,
                 "hookstack new: function name '%s': use letters, digits and '_', starting with "
-                "a letter (it is also a C name)\n",
+                "a letter, at most 64 (it is also a C name)\n",
                 fn);
         return 2;
     }
@@ -457,9 +562,12 @@ int cli_new(int argc, char **argv)
     else
         emit_module(files[0].text, k, module, fn);
     /* Framework 2.0: the request names the function without a type (the top level). */
-    fprintf(files[1].text, "{\"diy\":true,\"function\":\"%s\",\"options\":%s}\n", fn, k->options);
+    char request[2048];
+    snprintf(request, sizeof(request), "{\"diy\":true,\"function\":\"%s\",\"options\":%s}", fn,
+             k->options);
+    emit_json_pretty(files[1].text, request);
     if (k->response[0])
-        fprintf(files[2].text, "%s\n", k->response);
+        emit_json_pretty(files[2].text, k->response);
     for (int i = 0; i < 3; i++) {
         if (fflush(files[i].text) != 0) {
             fprintf(stderr, "hookstack new: out of memory\n");
@@ -475,10 +583,10 @@ int cli_new(int argc, char **argv)
     }
     if (existing) {
         printf("\nhooks/%s/ already exists: register the new function from the module's init:\n"
-               "    hs_status %s_register(const hs_api *api, hs_module *mod); /* declaration */\n"
-               "    hs_status st = %s_register(api, mod);                       /* in init */\n"
-               "    if (st != HS_OK)\n"
-               "        return st;\n",
+               "    hs_status %s_register(const hs_api *a, hs_module *mod); /* at file scope */\n"
+               "    if (st == HS_OK)                                 /* in init, before return */\n"
+               "        st = %s_register(api, mod);\n"
+               "(until then its fixture case fails with invalid_function)\n",
                module, fn, fn);
     }
     printf("\nnext: make test   (or: make && build/hookstack test test-fixtures/%s)\n"

@@ -23,7 +23,7 @@
 static void test_usage(FILE *f)
 {
     fprintf(f,
-            "usage: hookstack test [DIR|FILE] [--modules DIR]... [--timeout SECS] [-q]\n"
+            "usage: hookstack test [DIR|FILE] [--modules DIR]... [--timeout SECS] [-q] [-v]\n"
             "\n"
             "Runs every fixture case under DIR (default: ./test-fixtures, else the source tree's)\n"
             "through the same path as POST /function, in a forked worker per case, and compares\n"
@@ -37,6 +37,7 @@ static void test_usage(FILE *f)
             "\n"
             "options:\n" CLI_LOCAL_USAGE_MODULES CLI_LOCAL_USAGE_TIMEOUT
             "  -q, --quiet      print only failing cases and the summary\n"
+            "  -v, --verbose    also show the hooks' log lines (on stderr)\n"
             "  -h, --help       show this help\n"
             "\n"
             "The last line is 'N passed, M failed'. Exit status: 0 when every case passed, 1 when\n"
@@ -48,6 +49,7 @@ struct test_args {
     struct cli_modules mods;
     uint64_t timeout_ms;
     bool quiet;
+    bool verbose;
 };
 
 static int test_parse(struct test_args *o, int argc, char **argv)
@@ -76,6 +78,10 @@ static int test_parse(struct test_args *o, int argc, char **argv)
         }
         if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             o->quiet = true;
+            continue;
+        }
+        if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+            o->verbose = true;
             continue;
         }
         if (a[0] == '-' && a[1] != '\0') {
@@ -209,6 +215,7 @@ int cli_test(int argc, char **argv)
     }
     opened = true;
     l.timeout_ms = o.timeout_ms;
+    l.hook_logs = o.verbose;
 
     for (size_t i = 0; i < cases.len; i++) {
         const struct fixture_case *c = &cases.cases[i];
