@@ -95,6 +95,9 @@ static void pool_worker_abandon(struct pool_worker *w)
 static void pool_worker_idle(struct pool_worker *w)
 {
     struct pool *p = w->pool;
+    /* A callback run just before may already have handed this worker a new job. */
+    if (w->busy || w->pid <= 0 || w->reaped || !w->pipe_open)
+        return;
     if (p->stopping) {
         pool_worker_abandon(w);
         return;
@@ -221,6 +224,7 @@ static int pool_write(uv_write_t *req, uv_stream_t *s, const uv_buf_t *bufs, uns
 static void pool_on_written(uv_write_t *req, int status)
 {
     struct pool_worker *w = req->data;
+    w->writing = false;
     if (status < 0 && status != UV_ECANCELED) {
         log_msg(LOG_ERROR, "worker_ipc", "cannot write to worker %d: %s", (int)w->pid,
                 uv_strerror(status));
@@ -256,6 +260,7 @@ static void pool_dispatch(struct pool_worker *w, struct pool_job *job)
         pool_worker_abandon(w);
         return;
     }
+    w->writing = rc == 0; /* the rest of the frame is queued on the pipe */
     if (w->pool->o.deadline_ms > 0)
         uv_timer_start(&w->timer, pool_on_deadline, w->pool->o.deadline_ms, 0);
 }
@@ -294,6 +299,7 @@ static int pool_worker_spawn(struct pool_worker *w, char *err, size_t errlen)
     w->reaped = false;
     w->busy = false;
     w->timed_out = false;
+    w->writing = false;
     w->job = NULL;
     uv_pipe_init(p->loop, &w->pipe, 0);
     w->pipe.data = w;
@@ -480,7 +486,15 @@ void pool_cancel(struct pool *p, struct pool_job *job)
             p->qtail = job->prev;
         p->qlen--;
     } else if (job->state == POOL_JOB_RUNNING && job->worker != NULL) {
-        job->worker->job = NULL;
+        struct pool_worker *w = job->worker;
+        w->job = NULL;
+        /* Part of the request frame still waits to be written from the owner's buffers, which
+         * are about to go: the worker cannot get a whole request any more, so it is replaced. */
+        if (w->writing) {
+            log_msg(LOG_INFO, "worker_replaced",
+                    "client left while its request was still being sent to worker %d", (int)w->pid);
+            pool_worker_abandon(w);
+        }
     }
     job->state = POOL_JOB_IDLE;
     job->worker = NULL;

@@ -72,6 +72,7 @@ struct pool_worker {
     uv_timer_t timer; /* the deadline while busy, the respawn delay while dead */
     uv_write_t wreq;
     bool pipe_open, reaped, busy, timed_out;
+    bool writing; /* a request frame is partly queued on the pipe */
     int wait_status;
     struct pool_job *job; /* NULL while idle, or when the job was cancelled */
     uint32_t seq;

@@ -359,6 +359,39 @@ static void test_disconnect_mid_response(void **state)
     assert_healthy(&srv);
 }
 
+static void test_reset_after_big_body(void **state)
+{
+    (void)state;
+    /* A 30 MB body, then a reset at once: the front may still be handing it to a worker. */
+    size_t big = 30u * 1024u * 1024u;
+    const char *pre = "{\"diy\":true,\"type\":\"hook\",\"function\":\"doSomething\",\"options\":{"
+                      "\"pad\":\"";
+    const char *post = "\"}}";
+    size_t blen = strlen(pre) + big + strlen(post);
+    char *body = malloc(blen);
+    assert_non_null(body);
+    memcpy(body, pre, strlen(pre));
+    memset(body + strlen(pre), 'p', big);
+    memcpy(body + strlen(pre) + big, post, strlen(post));
+    char head[512];
+    int hl = snprintf(head, sizeof(head),
+                      "POST /function HTTP/1.1\r\nHost: t\r\n" AUTH
+                      "\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
+                      blen);
+    for (int round = 0; round < 3; round++) {
+        int fd = hs_connect(&srv);
+        assert_true(fd >= 0);
+        assert_int_equal(hs_send_all(fd, head, (size_t)hl), 0);
+        assert_int_equal(hs_send_all(fd, body, blen), 0);
+        usleep((useconds_t)(round * 20000));
+        struct linger lg = {.l_onoff = 1, .l_linger = 0};
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+        close(fd);
+    }
+    free(body);
+    assert_healthy(&srv);
+}
+
 struct slow_call {
     const struct hs_server *s;
     struct hs_response r;
@@ -438,6 +471,7 @@ int main(void)
         cmocka_unit_test(test_one_byte_a_second),
         cmocka_unit_test(test_thousand_idle_connections),
         cmocka_unit_test(test_disconnect_mid_response),
+        cmocka_unit_test(test_reset_after_big_body),
         cmocka_unit_test(test_queue_full_503),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
