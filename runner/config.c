@@ -60,7 +60,9 @@ void config_usage(void *file)
             "  -h, --help                  show this help\n"
             "\n"
             "Prints 'listening on HOST:PORT' once it accepts connections. SIGTERM or SIGINT\n"
-            "stops accepting, finishes every accepted request and exits 0.\n");
+            "stops accepting, finishes every accepted request and exits 0 (a second one exits\n"
+            "at once with status 1). GET /openConnections and GET /stopServer need the system\n"
+            "token, like POST /function.\n");
 }
 
 static int parse_u64(const char *s, uint64_t max, uint64_t *out)

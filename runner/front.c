@@ -125,7 +125,7 @@ struct conn {
 struct front {
     uv_loop_t loop;
     uv_tcp_t listener;
-    uv_signal_t sigterm, sigint;
+    uv_signal_t sigterm, sigint, sighup;
     const struct serve_config *cfg;
     const struct proto_config *pcfg;
     struct http_limits limits;
@@ -1143,6 +1143,7 @@ static void front_on_pool_stopped(struct pool *p)
     if (!uv_is_closing((uv_handle_t *)&f->sigterm)) {
         uv_close((uv_handle_t *)&f->sigterm, NULL);
         uv_close((uv_handle_t *)&f->sigint, NULL);
+        uv_close((uv_handle_t *)&f->sighup, NULL);
     }
 }
 
@@ -1183,6 +1184,11 @@ static void front_drain(struct front *f, const char *why)
 static void front_on_signal(uv_signal_t *s, int signum)
 {
     struct front *f = s->data;
+    if (signum == SIGHUP) {
+        /* Module reload is not part of serve yet; a hangup must not kill a running server. */
+        log_msg(LOG_WARN, "signal", "SIGHUP ignored: the server keeps running");
+        return;
+    }
     if (++f->signals_seen > 1) {
         log_msg(LOG_WARN, "signal", "second %s: exiting without finishing requests",
                 signum == SIGINT ? "SIGINT" : "SIGTERM");
@@ -1351,6 +1357,9 @@ int front_run(struct front *f, const struct proto_config *pcfg)
     f->sigterm.data = f->sigint.data = f;
     uv_signal_start(&f->sigterm, front_on_signal, SIGTERM);
     uv_signal_start(&f->sigint, front_on_signal, SIGINT);
+    uv_signal_init(&f->loop, &f->sighup);
+    f->sighup.data = f;
+    uv_signal_start(&f->sighup, front_on_signal, SIGHUP);
 
     if (cfg->dev_token)
         front_print_dev_token(f, cfg->host, port);

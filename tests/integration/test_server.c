@@ -255,6 +255,129 @@ static void test_bad_option(void **state)
     assert_non_null(strstr(err, "--port"));
 }
 
+/* ---- tokens ------------------------------------------------------------------------------- */
+
+static void test_several_tokens_and_token_file(void **state)
+{
+    (void)state;
+    /* Comma-separated in the environment: each one is accepted (rotation). */
+    struct hs_server s;
+    const char *env[] = {"HOOKSTACK_SYSTEM_TOKEN=first-token, " HS_TEST_TOKEN, NULL};
+    const char *args[] = {"--workers", "1", NULL};
+    assert_int_equal(hs_server_start(&s, args, env), 0);
+    const char *tokens[] = {"Authorization: Bearer first-token", AUTH};
+    for (int i = 0; i < 2; i++) {
+        const char *h[] = {tokens[i], "Content-Type: application/json", NULL};
+        struct hs_response r;
+        assert_int_equal(hs_request(&s, "GET", "/openConnections", h, NULL, 0, &r), 0);
+        assert_int_equal(r.status, 200);
+        hs_response_free(&r);
+        assert_int_equal(
+            hs_request(&s, "POST", "/function", h, DO_SOMETHING, strlen(DO_SOMETHING), &r), 0);
+        assert_int_equal(r.status, 200);
+        hs_response_free(&r);
+    }
+    char *log = hs_server_log(&s);
+    assert_null(strstr(log, "first-token"));
+    free(log);
+    stop_ok(&s);
+
+    /* One per line in --system-token-file (blank lines and CRs ignored); it wins over the env. */
+    char path[] = "/tmp/hs-tokens-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    const char *text = "file-token-1\r\n\nfile-token-2\n";
+    assert_int_equal(write(fd, text, strlen(text)), (int)strlen(text));
+    close(fd);
+    const char *fargs[] = {"--workers", "1", "--system-token-file", path, NULL};
+    assert_int_equal(hs_server_start(&s, fargs, NULL), 0);
+    const char *fh[] = {"Authorization: Bearer file-token-2", NULL};
+    const char *envh[] = {AUTH, NULL};
+    struct hs_response r;
+    assert_int_equal(hs_request(&s, "GET", "/openConnections", fh, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 200);
+    hs_response_free(&r);
+    assert_int_equal(hs_request(&s, "GET", "/openConnections", envh, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 401);
+    hs_response_free(&r);
+    stop_ok(&s);
+    unlink(path);
+}
+
+static void test_dev_token_printed_once(void **state)
+{
+    (void)state;
+    const char *bin = getenv("HOOKSTACK_BIN");
+    int out[2];
+    assert_int_equal(pipe(out), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(out[1], 1);
+        close(out[0]);
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 2);
+        unsetenv("HOOKSTACK_SYSTEM_TOKEN");
+        execl(bin, bin, "serve", "--host", "127.0.0.1", "--port", "0", "--workers", "1",
+              "--modules", getenv("HS_MODULES_DIR"), (char *)NULL);
+        _exit(127);
+    }
+    close(out[1]);
+    char text[8192];
+    size_t len = 0;
+    while (len < sizeof(text) - 1) {
+        ssize_t r = read(out[0], text + len, sizeof(text) - 1 - len);
+        if (r <= 0)
+            break;
+        len += (size_t)r;
+        text[len] = '\0';
+        if (strstr(text, "listening on ") != NULL && strchr(strstr(text, "listening on "), '\n'))
+            break;
+    }
+    text[len] = '\0';
+    const char *bearer = strstr(text, "Authorization: Bearer ");
+    const char *listen = strstr(text, "listening on 127.0.0.1:");
+    if (bearer == NULL || listen == NULL) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        fail_msg("no development token or listening line in: %s", text);
+    }
+    char token[128];
+    size_t tl = strcspn(bearer + 22, "'\n");
+    assert_true(tl > 16 && tl < sizeof(token));
+    memcpy(token, bearer + 22, tl);
+    token[tl] = '\0';
+    /* A copy-paste curl line calling doSomething on this server. */
+    struct hs_server s;
+    memset(&s, 0, sizeof(s));
+    snprintf(s.host, sizeof(s.host), "127.0.0.1");
+    s.port = atoi(listen + strlen("listening on 127.0.0.1:"));
+    char url[128];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/function", s.port);
+    assert_non_null(strstr(text, url));
+    assert_non_null(strstr(text, "\"function\":\"doSomething\""));
+    char auth[256];
+    snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
+    const char *h[] = {auth, "Content-Type: application/json", NULL};
+    struct hs_response r;
+    assert_int_equal(hs_request(&s, "POST", "/function", h, DO_SOMETHING, strlen(DO_SOMETHING), &r),
+                     0);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, DO_SOMETHING_RESULT);
+    hs_response_free(&r);
+    kill(pid, SIGTERM);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+    /* Printed once: nothing more on stdout after the start. */
+    char rest[256];
+    ssize_t more = read(out[0], rest, sizeof(rest));
+    close(out[0]);
+    assert_true(more <= 0);
+    assert_int_equal(count_of(text, token), 2); /* the token line and the curl line */
+}
+
 /* ---- routes ------------------------------------------------------------------------------- */
 
 static void test_root_and_health(void **state)
@@ -677,6 +800,8 @@ int main(void)
         cmocka_unit_test(test_port_taken),
         cmocka_unit_test(test_bad_module_fails_start),
         cmocka_unit_test(test_bad_option),
+        cmocka_unit_test(test_several_tokens_and_token_file),
+        cmocka_unit_test(test_dev_token_printed_once),
         cmocka_unit_test(test_root_and_health),
         cmocka_unit_test(test_livez_readyz),
         cmocka_unit_test(test_unknown_path_and_wrong_method),
