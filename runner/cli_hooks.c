@@ -28,20 +28,6 @@ static void hooks_usage(FILE *f)
             "  -h, --help       show this help\n");
 }
 
-/* The request `type` that selects a group: the reverse of hook->hooks, wrapper->wrappers, ... */
-static const char *group_type(const char *group)
-{
-    static const char *const map[][2] = {{"hooks", "hook"},
-                                         {"wrappers", "wrapper"},
-                                         {"settings", "setting"},
-                                         {"utilities", "utility"}};
-    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-        if (strcmp(group, map[i][0]) == 0)
-            return map[i][1];
-    }
-    return group;
-}
-
 static int scope_text(const struct registry_fn *fn, char *out, size_t n)
 {
     size_t len = 0;
@@ -56,9 +42,9 @@ static int scope_text(const struct registry_fn *fn, char *out, size_t n)
 static void reach_text(const struct registry_fn *fn, char *out, size_t n)
 {
     if (fn->group && fn->top_level)
-        snprintf(out, n, "%s (type %s), top level", fn->group, group_type(fn->group));
+        snprintf(out, n, "%s (type %s), top level", fn->group, cli_group_type(fn->group));
     else if (fn->group)
-        snprintf(out, n, "%s (type %s)", fn->group, group_type(fn->group));
+        snprintf(out, n, "%s (type %s)", fn->group, cli_group_type(fn->group));
     else if (fn->top_level)
         snprintf(out, n, "top level");
     else
@@ -143,7 +129,8 @@ static int hooks_json(struct arena *a, const struct registry *reg)
         if (rc == 0)
             rc = set(a, o, "group", str(a, fn->group));
         if (rc == 0)
-            rc = set(a, o, "type", fn->group ? str(a, group_type(fn->group)) : json_new_null(a));
+            rc =
+                set(a, o, "type", fn->group ? str(a, cli_group_type(fn->group)) : json_new_null(a));
         if (rc == 0)
             rc = set(a, o, "topLevel", json_new_bool(a, fn->top_level));
         if (rc == 0)

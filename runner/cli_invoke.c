@@ -17,6 +17,7 @@
 #include "cli_local.h"
 #include "fixture.h"
 #include "json.h"
+#include "registry_internal.h"
 
 #define INVOKE_MAX_INPUT (50u * 1024u * 1024u)
 
@@ -192,6 +193,21 @@ nomem:
     return 1;
 }
 
+/* After invalid_function for a request without type: where the function does live. */
+static void invoke_hint(const struct registry *reg, const char *function)
+{
+    for (size_t i = 0; i < reg->nfns; i++) {
+        const struct registry_fn *fn = reg->fns[i];
+        if (strcmp(fn->name, function) != 0 || !fn->group || fn->top_level)
+            continue;
+        fprintf(stderr,
+                "hookstack invoke: %s is in the %s group of module %s (framework 1.0): add "
+                "--type %s\n",
+                function, fn->group, reg->modules[fn->module]->name, cli_group_type(fn->group));
+        return;
+    }
+}
+
 int cli_invoke(int argc, char **argv)
 {
     struct invoke_args o = {.timeout_ms = CLI_LOCAL_DEFAULT_TIMEOUT_MS};
@@ -239,6 +255,8 @@ int cli_invoke(int argc, char **argv)
                     res.timed_out ? "the function timed out" : "the function crashed");
         else
             fprintf(stderr, "hookstack invoke: status %d\n", res.status);
+        if (res.status == 422 && !o.type && strstr(res.body, "\"invalid_function\""))
+            invoke_hint(l.reg, o.function);
         rc = 1;
     } else {
         rc = 0;

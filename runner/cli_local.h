@@ -87,6 +87,10 @@ int cli_local_run(struct cli_local *l, const char *body, size_t len, const char 
                   struct cli_local_result *out, char *err, size_t errlen);
 void cli_local_result_free(struct cli_local_result *r);
 
+/* The request `type` that selects a framework 1.0 group: hooks -> hook, wrappers -> wrapper,
+ * settings -> setting, utilities -> utility; any other group is its own type. */
+const char *cli_group_type(const char *group);
+
 /* Usage lines shared by the commands that run requests. */
 #define CLI_LOCAL_USAGE_MODULES                                                                    \
     "  --modules DIR    load every *.so of DIR (repeatable; default: the 'modules'\n"              \

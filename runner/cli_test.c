@@ -22,26 +22,29 @@
 
 static void test_usage(FILE *f)
 {
-    fprintf(f,
-            "usage: hookstack test [DIR|FILE] [--modules DIR]... [--timeout SECS] [-q] [-v]\n"
-            "\n"
-            "Runs every fixture case under DIR (default: ./test-fixtures, else the source tree's)\n"
-            "through the same path as POST /function, in a forked worker per case, and compares\n"
-            "the answer with the expected one. A case is three files with one stem:\n"
-            "  <case>.request.json   the whole request body\n"
-            "  <case>.response.json  the expected body (an empty file: an empty body)\n"
-            "  <case>.status         the expected HTTP status (optional, default 200)\n"
-            "normally as test-fixtures/<module>/<function>/<case>.*; FILE runs one case.\n"
-            "Bodies are compared as JSON values: key order and number spelling do not matter. A\n"
-            "failing case lists each differing path with both values.\n"
-            "\n"
-            "options:\n" CLI_LOCAL_USAGE_MODULES CLI_LOCAL_USAGE_TIMEOUT
-            "  -q, --quiet      print only failing cases and the summary\n"
-            "  -v, --verbose    also show the hooks' log lines (on stderr)\n"
-            "  -h, --help       show this help\n"
-            "\n"
-            "The last line is 'N passed, M failed'. Exit status: 0 when every case passed, 1 when\n"
-            "one failed or none was found, 2 for bad usage.\n");
+    fprintf(
+        f,
+        "usage: hookstack test [DIR|FILE] [--modules DIR]... [--timeout SECS] [--exact] [-q] [-v]\n"
+        "\n"
+        "Runs every fixture case under DIR (default: ./test-fixtures, else the source tree's)\n"
+        "through the same path as POST /function, in a forked worker per case, and compares\n"
+        "the answer with the expected one. A case is three files with one stem:\n"
+        "  <case>.request.json   the whole request body\n"
+        "  <case>.response.json  the expected body (an empty file: an empty body)\n"
+        "  <case>.status         the expected HTTP status (optional, default 200)\n"
+        "normally as test-fixtures/<module>/<function>/<case>.*; FILE runs one case.\n"
+        "Bodies are compared as JSON values: key order and number spelling do not matter. A\n"
+        "failing case lists each differing path with both values.\n"
+        "\n"
+        "options:\n" CLI_LOCAL_USAGE_MODULES CLI_LOCAL_USAGE_TIMEOUT
+        "  -q, --quiet      print only failing cases and the summary\n"
+        "  --exact          also require the body byte for byte as in the response file\n"
+        "                   (less one final newline): key order, number spelling\n"
+        "  -v, --verbose    also show the hooks' log lines (on stderr)\n"
+        "  -h, --help       show this help\n"
+        "\n"
+        "The last line is 'N passed, M failed'. Exit status: 0 when every case passed, 1 when\n"
+        "one failed or none was found, 2 for bad usage.\n");
 }
 
 struct test_args {
@@ -50,6 +53,7 @@ struct test_args {
     uint64_t timeout_ms;
     bool quiet;
     bool verbose;
+    bool exact;
 };
 
 static int test_parse(struct test_args *o, int argc, char **argv)
@@ -78,6 +82,10 @@ static int test_parse(struct test_args *o, int argc, char **argv)
         }
         if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             o->quiet = true;
+            continue;
+        }
+        if (strcmp(a, "--exact") == 0) {
+            o->exact = true;
             continue;
         }
         if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
@@ -114,8 +122,32 @@ static void print_excerpt(FILE *f, const char *s, size_t n)
 }
 
 /* Compares one answer with the case; prints the differences under the FAIL line. */
+/* --exact: the body must be the response file's bytes, less one final newline. */
+static void exact_compare(FILE *f, bool *ok, const struct fixture_loaded *want,
+                          const struct cli_local_result *got)
+{
+    size_t n = want->response_len;
+    if (n > 0 && want->response[n - 1] == '\n')
+        n--;
+    if (n > 0 && want->response[n - 1] == '\r')
+        n--;
+    if (n == got->body_len && memcmp(want->response, got->body, n) == 0)
+        return;
+    size_t at = 0;
+    while (at < n && at < got->body_len && want->response[at] == got->body[at])
+        at++;
+    size_t from = at > 20 ? at - 20 : 0;
+    fprintf(f, "  bytes differ at offset %zu: expected ...", at);
+    print_excerpt(f, want->response + from, n - from > 60 ? 60 : n - from);
+    fputs(", got ...", f);
+    print_excerpt(f, got->body + from, got->body_len - from > 60 ? 60 : got->body_len - from);
+    fputc('\n', f);
+    *ok = false;
+}
+
 static bool case_compare(struct arena *a, const struct fixture_case *c,
-                         const struct fixture_loaded *want, const struct cli_local_result *got)
+                         const struct fixture_loaded *want, const struct cli_local_result *got,
+                         bool exact)
 {
     bool ok = true;
     char *lines = NULL;
@@ -164,6 +196,8 @@ static bool case_compare(struct arena *a, const struct fixture_case *c,
             ok = false;
         }
     }
+    if (exact && ok)
+        exact_compare(f, &ok, want, got);
     fclose(f);
     if (!ok)
         printf("FAIL %s (%s)\n%s", c->name, c->request_path, lines ? lines : "");
@@ -230,7 +264,7 @@ int cli_test(int argc, char **argv)
                                  sizeof(err)) != 0) {
             printf("FAIL %s (%s)\n  cannot run: %s\n", c->name, c->request_path, err);
         } else {
-            ok = case_compare(a, c, &want, &got);
+            ok = case_compare(a, c, &want, &got, o.exact);
         }
         cli_local_result_free(&got);
         if (ok) {

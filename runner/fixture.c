@@ -371,6 +371,8 @@ int fixture_load(struct arena *a, const struct fixture_case *c, struct fixture_l
     text = fixture_file_read(a, c->response_path, FIXTURE_MAX_FILE, &n, err, errlen);
     if (!text)
         return -1;
+    out->response = text;
+    out->response_len = n;
     if (!all_space(text, n)) {
         out->response_json = fixture_json_parse(a, c->response_path, text, n, err, errlen);
         if (!out->response_json)

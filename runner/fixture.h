@@ -45,6 +45,8 @@ struct fixture_loaded {
     const char *request; /* the request file's bytes, as sent to POST /function */
     size_t request_len;
     struct json_value *request_json;
+    const char *response; /* the response file's bytes */
+    size_t response_len;
     struct json_value *response_json; /* NULL: the response body must be empty */
     int status;                       /* expected HTTP status */
 };

@@ -352,6 +352,8 @@ static void test_invoke_success_and_error_exit_codes(void **state)
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(r.out, "\"code\":\"invalid_function\""));
     assert_non_null(strstr(r.err, "status 422"));
+    assert_non_null(strstr(r.err, "hookstack invoke: doSomething is in the hooks group of module "
+                                  "conformance (framework 1.0): add --type hook\n"));
     run_free(&r);
 
     /* No FILE: options {}; --connector instead of DIY. */
@@ -527,6 +529,12 @@ static void test_test_passes_on_the_tree(void **state)
     assert_non_null(strstr(r.out, "ok   doSomething/basic\n"));
     run_free(&r);
 
+    /* The conformance cases hold the reference server's exact bytes: --exact holds too. */
+    RUN(&r, NULL, "test", dir, "--exact", "-q", "--modules", mods);
+    if (r.status != 0)
+        fail_msg("hookstack test --exact failed:\n%s\n%s", r.out, r.err);
+    run_free(&r);
+
     /* -q keeps only the summary when all pass. */
     RUN(&r, NULL, "test", dir, "-q", "--modules", mods);
     assert_int_equal(r.status, 0);
@@ -576,6 +584,26 @@ static void test_test_fails_with_path_diff(void **state)
     snprintf(want, sizeof(want), "FAIL conformance/echoResponse/x\n  %s:2:", p);
     assert_non_null(strstr(r.out, want));
     assert_string_equal(last_line(r.out), "0 passed, 2 failed");
+    run_free(&r);
+
+    /* Key order does not matter, except with --exact. */
+    char exact_dir[512];
+    snprintf(exact_dir, sizeof(exact_dir), "%s/exact", tmp_root);
+    snprintf(p, sizeof(p), "%s/conformance/importOptions/k.request.json", exact_dir);
+    write_file(p, "{\"diy\":true,\"type\":\"wrapper\",\"function\":\"importOptions\","
+                  "\"options\":{\"a\":1}}");
+    snprintf(p, sizeof(p), "%s/conformance/importOptions/k.response.json", exact_dir);
+    write_file(p, "[{\"id\":{\"a\":1},\"statusCode\":200}]\n");
+    RUN(&r, NULL, "test", exact_dir, "--modules", mods);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(last_line(r.out), "1 passed, 0 failed");
+    run_free(&r);
+    RUN(&r, NULL, "test", exact_dir, "--exact", "--modules", mods);
+    assert_int_equal(r.status, 1);
+    assert_non_null(
+        strstr(r.out, "  bytes differ at offset 3: expected ...[{\"id\":{\"a\":1},"
+                      "\"statusCode\":200}], got ...[{\"statusCode\":200,\"id\":{\"a\":1}}]\n"));
+    assert_string_equal(last_line(r.out), "0 passed, 1 failed");
     run_free(&r);
 
     /* An empty folder has no cases: that fails too. */

@@ -177,6 +177,8 @@ static void test_load_a_case(void **state)
     assert_memory_equal(ld.request, req, strlen(req));
     assert_int_equal(ld.request_json->type, JSON_OBJECT);
     assert_int_equal(ld.response_json->type, JSON_ARRAY);
+    assert_int_equal(ld.response_len, strlen("[ {\"function\": \"doSomething\"} ]"));
+    assert_memory_equal(ld.response, "[ {\"function\": \"doSomething\"} ]", ld.response_len);
     assert_int_equal(ld.status, 422);
     assert_int_equal(fixture_load(f->a, &l.cases[1], &ld, err, sizeof(err)), 0);
     assert_null(ld.response_json); /* whitespace only: an empty body is expected */
