@@ -7,6 +7,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
 
 /* ---- key index ------------------------------------------------------------------------------ */
 
@@ -30,13 +32,26 @@ static inline uint64_t hash_mix(uint64_t a, uint64_t b)
     return (uint64_t)r ^ (uint64_t)(r >> 64);
 }
 
+/* A per-process random seed, so that nobody can prepare keys that collide in our tables (a
+ * quadratic parse). Nothing depends on the hash values beyond one process. */
+static uint64_t hash_seed = 0x8bb84b93962eacc9ull;
+
+__attribute__((constructor)) static void hash_seed_init(void)
+{
+    uint64_t s;
+    if (getrandom(&s, sizeof(s), GRND_NONBLOCK) == (ssize_t)sizeof(s))
+        hash_seed ^= s;
+    else
+        hash_seed ^= (uint64_t)(uintptr_t)&s * 0x9e3779b97f4a7c15ull ^ (uint64_t)getpid();
+}
+
 uint32_t json__key_hash(const char *key, size_t len)
 {
     /* wyhash's structure: short keys read as two overlapping words, longer ones 16 bytes a step;
      * every byte is read exactly within [key, key + len). */
     const unsigned char *p = (const unsigned char *)key;
     const uint64_t k0 = 0xa0761d6478bd642full, k1 = 0xe7037ed1a0b428dbull;
-    uint64_t seed = 0x8bb84b93962eacc9ull ^ len, a, b;
+    uint64_t seed = hash_seed ^ len, a, b;
     if (len <= 16) {
         if (len >= 4) {
             size_t d = (len >> 3) << 2;

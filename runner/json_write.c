@@ -400,6 +400,8 @@ int json_write(struct json_buf *out, const struct json_value *v, unsigned flags,
     int rc = 0;
     const bool reject_hop = (flags & JSON_WRITE_REJECT_HASOWNPROPERTY) != 0;
     const struct json_value *cur = v;
+    if (out->data == NULL && buf_reserve(out, 256) != 0)
+        return JSON_E_NOMEM;
     struct wr w = {out->data + out->len, out->data + out->cap, out, 0};
 
     for (;;) {
