@@ -335,6 +335,9 @@ int cli_local_run(struct cli_local *l, const char *body, size_t len, const char 
         kill(pid, SIGKILL);
     }
     close(fd); /* the worker ends at end of file */
+    if (n <= 0 && !out->timed_out)
+        kill(pid, SIGKILL); /* no answer: never wait on a worker that may be stuck (an exit
+                               status already set is kept) */
 
     int wstatus = 0;
     while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
