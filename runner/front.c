@@ -325,14 +325,28 @@ static int query_param(struct strv q, const char *name, char *out, size_t cap)
     return -1;
 }
 
-/* Splits the URL into path and query (query.p == NULL without '?'). */
+/* Splits the URL into path and query (query.p == NULL without '?'), like Node's URL parsing:
+ * absolute-form ("http://host/path") gives its path, and a fragment is dropped. */
 static void url_split(struct strv url, struct strv *path, struct strv *query)
 {
-    const char *q = memchr(url.p, '?', url.len);
-    path->p = url.p;
-    path->len = q ? (size_t)(q - url.p) : url.len;
+    const char *p = url.p, *end = url.p + url.len;
+    size_t skip = 0;
+    if (url.len >= 7 && strncasecmp(p, "http://", 7) == 0)
+        skip = 7;
+    else if (url.len >= 8 && strncasecmp(p, "https://", 8) == 0)
+        skip = 8;
+    if (skip > 0) {
+        const char *slash = memchr(p + skip, '/', url.len - skip);
+        p = slash ? slash : end;
+    }
+    const char *hash = memchr(p, '#', (size_t)(end - p));
+    if (hash != NULL)
+        end = hash;
+    const char *q = memchr(p, '?', (size_t)(end - p));
+    path->p = p == end && skip > 0 ? "/" : p;
+    path->len = p == end && skip > 0 ? 1 : (size_t)((q ? q : end) - p);
     query->p = q ? q + 1 : NULL;
-    query->len = q ? url.len - path->len - 1 : 0;
+    query->len = q ? (size_t)(end - q - 1) : 0;
 }
 
 /* The admin routes take the system token like POST /function: "Bearer T" in Authorization, or,
@@ -713,6 +727,9 @@ static enum http_body_mode conn_on_headers(struct http_req *r, void *arg)
     enum http_method m = (enum http_method)r->parser.method;
     c->route = rt;
     c->head_only = m == HTTP_HEAD;
+    /* CONNECT (and any switch of protocol) is never granted: answer, then close. */
+    if (m == HTTP_CONNECT)
+        c->close_after = true;
     if (rt == ROUTE_NONE)
         c->early_status = 404;
     else if (post ? m != HTTP_POST : (m != HTTP_GET && m != HTTP_HEAD))

@@ -606,6 +606,32 @@ static void test_connection_close_honoured(void **state)
     free(out);
 }
 
+static void test_url_forms(void **state)
+{
+    (void)state;
+    /* Like the reference (Express): absolute-form, a fragment, case and a trailing slash. */
+    const char *ok[] = {
+        "GET http://example.com/healthCheck HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+        "GET /healthCheck#frag HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+        "GET /HEALTHCHECK/ HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+    };
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        char *out = exchange(&shared, ok[i], 3000);
+        assert_non_null(strstr(out, "HTTP/1.1 200 OK\r\n"));
+        assert_non_null(strstr(out, "{\"success\":true}"));
+        free(out);
+    }
+    char *out = exchange(
+        &shared, "GET //healthCheck HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", 3000);
+    assert_non_null(strstr(out, "HTTP/1.1 404 Not Found\r\n"));
+    free(out);
+    /* CONNECT is answered and the connection closed. */
+    out = exchange(&shared, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com\r\n\r\n", 3000);
+    assert_non_null(strstr(out, "HTTP/1.1 404 Not Found\r\n"));
+    assert_non_null(strstr(out, "Connection: close\r\n"));
+    free(out);
+}
+
 static void test_function_and_chunked_body(void **state)
 {
     (void)state;
@@ -809,6 +835,7 @@ int main(void)
         cmocka_unit_test(test_open_connections_counts_others),
         cmocka_unit_test(test_keep_alive_reuse_and_pipelining),
         cmocka_unit_test(test_connection_close_honoured),
+        cmocka_unit_test(test_url_forms),
         cmocka_unit_test(test_function_and_chunked_body),
         cmocka_unit_test(test_unauthorized_function),
         cmocka_unit_test(test_request_log_line),
