@@ -545,7 +545,7 @@ static struct json_value *body_read(const struct proto_config *cfg, const struct
         char *out = NULL;
         size_t outlen = 0;
         const char *msg = "invalid compressed data";
-        int rc = len ? inflate_body(a, data, len, gz, max, &out, &outlen, &msg) : 0;
+        int rc = inflate_body(a, data, len, gz, max, &out, &outlen, &msg);
         if (rc == 413) {
             *failed = answer_fmt(resp, a, 413, "request_entity_too_large",
                                  "request entity too large (limit %zu bytes)", max) == 0

@@ -1125,6 +1125,26 @@ static const struct pcase cases[] = {
     {"corrupt gzip", MODE_DIY, NULL, NULL, NULL, "gzip", true, "\037\213\010\000garbage", 11, 400,
      "{\"errors\":[{\"code\":\"invalid_body\",\"message\":\"cannot decompre"
      "ss the gzip body: unexpected end of file\"}]}"},
+    {"gzip, empty body", MODE_DIY, NULL, NULL, NULL, "gzip", true, "", 0, 400,
+     "{\"errors\":[{\"code\":\"invalid_body\",\"message\":\"cannot decompre"
+     "ss the gzip body: unexpected end of file\"}]}"},
+    {"gzip, trailing garbage", MODE_DIY, NULL, NULL, NULL, "gzip", true,
+     "\037\213\010\000\000\000\000\000\002\003\253\256\005\000C\277\246\243\002\000\000\000xx", 24,
+     400,
+     "{\"errors\":[{\"code\":\"invalid_body\",\"message\":\"cannot decompre"
+     "ss the gzip body: incorrect header check\"}]}"},
+    {"deflate, trailing garbage ignored", MODE_DIY, NULL, NULL, NULL, "deflate", false,
+     "x\234\253\256\005\000\001u\000\371xx", 12, 422,
+     "{\"errors\":[{\"code\":\"missing_required_field\",\"message\":\"Need "
+     "to set either the diy or _connectorId field in extension opt"
+     "ions.\"},{\"code\":\"missing_required_field\",\"message\":\"Missing "
+     "required field function in the extension options.\"},{\"code\":"
+     "\"missing_required_field\",\"message\":\"Function options haven't"
+     " been provided.\"}]}"},
+    {"deflate without the zlib header", MODE_DIY, NULL, NULL, NULL, "deflate", true,
+     "\253\256\005\000", 4, 400,
+     "{\"errors\":[{\"code\":\"invalid_body\",\"message\":\"cannot decompre"
+     "ss the deflate body: incorrect header check\"}]}"},
     {"non-JSON content type: encoding ignored", MODE_DIY, NULL, NULL, "text/plain", "br", false,
      "{\"diy\":true,\"type\":\"hook\",\"function\":\"doSomething\",\"options\""
      ":{\"a\":1}}",
