@@ -503,7 +503,7 @@ static struct json_value *body_read(const struct proto_config *cfg, const struct
     if (!req->body.p || !content_type_json(ct, charset, sizeof(charset)))
         return json_new_object(a); /* not parsed: req.body is {} */
     if (charset[0] == '\0')
-        strcpy(charset, "utf-8");
+        snprintf(charset, sizeof(charset), "utf-8");
     if (strncmp(charset, "utf-", 4) != 0) {
         char up[64];
         size_t i = 0;
