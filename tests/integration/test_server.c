@@ -468,6 +468,23 @@ static void test_open_connections_needs_token(void **state)
     hs_response_free(&r);
 }
 
+/* Polls GET /openConnections until it reports want (the server accepts and closes connections
+ * on its own schedule); returns the last count seen. */
+static int wait_open_connections(const struct hs_server *s, int want)
+{
+    const char *h[] = {AUTH, NULL};
+    int n = -1;
+    for (int i = 0; i < 300 && n != want; i++) {
+        if (i > 0)
+            usleep(10000);
+        struct hs_response r;
+        if (hs_request(s, "GET", "/openConnections", h, NULL, 0, &r) == 0 && r.status == 200)
+            n = atoi(r.body);
+        hs_response_free(&r);
+    }
+    return n;
+}
+
 static void test_open_connections_counts_others(void **state)
 {
     (void)state;
@@ -476,7 +493,7 @@ static void test_open_connections_counts_others(void **state)
         idle[i] = hs_connect(&shared);
         assert_true(idle[i] >= 0);
     }
-    usleep(100000);
+    assert_int_equal(wait_open_connections(&shared, 3), 3);
     const char *h[] = {AUTH, NULL};
     struct hs_response r;
     assert_int_equal(hs_request(&shared, "GET", "/openConnections", h, NULL, 0, &r), 0);
@@ -487,7 +504,7 @@ static void test_open_connections_counts_others(void **state)
     hs_response_free(&r);
     for (int i = 0; i < 3; i++)
         close(idle[i]);
-    usleep(100000);
+    assert_int_equal(wait_open_connections(&shared, 0), 0);
     assert_int_equal(hs_request(&shared, "GET", "/openConnections?access_token=" HS_TEST_TOKEN,
                                 NULL, NULL, 0, &r),
                      0);
@@ -528,7 +545,7 @@ static void test_stop_server(void **state)
     start(&s, NULL, NULL, NULL, NULL);
     int a = hs_connect(&s), b = hs_connect(&s);
     assert_true(a >= 0 && b >= 0);
-    usleep(100000);
+    assert_int_equal(wait_open_connections(&s, 2), 2);
     const char *h[] = {AUTH, NULL};
     struct hs_response r;
     assert_int_equal(hs_request(&s, "GET", "/stopServer", h, NULL, 0, &r), 0);
@@ -538,7 +555,7 @@ static void test_stop_server(void **state)
     hs_response_free(&r);
     close(a);
     close(b);
-    usleep(100000);
+    assert_int_equal(wait_open_connections(&s, 0), 0);
     assert_int_equal(hs_request(&s, "GET", "/stopServer", h, NULL, 0, &r), 0);
     assert_int_equal(r.status, 200);
     assert_string_equal(r.body, "preparing to shut down.");
@@ -743,6 +760,31 @@ static void test_processing_102(void **state)
     stop_ok(&s);
 }
 
+/* Waits until one of the server's workers is running a call (it no longer waits in a read on its
+ * socket, per /proc/PID/wchan), so a test acts while the call is surely in flight. Returns that
+ * worker's pid, or 0 after timeout_ms. */
+static pid_t wait_worker_busy(const struct hs_server *s, int timeout_ms)
+{
+    for (int waited = 0; waited <= timeout_ms; waited += 10) {
+        pid_t pids[16];
+        int n = hs_server_workers(s, pids, 16);
+        for (int i = 0; i < n; i++) {
+            char path[64], wchan[128] = "";
+            snprintf(path, sizeof(path), "/proc/%d/wchan", (int)pids[i]);
+            FILE *f = fopen(path, "r");
+            if (f == NULL)
+                continue;
+            size_t len = fread(wchan, 1, sizeof(wchan) - 1, f);
+            fclose(f);
+            wchan[len] = '\0';
+            if (len > 1 && strstr(wchan, "unix_stream_read") == NULL)
+                return pids[i];
+        }
+        usleep(10000);
+    }
+    return 0;
+}
+
 struct slow_call {
     struct hs_server *s;
     int ms;
@@ -774,7 +816,7 @@ static void test_sigterm_drains_in_flight(void **state)
     struct slow_call c = {.s = &s, .ms = 1200};
     pthread_t th;
     assert_int_equal(pthread_create(&th, NULL, slow_call_run, &c), 0);
-    usleep(400000);
+    assert_true(wait_worker_busy(&s, 10000) > 0);
     assert_int_equal(kill(s.pid, SIGTERM), 0);
     usleep(200000);
     /* No new connections once draining. */
