@@ -3,7 +3,8 @@
 # ASan+UBSan into build-fuzz/, then runs each for FUZZ_SECONDS (first argument, default 600),
 # starting from a copy of tests/fuzz/corpus/<name>/ (the repository's seeds are not modified).
 # Crashing inputs land in build-fuzz/artifacts-<name>/; copy one into the corpus to keep it as a
-# regression test (ctest replays the corpus through replay_main.c).
+# regression test (ctest replays the corpus through replay_main.c). FUZZ_TARGETS="json http"
+# limits the run to those targets (default: all).
 set -eu
 
 SECS=${1:-${FUZZ_SECONDS:-600}}
@@ -35,6 +36,12 @@ for target in "$ROOT"/tests/fuzz/fuzz_*.c; do
     [ -f "$target" ] || continue
     name=$(basename "$target" .c)
     name=${name#fuzz_}
+    if [ -n "${FUZZ_TARGETS:-}" ]; then
+        case " $FUZZ_TARGETS " in
+            *" $name "*) ;;
+            *) continue ;;
+        esac
+    fi
     objdir="$OUT/obj-$name"
     mkdir -p "$objdir" "$OUT/corpus-$name" "$OUT/artifacts-$name"
     case "$name" in
