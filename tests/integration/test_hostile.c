@@ -45,6 +45,14 @@ static const char *test_modules(void)
     return m ? m : "build/test-modules";
 }
 
+static int count_of_http(const char *s)
+{
+    int n = 0;
+    for (const char *p = strstr(s, "HTTP/1.1 "); p != NULL; p = strstr(p + 1, "HTTP/1.1 "))
+        n++;
+    return n;
+}
+
 /* A normal request succeeds, quickly. */
 static void assert_healthy(const struct hs_server *s)
 {
@@ -285,6 +293,49 @@ static void test_one_byte_a_second(void **state)
     assert_true(st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
+static void test_body_and_keepalive_timeouts(void **state)
+{
+    (void)state;
+    struct hs_server s;
+    const char *args[] = {"--modules", test_modules(),           "--request-timeout-ms",
+                          "1000",      "--keepalive-timeout-ms", "1500",
+                          NULL};
+    assert_int_equal(hs_server_start(&s, args, NULL), 0);
+    /* A body that stops halfway: 408 once the request timeout has passed since its first byte. */
+    int fd = hs_connect(&s);
+    assert_true(fd >= 0);
+    const char *part =
+        "POST /function HTTP/1.1\r\nHost: t\r\n" AUTH "\r\nContent-Length: 100\r\n\r\n{\"diy\":";
+    long long t0 = now_ms();
+    assert_int_equal(hs_send_all(fd, part, strlen(part)), 0);
+    size_t n = 0;
+    char *out = hs_recv_all(fd, 5000, &n);
+    long long took = now_ms() - t0;
+    close(fd);
+    assert_non_null(out);
+    assert_error_close(out, "HTTP/1.1 408 Request Timeout\r\n", "request_timeout");
+    assert_true(took >= 900 && took < 4000);
+    free(out);
+    /* An idle kept-alive connection is closed after the keep-alive timeout, silently. */
+    fd = hs_connect(&s);
+    assert_true(fd >= 0);
+    const char *req = "GET / HTTP/1.1\r\nHost: t\r\n\r\n";
+    assert_int_equal(hs_send_all(fd, req, strlen(req)), 0);
+    t0 = now_ms();
+    out = hs_recv_all(fd, 5000, &n);
+    took = now_ms() - t0;
+    close(fd);
+    assert_non_null(out);
+    assert_non_null(strstr(out, "Keep-Alive: timeout=1\r\n"));
+    assert_int_equal(strstr(out, "HTTP/1.1 200 OK\r\n") == out, 1);
+    assert_int_equal(count_of_http(out), 1);
+    assert_true(took >= 1300 && took < 4500);
+    free(out);
+    assert_healthy(&s);
+    int st = hs_server_stop(&s, SIGTERM, 20000);
+    assert_true(st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
 static void test_thousand_idle_connections(void **state)
 {
     (void)state;
@@ -494,6 +545,7 @@ int main(void)
         cmocka_unit_test(test_malformed_request_line),
         cmocka_unit_test(test_headers_too_large),
         cmocka_unit_test(test_one_byte_a_second),
+        cmocka_unit_test(test_body_and_keepalive_timeouts),
         cmocka_unit_test(test_thousand_idle_connections),
         cmocka_unit_test(test_disconnect_mid_response),
         cmocka_unit_test(test_reset_after_big_body),
