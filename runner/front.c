@@ -671,7 +671,6 @@ static void conn_next(struct conn *c)
 static void conn_on_timer(uv_timer_t *t)
 {
     struct conn *c = t->data;
-    struct front *f = c->f;
     switch (c->state) {
     case CS_IDLE:
         conn_close(c);
@@ -688,7 +687,6 @@ static void conn_on_timer(uv_timer_t *t)
             c->processing_sent = true;
             conn_send_interim(c, "HTTP/1.1 102 Processing\r\n\r\n");
         }
-        (void)f;
         break;
     case CS_WRITING:
     case CS_LINGER:

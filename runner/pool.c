@@ -449,7 +449,8 @@ int pool_submit(struct pool *p, struct pool_job *job)
 {
     if (p->stopping)
         return POOL_E_STOPPED;
-    for (int k = 0; k < p->nw; k++) {
+    /* First come, first served: while others wait, a new job queues behind them. */
+    for (int k = 0; p->qlen == 0 && k < p->nw; k++) {
         int i = (p->next_pick + k) % p->nw;
         struct pool_worker *w = &p->w[i];
         if (w->pid > 0 && w->pipe_open && !w->reaped && !w->busy) {
