@@ -391,7 +391,8 @@ static void conn_log(struct conn *c, int status, size_t bytes_out, const struct 
         return;
     struct strv path, query;
     url_split(http_req_url(&c->req), &path, &query);
-    log_str(&l, "method", http_req_method(&c->req));
+    /* The method is known once the URL has started (a request cut earlier has none). */
+    log_str(&l, "method", c->req.url.present ? http_req_method(&c->req) : "-");
     log_strv(&l, "path", path, FRONT_PATH_IN_MSG);
     log_int(&l, "status", status);
     log_ms(&l, "dur_ms", (double)(clock_mono_ns() - c->t_start_ns) / 1e6);
