@@ -183,7 +183,8 @@ int config_parse(struct serve_config *c, int argc, char **argv, char *err, size_
         } else if (strcmp(a, "--system-token-file") == 0) {
             c->token_file = v;
         } else {
-            uint64_t max = strcmp(a, "--max-body-bytes") == 0 ? (uint64_t)1 << 40
+            /* A body travels to a worker in one frame (ipc.h): at most 1 GiB. */
+            uint64_t max = strcmp(a, "--max-body-bytes") == 0 ? (uint64_t)1 << 30
                            : strcmp(a, "--max-queue") == 0    ? 1000000
                                                               : (uint64_t)1 << 40;
             if (parse_u64(v, max, &n) != 0) {
