@@ -188,7 +188,8 @@ int config_parse(struct serve_config *c, int argc, char **argv, char *err, size_
                            : strcmp(a, "--max-queue") == 0    ? 1000000
                                                               : (uint64_t)1 << 40;
             if (parse_u64(v, max, &n) != 0) {
-                snprintf(err, errlen, "%s: '%s' is not a valid number", a, v);
+                snprintf(err, errlen, "%s: '%s' is not a number from 0 to %llu", a, v,
+                         (unsigned long long)max);
                 return CONFIG_E_USAGE;
             }
             bool is_ms = strstr(a, "-ms") != NULL;
