@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "config.h"
 #include "front.h"
+#include "log.h"
 #include "proto.h"
 #include "registry.h"
 
@@ -22,6 +23,7 @@ int cli_serve(int argc, char **argv)
         config_free(&cfg);
         return 2;
     }
+    log_set_level((enum log_level)cfg.log_level);
     if (config_load_tokens(&cfg, err, sizeof(err)) != CONFIG_OK) {
         fprintf(stderr, "hookstack serve: %s\n", err);
         config_free(&cfg);

@@ -8,6 +8,8 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "log.h"
+
 void config_defaults(struct serve_config *c)
 {
     memset(c, 0, sizeof(*c));
@@ -24,6 +26,7 @@ void config_defaults(struct serve_config *c)
     c->max_queue = 1024;
     c->max_header_bytes = 65536;
     c->max_headers = 100;
+    c->log_level = LOG_INFO;
 }
 
 void config_usage(void *file)
@@ -57,6 +60,8 @@ void config_usage(void *file)
             "  --processing-interval-ms N  send one '102 Processing' after N ms (default 270000)\n"
             "  --hook-timeout-ms N         kill a worker whose call runs longer (default:\n"
             "                              processing interval + request timeout)\n"
+            "  --log-level LEVEL           debug, info (default: one line per request), warn,\n"
+            "                              error\n"
             "  -h, --help                  show this help\n"
             "\n"
             "Prints 'listening on HOST:PORT' once it accepts connections. SIGTERM or SIGINT\n"
@@ -134,7 +139,8 @@ int config_parse(struct serve_config *c, int argc, char **argv, char *err, size_
                                                  "--keepalive-timeout-ms",
                                                  "--headers-timeout-ms",
                                                  "--processing-interval-ms",
-                                                 "--hook-timeout-ms"};
+                                                 "--hook-timeout-ms",
+                                                 "--log-level"};
         bool known = false;
         for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++)
             known = known || strcmp(a, with_value[k]) == 0;
@@ -182,6 +188,16 @@ int config_parse(struct serve_config *c, int argc, char **argv, char *err, size_
             c->workers = (int)n;
         } else if (strcmp(a, "--system-token-file") == 0) {
             c->token_file = v;
+        } else if (strcmp(a, "--log-level") == 0) {
+            static const char *const levels[] = {"debug", "info", "warn", "error"};
+            int found = -1;
+            for (int k = 0; k < 4; k++)
+                found = strcmp(v, levels[k]) == 0 ? k : found;
+            if (found < 0) {
+                snprintf(err, errlen, "--log-level: '%s' is not debug, info, warn or error", v);
+                return CONFIG_E_USAGE;
+            }
+            c->log_level = found;
         } else {
             /* A body travels to a worker in one frame (ipc.h): at most 1 GiB. */
             uint64_t max = strcmp(a, "--max-body-bytes") == 0 ? (uint64_t)1 << 30
