@@ -1,5 +1,7 @@
 /* cli_serve.c — `hookstack serve`: options, tokens, modules, then the front (see front.h). */
 #include <stdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "config.h"
@@ -7,6 +9,25 @@
 #include "log.h"
 #include "proto.h"
 #include "registry.h"
+
+/* Copies what was written to fd (from its start) to standard error. */
+static void serve_replay(int fd)
+{
+    char buf[8192];
+    off_t off = 0;
+    for (;;) {
+        ssize_t n = pread(fd, buf, sizeof(buf), off);
+        if (n <= 0)
+            break;
+        off += n;
+        for (ssize_t w = 0; w < n;) {
+            ssize_t k = write(2, buf + w, (size_t)(n - w));
+            if (k <= 0)
+                return;
+            w += k;
+        }
+    }
+}
 
 int cli_serve(int argc, char **argv)
 {
@@ -41,7 +62,18 @@ int cli_serve(int argc, char **argv)
         .no_diy = cfg.no_diy,
     };
     err[0] = '\0';
+    /* The loader's own log lines are held back: shown when the modules load, dropped when one
+     * fails, so a failed start says one thing once. */
+    int held = memfd_create("hookstack-load-log", MFD_CLOEXEC);
+    if (held >= 0)
+        log_set_fd(held);
     struct registry *reg = registry_load(&lo, err, sizeof(err));
+    if (held >= 0) {
+        log_set_fd(2);
+        if (reg != NULL)
+            serve_replay(held);
+        close(held);
+    }
     if (reg == NULL) {
         fprintf(stderr, "hookstack serve: %s\n", err[0] ? err : "cannot load the modules");
         front_close(f);
