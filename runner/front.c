@@ -526,24 +526,24 @@ static void conn_send(struct conn *c, int status, const char *extra, const char 
         c->reading = false;
     }
     front_date(f);
-    int n = snprintf(c->head, sizeof(c->head), "HTTP/1.1 %d %s\r\n%s", status, status_text(status),
-                     extra ? extra : "");
+    /* Header order as Node writes it: what the application set (Content-Type, and Content-Length
+     * when Express's res.send set it), then Date, Connection, Keep-Alive; a Content-Length Node
+     * computes itself (res.end(text) on the admin routes, an empty /function answer) comes last. */
+    bool cl_last = ctype == NULL || (rv != NULL && blen == 0);
+    char cl[48];
+    snprintf(cl, sizeof(cl), "Content-Length: %zu\r\n", blen);
+    char conn_hdr[96];
+    if (c->close_after)
+        snprintf(conn_hdr, sizeof(conn_hdr), "Connection: close\r\n");
+    else
+        snprintf(conn_hdr, sizeof(conn_hdr),
+                 "Connection: keep-alive\r\nKeep-Alive: timeout=%llu\r\n",
+                 (unsigned long long)(f->cfg->keepalive_timeout_ms / 1000));
+    int n = snprintf(c->head, sizeof(c->head), "HTTP/1.1 %d %s\r\n%s%s%s%s%s%.*s%s%s\r\n", status,
+                     status_text(status), extra ? extra : "", ctype ? "Content-Type: " : "",
+                     ctype ? ctype : "", ctype ? "\r\n" : "", cl_last ? "" : cl, (int)f->date_len,
+                     f->date_line, conn_hdr, cl_last ? cl : "");
     size_t pos = n > 0 ? (size_t)n : 0;
-    if (ctype != NULL && pos < sizeof(c->head))
-        pos +=
-            (size_t)snprintf(c->head + pos, sizeof(c->head) - pos, "Content-Type: %s\r\n", ctype);
-    if (pos < sizeof(c->head))
-        pos += (size_t)snprintf(c->head + pos, sizeof(c->head) - pos, "Content-Length: %zu\r\n%.*s",
-                                blen, (int)f->date_len, f->date_line);
-    if (pos < sizeof(c->head)) {
-        if (c->close_after)
-            pos +=
-                (size_t)snprintf(c->head + pos, sizeof(c->head) - pos, "Connection: close\r\n\r\n");
-        else
-            pos += (size_t)snprintf(c->head + pos, sizeof(c->head) - pos,
-                                    "Connection: keep-alive\r\nKeep-Alive: timeout=%llu\r\n\r\n",
-                                    (unsigned long long)(f->cfg->keepalive_timeout_ms / 1000));
-    }
     if (pos >= sizeof(c->head))
         pos = sizeof(c->head) - 1;
     uv_buf_t bufs[2] = {uv_buf_init(c->head, (unsigned)pos),
