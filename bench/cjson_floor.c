@@ -10,6 +10,9 @@
  * where ceiling = 2e6 / median_us (two cores each doing nothing but this).
  *
  * Usage: cjson_floor [--min-seconds S] [--min-iters N] body.json...   Exit 0, or 1 on any error. */
+#if !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
+#define _POSIX_C_SOURCE 200809L /* clock_gettime under -std=c11 */
+#endif
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
