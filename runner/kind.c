@@ -7,7 +7,8 @@
  *   postSubmit       array of objects, options.responseData.length elements
  *   postResponseMap  array of objects, options.postResponseMapData.length elements
  *   postAggregate    no value (or null)
- *   branching        a 0-based branch index, or an array of them
+ *   branching        a 0-based branch index, or an array of them; each below the length of
+ *                    settings.branches when the options carry that array (R-BR-1)
  *   wrapper, setting, installer, uninstaller, utility, raw: free form (plain JSON only). */
 #include "kind.h"
 
@@ -249,6 +250,60 @@ static bool branch_index(const struct json_value *v)
            floor(v->u.num) == v->u.num;
 }
 
+static const struct json_value *branches_of(const struct json_value *options)
+{
+    if (!options || options->type != JSON_OBJECT)
+        return NULL;
+    const struct json_value *s = json_object_get(options, "settings", 8);
+    const struct json_value *b =
+        s && s->type == JSON_OBJECT ? json_object_get(s, "branches", 8) : NULL;
+    return b && b->type == JSON_ARRAY ? b : NULL;
+}
+
+long kind_branch_count(const struct json_value *options)
+{
+    const struct json_value *b = branches_of(options);
+    return b ? (long)b->len : -1;
+}
+
+const char *kind_branch_name(const struct json_value *options, size_t index, size_t *len)
+{
+    const struct json_value *b = branches_of(options);
+    const struct json_value *e = b ? json_array_get(b, index) : NULL;
+    if (e && e->type == JSON_OBJECT)
+        e = json_object_get(e, "name", 4);
+    if (!e || e->type != JSON_STRING)
+        return NULL;
+    if (len)
+        *len = e->len;
+    return e->u.str;
+}
+
+long kind_branch_index(const struct json_value *options, const char *name, size_t len)
+{
+    const struct json_value *b = branches_of(options);
+    for (uint32_t i = 0; b && name && i < b->len; i++) {
+        size_t n = 0;
+        const char *s = kind_branch_name(options, i, &n);
+        if (s && n == len && memcmp(s, name, len) == 0)
+            return (long)i;
+    }
+    return -1;
+}
+
+/* A branch index past settings.branches (when the options list the branches). */
+static int branch_out_of_range(const char *fn, const struct json_value *options,
+                               const struct json_value *v, char *msg, size_t n)
+{
+    long count = kind_branch_count(options);
+    if (count < 0 || v->u.num < (double)count)
+        return 0;
+    return fail(msg, n,
+                "branching function %s returned branch %.0f; settings.branches lists %ld "
+                "branch%s (0 to %ld).",
+                fn, v->u.num, count, count == 1 ? "" : "es", count - 1);
+}
+
 int kind_check(hs_kind kind, const char *fn_name, const struct json_value *options,
                const struct json_value *result, char *msg, size_t msglen)
 {
@@ -271,14 +326,17 @@ int kind_check(hs_kind kind, const char *fn_name, const struct json_value *optio
         return 0;
     case HS_KIND_BRANCHING:
         if (result && branch_index(result))
-            return 0;
+            return branch_out_of_range(fn_name, options, result, msg, msglen);
         if (result && result->type == JSON_ARRAY) {
-            for (uint32_t i = 0; i < result->len; i++)
+            for (uint32_t i = 0; i < result->len; i++) {
                 if (!branch_index(result->u.items[i]))
                     return fail(msg, msglen,
                                 "branching function %s returned element %u that is not a "
                                 "0-based branch index.",
                                 fn_name, (unsigned)i);
+                if (branch_out_of_range(fn_name, options, result->u.items[i], msg, msglen))
+                    return -1;
+            }
             return 0;
         }
         return fail(msg, msglen,

@@ -20,6 +20,15 @@ const char *kind_default_group(hs_kind kind);
  * "postResponseMapData"), NULL for other kinds. */
 const char *kind_record_array(hs_kind kind);
 
+/* Branch names of a branching function: settings.branches of options, an array whose element i
+ * names branch i as a string or as an object with a string "name" (a router's `branches`).
+ * kind_branch_count: its length, or -1 when options.settings.branches is not an array.
+ * kind_branch_name: the name of branch index (borrowed, *len its length), or NULL.
+ * kind_branch_index: the first index whose name is name, or -1. */
+long kind_branch_count(const struct json_value *options);
+const char *kind_branch_name(const struct json_value *options, size_t index, size_t *len);
+long kind_branch_index(const struct json_value *options, const char *name, size_t len);
+
 /* Checks result (NULL: the function gave no value) against the contract of kind, given the
  * options the function was called with. Returns 0 when it holds; else -1 and one sentence naming
  * the function, the kind and what is wrong in msg (always NUL-terminated). */

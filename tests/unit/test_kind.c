@@ -199,6 +199,36 @@ static void test_branching(void **state)
     check(k, o, NULL, false, "no value");
 }
 
+/* R-BR-1: with settings.branches, an index must name one of them; names map both ways. */
+static void test_branch_names(void **state)
+{
+    (void)state;
+    const hs_kind k = HS_KIND_BRANCHING;
+    const char *o = "{\"record\":{},\"settings\":{\"branches\":[\"open\",{\"name\":\"closed\"},"
+                    "{\"x\":1},7]}}";
+    check(k, o, "3", true, NULL);
+    check(k, o, "[0,1,2]", true, NULL);
+    check(k, o, "4", false, "returned branch 4; settings.branches lists 4 branches (0 to 3)");
+    check(k, o, "[0,9]", false, "returned branch 9");
+    check(k, "{\"settings\":{\"branches\":[\"a\"]}}", "1", false, "lists 1 branch (0 to 0)");
+    check(k, "{\"settings\":{\"branches\":{}}}", "9", true, NULL); /* not an array: no bound */
+    const struct json_value *opts = parse(o);
+    size_t len = 0;
+    assert_int_equal(kind_branch_count(opts), 4);
+    assert_string_equal(kind_branch_name(opts, 0, &len), "open");
+    assert_int_equal(len, 4);
+    assert_string_equal(kind_branch_name(opts, 1, NULL), "closed");
+    assert_null(kind_branch_name(opts, 2, NULL)); /* object without a string name */
+    assert_null(kind_branch_name(opts, 3, NULL)); /* a number */
+    assert_null(kind_branch_name(opts, 4, NULL));
+    assert_int_equal(kind_branch_index(opts, "closed", 6), 1);
+    assert_int_equal(kind_branch_index(opts, "clos", 4), -1);
+    assert_int_equal(kind_branch_index(opts, "7", 1), -1);
+    assert_int_equal(kind_branch_count(parse("{\"settings\":{}}")), -1);
+    assert_int_equal(kind_branch_count(parse("[]")), -1);
+    assert_int_equal(kind_branch_index(NULL, "a", 1), -1);
+}
+
 static void test_free_form_kinds(void **state)
 {
     (void)state;
@@ -231,6 +261,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_post_response_map, setup, teardown),
         cmocka_unit_test_setup_teardown(test_post_aggregate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_branching, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_branch_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_free_form_kinds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_message_is_bounded, setup, teardown),
     };
