@@ -28,6 +28,17 @@
  *
  *     HS_MODULE("greeter", "1.0.0", init)
  *
+ * The same functions can also serve a flow step that calls the runner as a plain HTTP API
+ * (integrator.io's HTTP connector): POST /v1/hooks/{function} with its own API token, body a
+ * JSON array of records or {"data": [...], "settings": {...}, ...}. The records become the
+ * options array the kind reads (preMap data, postMap postMapData, postSubmit responseData,
+ * postResponseMap postResponseMapData, preSavePage data), the other members of the object are
+ * passed in options as they are, and the answer is the kind's result (the per-record array, the
+ * preSavePage object, a utility's or raw function's value). A branching function runs once per
+ * record (options.record) and answers per record {"route": NAME, "reason": TEXT|null}: names
+ * come from page_route_named, or from settings.branches for an index (see page_route_named).
+ * Wrapper, setting, installer, uninstaller and postAggregate functions are not served there.
+ *
  * Rules that hold for every call in the table:
  *   - Ownership. Values a call returns are "borrowed" (valid until the invocation ends; never free
  *     them) unless the comment says "module-owned". Everything made through an hs_ctx (strings,
@@ -63,7 +74,10 @@ extern "C" {
 /* ---- versions -------------------------------------------------------------------------------- */
 
 #define HS_ABI_MAJOR 1
-#define HS_ABI_MINOR 0
+/* Minors: 1.0 the first table; 1.1 outbound HTTP (http_request, integrator_request and the
+ * http_* response calls), ctx_last_error, page_route_named, statuses HS_ERR_TIMEOUT and
+ * HS_ERR_NETWORK. */
+#define HS_ABI_MINOR 1
 
 /* First word a loader checks in hs_module_info ("HSM1"). */
 #define HS_MODULE_MAGIC 0x48534d31u
@@ -95,7 +109,9 @@ extern "C" {
     X(HS_ERR_LIMIT, -9, "a size or depth limit was exceeded")                                      \
     X(HS_ERR_PARSE, -10, "text could not be parsed")                                               \
     X(HS_ERR_ABI, -11, "incompatible module or ABI")                                               \
-    X(HS_ERR_UNSUPPORTED, -12, "not supported for this kind of function")
+    X(HS_ERR_UNSUPPORTED, -12, "not supported for this kind of function")                          \
+    X(HS_ERR_TIMEOUT, -13, "a time limit was reached (since 1.1)")                                 \
+    X(HS_ERR_NETWORK, -14, "a network error: connection, name lookup, TLS or transfer (since 1.1)")
 
 typedef enum hs_status {
 #define HS__STATUS_ENUM(name, value, text) name = value,
@@ -138,7 +154,8 @@ typedef enum hs_kind {
     HS_KIND_POST_SUBMIT = 4,       /* -> array, length of options.responseData */
     HS_KIND_POST_RESPONSE_MAP = 5, /* -> array, length of options.postResponseMapData */
     HS_KIND_POST_AGGREGATE = 6,    /* -> no value */
-    HS_KIND_BRANCHING = 7,         /* -> 0-based branch index, or an array of them */
+    HS_KIND_BRANCHING = 7,         /* -> 0-based branch index, or an array of them (each below
+                                      the length of settings.branches when that is an array) */
     HS_KIND_WRAPPER = 8,           /* custom adaptor: ping, export, import (free form) */
     HS_KIND_SETTING = 9,           /* integration-app settings (free form) */
     HS_KIND_INSTALLER = 10,        /* integration-app installer step (free form) */
@@ -232,6 +249,74 @@ typedef enum hs_log_level {
     HS_LOG_WARN = 2,
     HS_LOG_ERROR = 3
 } hs_log_level;
+
+/* ---- outbound HTTP (since 1.1) ------------------------------------------------------------- */
+
+/* A response of http_request / integrator_request: opaque, arena-owned (valid until the
+ * invocation ends, like every value made through the context). */
+typedef struct hs_http_response hs_http_response;
+
+/* One request header. Names are HTTP tokens; values hold no CR, LF or NUL (else HS_ERR_INVALID:
+ * no header injection). */
+typedef struct hs_http_header {
+    const char *name;
+    const char *value;
+} hs_http_header;
+
+enum hs_http_flags {
+    /* Follow 3xx redirects (at most HS_HTTP_MAX_REDIRECTS, http and https only). Off by default:
+     * a redirect is answered as it is (status 301/302/..., Location header). The bearer token is
+     * never sent to another host than the one the request named. */
+    HS_HTTP_FOLLOW_REDIRECTS = 1u << 0
+};
+
+#define HS_HTTP_CONNECT_TIMEOUT_MS   10000u                /* default connect timeout */
+#define HS_HTTP_TIMEOUT_MS           60000u                /* default total timeout */
+#define HS_HTTP_MAX_RESPONSE_DEFAULT (8u * 1024u * 1024u)  /* default response body limit */
+#define HS_HTTP_MAX_RESPONSE_LIMIT   (64u * 1024u * 1024u) /* largest limit a request may ask */
+#define HS_HTTP_MAX_REDIRECTS        5
+
+/* An outbound request; every field may be left zero but url. Start with HS_HTTP_REQUEST_INIT so
+ * `size` is right. Borrowed: the runner reads it during the call only. */
+typedef struct hs_http_request_v1 {
+    size_t size;        /* sizeof(hs_http_request_v1) */
+    const char *method; /* "GET", "POST", "PUT", "PATCH", "DELETE", ...; NULL: GET, or POST with
+                           a body */
+    const char *url;    /* absolute http:// or https:// URL (integrator_request: a path such as
+                           "/tokenInfo" or "/exports?include=name", relative to the API base) */
+    const hs_http_header *headers; /* nheaders extra headers (at most 100), or NULL */
+    size_t nheaders;
+    /* Body: the compact JSON of `json` (with Content-Type: application/json unless a header
+     * sets one), else body_len raw bytes of `body` (no Content-Type unless a header sets one),
+     * else none. */
+    const hs_json *json;
+    const void *body;
+    size_t body_len;
+    /* Sent as "Authorization: Bearer <token>"; never logged, never put in an error message.
+     * NULL: none (integrator_request: options.bearerToken). */
+    const char *bearer_token;
+    unsigned connect_timeout_ms; /* 0: HS_HTTP_CONNECT_TIMEOUT_MS */
+    unsigned timeout_ms;         /* whole exchange; 0: HS_HTTP_TIMEOUT_MS */
+    /* Largest response body accepted (decoded bytes); 0: HS_HTTP_MAX_RESPONSE_DEFAULT; above
+     * HS_HTTP_MAX_RESPONSE_LIMIT: HS_ERR_RANGE. A longer answer fails with HS_ERR_LIMIT. */
+    size_t max_response_bytes;
+    unsigned flags; /* enum hs_http_flags */
+} hs_http_request_v1;
+typedef hs_http_request_v1 hs_http_request;
+
+#ifdef __cplusplus
+#define HS_HTTP_REQUEST_INIT                                                                       \
+    hs_http_request                                                                                \
+    {                                                                                              \
+        sizeof(hs_http_request), NULL, NULL, NULL, 0, NULL, NULL, 0, NULL, 0u, 0u, 0, 0u           \
+    }
+#else
+#define HS_HTTP_REQUEST_INIT                                                                       \
+    (hs_http_request)                                                                              \
+    {                                                                                              \
+        .size = sizeof(hs_http_request)                                                            \
+    }
+#endif
 
 /* ---- the module record ----------------------------------------------------------------------- */
 
@@ -497,6 +582,64 @@ struct hs_api {
     /* branching: sends the record to branch `index` (0-based); the answer is the array of
      * indices added, in order. */
     hs_status (*page_route)(hs_page *page, unsigned index);
+
+    /* -- since 1.1: the last error ---------------------------------------------------------- */
+
+    /* The description the last failing API call recorded on ctx (borrowed), or NULL; *name (may
+     * be NULL) receives its JavaScript-like name ("TypeError", "HttpError", ...). Lets a function
+     * pass it on: `return api->fail(ctx, "upstream_error", "%s", api->ctx_last_error(ctx, 0));` */
+    const char *(*ctx_last_error)(const hs_ctx *ctx, const char **name);
+
+    /* -- since 1.1: outbound HTTP (libcurl in the runner; see hs_http_request_v1) ------------ */
+
+    /* Sends one request and waits for the answer (the function's worker is busy meanwhile; the
+     * runner's hook timeout still applies). HS_OK whenever an HTTP answer arrived, whatever its
+     * status (check http_status: a 404 or 500 from the server is not an error here); *resp is
+     * then arena-owned. On failure *resp is NULL and a description is recorded on ctx (name
+     * "HttpError", read it with ctx_last_error; it names the method and the URL without its
+     * query, never a token): HS_ERR_INVALID (bad request: URL not http(s), bad method or header),
+     * HS_ERR_RANGE (max_response_bytes too large), HS_ERR_TIMEOUT (connect or total timeout),
+     * HS_ERR_LIMIT (response body or headers past their limit, too many redirects),
+     * HS_ERR_NETWORK (refused, name lookup, TLS, connection lost), HS_ERR_TYPE (json holds a
+     * Date), HS_ERR_NOMEM. Connections are kept for the invocation's next requests and closed
+     * when it ends. One debug log line per request (method, URL without query, status, bytes,
+     * time); headers and tokens are never logged. */
+    hs_status (*http_request)(hs_ctx *ctx, const hs_http_request_v1 *req, hs_http_response **resp);
+    /* The HTTP status (200, 404, ...) of a response; 0 for NULL. */
+    int (*http_status)(const hs_http_response *resp);
+    /* A response header by name, case-insensitively (borrowed); repeated headers are joined with
+     * ", " as Node does. NULL when absent. */
+    const char *(*http_header)(const hs_http_response *resp, const char *name);
+    /* The response body (borrowed, NUL-terminated; may hold NULs: see *len, which may be NULL).
+     * "" for an empty body. */
+    const char *(*http_body)(const hs_http_response *resp, size_t *len);
+    /* The body parsed as JSON (JSON.parse rules, any top-level value; arena-owned, parsed once
+     * and then returned again). HS_ERR_PARSE (reason recorded on ctx) when the body is not
+     * JSON, empty bodies included. */
+    hs_status (*http_json)(hs_ctx *ctx, const hs_http_response *resp, hs_json **out);
+    /* http_request against integrator.io's REST API with the invocation's one-time token:
+     * req->url is a path relative to the API base ("/tokenInfo", "/state/k", "/exports?x=1");
+     * req->bearer_token NULL means options.bearerToken (HS_ERR_INVALID when there is none);
+     * "Accept: application/json" unless a header sets it. The API base is, first found:
+     * settings.integratorApiUrl, settings.integratorRegion ("us" or "eu"), the same two keys
+     * at the top level of options, else "https://api.integrator.io/v1" (US; EU is
+     * "https://api.eu.integrator.io/v1"). A configured base must be https, or http to a
+     * loopback address (a local mock); else HS_ERR_INVALID. */
+    hs_status (*integrator_request)(hs_ctx *ctx, const hs_http_request_v1 *req,
+                                    hs_http_response **resp);
+
+    /* -- since 1.1: named branches ---------------------------------------------------------- */
+
+    /* branching: sends the record to the branch called `name` (copied), with an optional reason
+     * (copied; NULL: none). Names map to 0-based indices through settings.branches: an array
+     * whose element i is the name of branch i, as a string or as an object with a string
+     * "name" (the shape of a router's `branches`). Under POST /function the answer stays the
+     * array of indices, so a name missing from settings.branches fails with HS_ERR_NOT_FOUND
+     * (RangeError recorded). Served as an HTTP step (POST /v1/hooks/{function}), the answer per
+     * record is {"route": name, "reason": reason|null}; there a name needs no index. page_route
+     * (an index) answers settings.branches[index]'s name there, or the index as a string when
+     * settings.branches is absent. HS_ERR_UNSUPPORTED for other kinds. */
+    hs_status (*page_route_named)(hs_page *page, const char *name, const char *reason);
 };
 
 #ifdef __cplusplus

@@ -3,6 +3,11 @@
  * calls on hs_json, and the per-record / page-level helpers that walk a page and assemble the
  * kind's answer.
  *
+ * Outbound HTTP (http_request, integrator_request, the http_* calls) lives in sdk_http.c, which
+ * shares the context through sdk_internal.h. Branching functions may route by name
+ * (page_route_named, names from settings.branches); each routing call is also noted in
+ * call->routes for the HTTP-step answer (proto_step.c).
+ *
  * Everything a hook makes through the context comes from the invocation's arena (the request
  * arena proto.c passes in) and is released when the caller resets it. A failing API call records
  * a JavaScript-like error on the call (name + message); proto.c turns an unexplained failure into
@@ -16,6 +21,7 @@
 
 #include "jsval.h"
 #include "kind.h"
+#include "sdk_internal.h"
 
 #define SDK_LOG_DEFAULT_LIMIT 65536
 #define SDK_LOG_LINE_MAX      8192
@@ -25,22 +31,6 @@
 
 #define J(v) ((struct json_value *)(v))
 #define H(v) ((hs_json *)(v))
-
-struct secret {
-    const char *p;
-    size_t len;
-};
-
-struct hs_ctx {
-    struct sdk_call *call;
-    struct arena *a;
-    const struct registry_fn *fn;
-    const struct registry_module *module;
-    bool secrets_ready;
-    struct secret *secrets;
-    size_t nsecrets;
-    bool log_full;
-};
 
 struct hs_record {
     hs_ctx *ctx;
@@ -57,7 +47,8 @@ struct hs_page {
     struct json_value *errors; /* preSavePage */
     bool abort;
     struct json_value *retry;  /* preSavePage: newErrorsAndRetryData */
-    struct json_value *routes; /* branching */
+    struct json_value *routes; /* branching: the indices answered under POST /function */
+    struct json_value *named;  /* branching: {index?, name?, reason} per routing call */
 };
 
 /* ---- errors recorded on the context --------------------------------------------------------- */
@@ -97,6 +88,22 @@ static void ctx_nomem(hs_ctx *ctx)
         ctx->call->error_name = "RangeError";
         ctx->call->error_message = "Out of memory: the invocation's memory limit was reached";
     }
+}
+
+void sdk_ctx_error_set(hs_ctx *ctx, const char *name, const char *msg)
+{
+    if (ctx) {
+        ctx->call->error_name = name;
+        ctx->call->error_message = msg ? msg : "out of memory";
+    }
+}
+
+static const char *ctx_last_error(const hs_ctx *ctx, const char **name)
+{
+    const char *n = ctx ? ctx->call->error_name : NULL;
+    if (name)
+        *name = n;
+    return n ? ctx->call->error_message : NULL;
 }
 
 static const char *status_name(hs_status st)
@@ -412,7 +419,7 @@ static void secrets_add(hs_ctx *ctx, const struct json_value *v)
 {
     if (v->type != JSON_STRING || v->len < SDK_SECRET_MIN || ctx->nsecrets >= SDK_SECRETS_MAX)
         return;
-    ctx->secrets[ctx->nsecrets++] = (struct secret){.p = v->u.str, .len = v->len};
+    ctx->secrets[ctx->nsecrets++] = (struct sdk_secret){.p = v->u.str, .len = v->len};
 }
 
 /* Every string inside `encrypted` objects, and every bearerToken value, anywhere in options. */
@@ -501,7 +508,7 @@ static void log_text(hs_ctx *ctx, hs_log_level level, const char *text, size_t l
     for (size_t i = 0; i < len && o < SDK_LOG_LINE_MAX;) {
         size_t hit = 0;
         for (size_t k = 0; k < ctx->nsecrets; k++) {
-            const struct secret *s = &ctx->secrets[k];
+            const struct sdk_secret *s = &ctx->secrets[k];
             if (s->len <= len - i && memcmp(text + i, s->p, s->len) == 0) {
                 hit = s->len;
                 break;
@@ -523,6 +530,12 @@ static void log_text(hs_ctx *ctx, hs_log_level level, const char *text, size_t l
     }
     line[o++] = '\n';
     log_append(ctx, line, o);
+}
+
+void sdk_ctx_log(hs_ctx *ctx, hs_log_level level, const char *text, size_t len)
+{
+    if (ctx && text)
+        log_text(ctx, level, text, len);
 }
 
 static void log_fmt(hs_ctx *ctx, hs_log_level level, const char *fmt, ...)
@@ -1197,6 +1210,29 @@ static hs_status page_add_retry(hs_page *page, hs_json *retry_data, hs_json *err
     return HS_OK;
 }
 
+/* Adds {"index"?: index, "name"?: name, "reason": reason|null} to page->named. index < 0: none. */
+static hs_status route_note(hs_page *page, long index, const char *name, const char *reason)
+{
+    struct arena *a = page->ctx->a;
+    struct json_value *e = json_new_object(a);
+    if (!e)
+        return HS_ERR_NOMEM;
+    if (index >= 0) {
+        struct json_value *n = json_new_number(a, (double)index);
+        if (!n || json_object_set(a, e, "index", 5, n) != 0)
+            return HS_ERR_NOMEM;
+    }
+    if (name) {
+        struct json_value *n = json_new_string(a, name, strlen(name));
+        if (!n || json_object_set(a, e, "name", 4, n) != 0)
+            return HS_ERR_NOMEM;
+    }
+    struct json_value *r = reason ? json_new_string(a, reason, strlen(reason)) : json_new_null(a);
+    if (!r || json_object_set(a, e, "reason", 6, r) != 0 || json_array_push(a, page->named, e) != 0)
+        return HS_ERR_NOMEM;
+    return HS_OK;
+}
+
 static hs_status page_route(hs_page *page, unsigned index)
 {
     if (!page)
@@ -1206,7 +1242,27 @@ static hs_status page_route(hs_page *page, unsigned index)
     struct json_value *n = json_new_number(page->ctx->a, (double)index);
     if (!n || json_array_push(page->ctx->a, page->routes, n) != 0)
         return HS_ERR_NOMEM;
-    return HS_OK;
+    return route_note(page, (long)index, NULL, NULL);
+}
+
+static hs_status page_route_named(hs_page *page, const char *name, const char *reason)
+{
+    if (!page || !name || !name[0])
+        return HS_ERR_INVALID;
+    hs_ctx *ctx = page->ctx;
+    if (ctx->fn->kind != HS_KIND_BRANCHING)
+        return HS_ERR_UNSUPPORTED;
+    long index = kind_branch_index(ctx->call->options, name, strlen(name));
+    if (index < 0 && !ctx->call->http_step) {
+        ctx_error(ctx, "RangeError", "Branch \"%.200s\" is not listed in settings.branches", name);
+        return HS_ERR_NOT_FOUND;
+    }
+    if (index >= 0) {
+        struct json_value *n = json_new_number(ctx->a, (double)index);
+        if (!n || json_array_push(ctx->a, page->routes, n) != 0)
+            return HS_ERR_NOMEM;
+    }
+    return route_note(page, index, name, reason);
 }
 
 static hs_status run_page(hs_ctx *ctx, struct json_value **result)
@@ -1217,11 +1273,14 @@ static hs_status run_page(hs_ctx *ctx, struct json_value **result)
     if (ctx->fn->kind == HS_KIND_BRANCHING) {
         page.data = (struct json_value *)obj_get(opts, "record");
         page.routes = json_new_array(a);
-        if (!page.routes)
+        page.named = json_new_array(a);
+        if (!page.routes || !page.named)
             return HS_ERR_NOMEM;
         hs_status st = ctx->fn->u.page(ctx, &page);
-        if (st == HS_OK)
+        if (st == HS_OK) {
             *result = page.routes;
+            ctx->call->routes = page.named;
+        }
         return st;
     }
     struct json_value *d = (struct json_value *)obj_get(opts, "data");
@@ -1322,6 +1381,14 @@ static const hs_api api_table = {
     .page_set_abort = page_set_abort,
     .page_add_retry = page_add_retry,
     .page_route = page_route,
+    .ctx_last_error = ctx_last_error,
+    .http_request = sdk_http_request,
+    .http_status = sdk_http_status,
+    .http_header = sdk_http_header,
+    .http_body = sdk_http_body,
+    .http_json = sdk_http_json,
+    .integrator_request = sdk_http_integrator_request,
+    .page_route_named = page_route_named,
 };
 
 const hs_api *sdk_api(void)
@@ -1334,6 +1401,7 @@ hs_status sdk_invoke(struct sdk_call *call)
     call->result = NULL;
     call->fail_code = call->fail_message = NULL;
     call->error_name = call->error_message = NULL;
+    call->routes = NULL;
     hs_ctx *ctx = arena_calloc(call->arena, 1, sizeof(*ctx));
     if (!ctx) {
         call->status = HS_ERR_NOMEM;

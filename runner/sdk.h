@@ -3,6 +3,7 @@
 #ifndef HS_SDK_H
 #define HS_SDK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "arena.h"
@@ -24,6 +25,9 @@ struct sdk_call {
     const char *connector_id;   /* NULL for DIY */
     struct json_buf *log;       /* hook log lines go here ("level message\n"); may be NULL */
     size_t log_limit;           /* bytes of log kept per invocation; 0: 65536 */
+    /* Served as an HTTP step (POST /v1/hooks/{fn}): page_route_named accepts a name that
+     * settings.branches does not list (the step answers names, not indices). */
+    bool http_step;
     /* out */
     hs_status status;          /* what the function returned */
     struct json_value *result; /* NULL: no value */
@@ -31,6 +35,9 @@ struct sdk_call {
     const char *fail_message;
     const char *error_name; /* last error an API call recorded ("TypeError"), or NULL */
     const char *error_message;
+    /* Page-level branching functions: one {"index"?: n, "name"?: s, "reason": s|null} per
+     * page_route / page_route_named call, in order (NULL for other functions). */
+    struct json_value *routes;
 };
 
 /* Runs the function (for per-record and page-level functions: walks the page and assembles the
