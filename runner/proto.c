@@ -26,6 +26,7 @@
 
 #include "jsval.h"
 #include "kind.h"
+#include "proto_internal.h"
 #include "registry_internal.h"
 #include "sdk.h"
 
@@ -492,15 +493,26 @@ static int charset_kind(const char *cs, int *order)
     return 0;
 }
 
-/* Decodes and parses the body. Returns the extension options value, or NULL after writing the
- * error answer: *failed is then 1 (answer written) or -1 (not even that was possible). */
+/* Decodes and parses the body. Returns the parsed value, or NULL after writing the error answer:
+ * *failed is then 1 (answer written) or -1 (not even that was possible). json_required: see
+ * proto_body_read in proto_internal.h. */
 static struct json_value *body_read(const struct proto_config *cfg, const struct proto_request *req,
-                                    struct proto_response *resp, struct arena *a, int *failed)
+                                    struct proto_response *resp, struct arena *a,
+                                    bool json_required, int *failed)
 {
     *failed = 0;
     char charset[64];
     struct strv ct = trim_ows(req->content_type);
-    if (!req->body.p || !content_type_json(ct, charset, sizeof(charset)))
+    bool is_json = content_type_json(ct, charset, sizeof(charset));
+    if (json_required && ct.p && ct.len > 0 && !is_json) {
+        int n = (int)(ct.len > 100 ? 100 : ct.len);
+        *failed = answer_fmt(resp, a, 415, "unsupported_media_type",
+                             "Content-Type must be application/json, not \"%.*s\"", n, ct.p) == 0
+                      ? 1
+                      : -1;
+        return NULL;
+    }
+    if (!json_required && (!req->body.p || !is_json))
         return json_new_object(a); /* not parsed: req.body is {} */
     if (charset[0] == '\0')
         snprintf(charset, sizeof(charset), "utf-8");
@@ -597,8 +609,13 @@ static struct json_value *body_read(const struct proto_config *cfg, const struct
         len = outlen;
     }
     /* Empty (after a BOM, for UTF-8 as for the wide forms) is {}. */
-    if (len == 0 || (kind == 8 && len == 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0))
-        return json_new_object(a);
+    if (len == 0 || (kind == 8 && len == 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)) {
+        if (!json_required)
+            return json_new_object(a);
+        static const char m[] = "The request body is empty.";
+        *failed = answer_code_first(resp, a, 400, "invalid_body", m, sizeof(m) - 1) == 0 ? 1 : -1;
+        return NULL;
+    }
     struct json_parse_opts po = {.require_container = true, .decode_utf8 = true, .max_depth = 0};
     struct json_error je;
     memset(&je, 0, sizeof(je));
@@ -764,11 +781,11 @@ static bool query_token(struct arena *a, struct strv q, const char **tok, size_t
     return true;
 }
 
-static bool token_matches(const struct proto_config *cfg, const char *t, size_t tlen)
+bool proto_tokens_match(const char *const *tokens, size_t ntokens, const char *t, size_t tlen)
 {
     bool ok = false;
-    for (size_t k = 0; k < cfg->ntokens; k++) {
-        const char *s = cfg->tokens[k];
+    for (size_t k = 0; k < ntokens; k++) {
+        const char *s = tokens[k];
         if (!s)
             continue;
         size_t slen = strlen(s);
@@ -780,22 +797,35 @@ static bool token_matches(const struct proto_config *cfg, const char *t, size_t 
     return ok;
 }
 
+static bool token_matches(const struct proto_config *cfg, const char *t, size_t tlen)
+{
+    return proto_tokens_match(cfg->tokens, cfg->ntokens, t, tlen);
+}
+
+bool proto_bearer(struct strv authorization, const char **t, size_t *tlen)
+{
+    struct strv auth = trim_ows(authorization);
+    if (!auth.p || auth.len == 0)
+        return false;
+    /* Split on single spaces: exactly two parts, the first "Bearer" in any case. */
+    const char *sp = memchr(auth.p, ' ', auth.len);
+    if (!sp)
+        return false;
+    size_t schemelen = (size_t)(sp - auth.p);
+    *t = sp + 1;
+    *tlen = auth.len - schemelen - 1;
+    return !memchr(*t, ' ', *tlen) && ieq(auth.p, schemelen, "bearer");
+}
+
 static bool authorized(const struct proto_config *cfg, const struct proto_request *req,
                        const struct json_value *body, struct arena *a)
 {
     struct strv auth = trim_ows(req->authorization);
     if (auth.p && auth.len > 0) {
-        /* Split on single spaces: exactly two parts, the first "Bearer" in any case. No other
-         * source is consulted when the header is present. */
-        const char *sp = memchr(auth.p, ' ', auth.len);
-        if (!sp)
-            return false;
-        size_t schemelen = (size_t)(sp - auth.p);
-        const char *t = sp + 1;
-        size_t tlen = auth.len - schemelen - 1;
-        if (memchr(t, ' ', tlen) || !ieq(auth.p, schemelen, "bearer"))
-            return false;
-        return token_matches(cfg, t, tlen);
+        /* No other source is consulted when the header is present. */
+        const char *t;
+        size_t tlen;
+        return proto_bearer(auth, &t, &tlen) && token_matches(cfg, t, tlen);
     }
     const struct json_value *bt =
         body->type == JSON_OBJECT ? json_object_get(body, "access_token", 12) : NULL;
@@ -896,7 +926,7 @@ int proto_handle(const struct proto_config *cfg, const struct proto_request *req
     resp->body.len = 0;
 
     int failed = 0;
-    struct json_value *body = body_read(cfg, req, resp, a, &failed);
+    struct json_value *body = body_read(cfg, req, resp, a, false, &failed);
     if (failed)
         return failed > 0 ? 0 : -1;
     if (!body)
@@ -1080,4 +1110,24 @@ int proto_handle(const struct proto_config *cfg, const struct proto_request *req
     resp->status = 200;
     resp->content_type = PROTO_JSON_TYPE;
     return 0;
+}
+
+/* ---- shared with proto_step.c (proto_internal.h) ------------------------------------------- */
+
+int proto_answer_code_first(struct proto_response *resp, struct arena *a, int status,
+                            const char *code, const char *msg, size_t msglen)
+{
+    return answer_code_first(resp, a, status, code, msg, msglen);
+}
+
+int proto_answer_nomem(struct proto_response *resp, struct arena *a)
+{
+    return answer_nomem(resp, a);
+}
+
+struct json_value *proto_body_read(const struct proto_config *cfg, const struct proto_request *req,
+                                   struct proto_response *resp, struct arena *a, bool json_required,
+                                   int *failed)
+{
+    return body_read(cfg, req, resp, a, json_required, failed);
 }

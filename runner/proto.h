@@ -6,7 +6,11 @@
  * strict mode), token rules, validation in the reference's order, framework 1.0/2.0 dispatch, the
  * function call through the SDK, result checks (serializable, kind contract, maxResponseSize in
  * UTF-16 units). It runs in a worker process, never on the front's loop; `hookstack invoke` calls
- * the same function, so local runs and served runs cannot drift apart. */
+ * the same function, so local runs and served runs cannot drift apart.
+ *
+ * proto_handle_step() (proto_step.c) serves POST /v1/hooks/{function}: the same registered
+ * functions for a flow step that calls the runner as a plain HTTP API (integrator.io's HTTP
+ * connector), with its own API tokens and JSON errors (docs/internals/protocol.md). */
 #ifndef HS_PROTO_H
 #define HS_PROTO_H
 
@@ -27,8 +31,12 @@ struct proto_config {
     const struct registry *reg;
     const char *const *tokens; /* accepted system tokens (rotation); compared in constant time */
     size_t ntokens;
-    size_t max_body;           /* bytes after inflating; default 50 MB */
+    size_t max_body;             /* bytes after inflating; default 50 MB */
     double default_max_response; /* 5242880 */
+    /* API tokens of the HTTP-step endpoint (proto_handle_step), separate from the system tokens
+     * above; none: every step request answers 401. Compared in constant time. */
+    const char *const *api_tokens;
+    size_t napi_tokens;
 };
 
 struct proto_request {
@@ -39,14 +47,20 @@ struct proto_request {
     struct strv trace_id;         /* traceid header (matched case-insensitively by the front) */
     struct strv req_id;           /* _reqId made by the front: ms timestamp + 4 base36 chars */
     struct strv body;             /* raw body bytes as received (chunked already joined) */
+    /* POST /v1/hooks/{function}: the raw path segment naming the function (as received,
+     * percent-encoded, no trailing slash); p == NULL for POST /function. The worker calls
+     * proto_handle_step when it is present; proto_handle ignores it. */
+    struct strv step_function;
 };
 
 enum proto_resp_flags {
     PROTO_RESP_WWW_AUTHENTICATE = 1u << 0, /* add "WWW-Authenticate: invalid system token" */
+    /* add "WWW-Authenticate: Bearer realm=\"hookstack\"" (a 401 of proto_handle_step) */
+    PROTO_RESP_WWW_AUTHENTICATE_BEARER = 1u << 1,
 };
 
 struct proto_response {
-    int status;               /* 200, 400, 401, 413, 415, 422, 500 */
+    int status;               /* 200, 400, 401, 404 (step), 413, 415, 422, 500 */
     unsigned flags;           /* enum proto_resp_flags */
     const char *content_type; /* static string, e.g. "application/json; charset=utf-8" */
     struct json_buf body;     /* exact response body (may be empty); malloc-owned */
@@ -64,5 +78,18 @@ void proto_response_free(struct proto_response *r);
  * only when no answer could be built at all (out of memory even for an error body). */
 int proto_handle(const struct proto_config *cfg, const struct proto_request *req,
                  struct proto_response *resp, struct arena *a);
+
+/* Handles one POST /v1/hooks/{function} request, the HTTP-step endpoint. fn_name is the raw path
+ * segment after "/v1/hooks/" (percent-encoded as received, no trailing slash). Only
+ * "Authorization: Bearer <token>" with one of cfg->api_tokens is accepted. The body is a JSON
+ * array of records or {"data": [...], "settings": {...}, ...}; the function is a DIY function
+ * found by name (top level first, then its group). Answers 200 with the kind's result (see
+ * include/hookstack.h), or {"errors":[{"code":...,"message":...}]} with 401 (token), 404 (no
+ * such function), 400 (body not JSON or of another shape), 413/415 (size, media type, charset,
+ * encoding), 422 (the function failed, its result broke its kind's contract, or its kind is not
+ * served over HTTP), 500 (out of memory). Same memory rules and return value as proto_handle. */
+int proto_handle_step(const struct proto_config *cfg, struct strv fn_name,
+                      const struct proto_request *req, struct proto_response *resp,
+                      struct arena *a);
 
 #endif

@@ -1,0 +1,36 @@
+/* proto_internal.h — the pieces of proto.c (POST /function) that proto_step.c (POST
+ * /v1/hooks/{function}) reuses: error answers, body decoding, token checks. Not an interface
+ * for other modules. */
+#ifndef HS_PROTO_INTERNAL_H
+#define HS_PROTO_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "proto.h"
+
+/* {"errors":[{"code":code,"message":msg}]} with status (resp's body replaced). 0, or -1 when
+ * out of memory. */
+int proto_answer_code_first(struct proto_response *resp, struct arena *a, int status,
+                            const char *code, const char *msg, size_t msglen);
+/* 500 out_of_memory. 0, or -1 when even that cannot be built. */
+int proto_answer_nomem(struct proto_response *resp, struct arena *a);
+
+/* Decodes the body as proto_handle does (Content-Encoding gzip/deflate, charset utf-8/utf-16,
+ * cfg->max_body, JSON strict mode: an object or an array) and parses it. json_required false:
+ * body-parser's rules (a missing body or a non-JSON Content-Type reads as {}, an empty body as
+ * {}). json_required true: a missing Content-Type reads as application/json, another type
+ * answers 415 unsupported_media_type, an empty body 400 invalid_body. Returns the value, or NULL
+ * with the answer written and *failed 1 (or -1 when not even that was possible). */
+struct json_value *proto_body_read(const struct proto_config *cfg, const struct proto_request *req,
+                                   struct proto_response *resp, struct arena *a, bool json_required,
+                                   int *failed);
+
+/* The token of an Authorization header "Bearer <token>" (scheme in any case, exactly two parts
+ * separated by one space, surrounding white space ignored): true with *t, *tlen pointing into
+ * the header; false when the header is absent or of another form. */
+bool proto_bearer(struct strv authorization, const char **t, size_t *tlen);
+/* True when t equals one of the (non-empty) tokens; each comparison takes constant time. */
+bool proto_tokens_match(const char *const *tokens, size_t ntokens, const char *t, size_t tlen);
+
+#endif
