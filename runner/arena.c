@@ -29,6 +29,9 @@ struct arena {
     struct arena_cleanup *cleanups;
     void *last; /* most recent allocation, for in-place realloc */
     size_t last_size;
+    struct arena_block *spare; /* blocks kept by reset for reuse (see arena_set_retain) */
+    size_t spare_bytes;
+    size_t retain; /* most bytes of spare blocks to keep */
 };
 
 #define BLOCK_HDR ((sizeof(struct arena_block) + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1))
@@ -47,6 +50,33 @@ static struct arena_block *block_new(size_t size)
     b->size = size;
     b->used = 0;
     return b;
+}
+
+/* A block of at least size usable bytes: a spare one kept by reset (first fit), else a new one. */
+static struct arena_block *block_get(struct arena *a, size_t size)
+{
+    for (struct arena_block **pp = &a->spare; *pp != NULL; pp = &(*pp)->next) {
+        struct arena_block *b = *pp;
+        if (b->size >= size) {
+            *pp = b->next;
+            a->spare_bytes -= b->size;
+            b->next = NULL;
+            b->used = 0;
+            return b;
+        }
+    }
+    return block_new(size);
+}
+
+void arena_set_retain(struct arena *a, size_t bytes)
+{
+    a->retain = bytes;
+    while (a->spare != NULL && a->spare_bytes > bytes) {
+        struct arena_block *b = a->spare;
+        a->spare = b->next;
+        a->spare_bytes -= b->size;
+        free(b);
+    }
 }
 
 struct arena *arena_new(size_t block_size, size_t limit)
@@ -85,8 +115,15 @@ void arena_reset(struct arena *a)
     struct arena_block *b = a->head;
     while (b != NULL) {
         struct arena_block *next = b->next;
-        if (b != a->first)
-            free(b);
+        if (b != a->first) {
+            if (a->spare_bytes + b->size <= a->retain) {
+                b->next = a->spare;
+                a->spare = b;
+                a->spare_bytes += b->size;
+            } else {
+                free(b);
+            }
+        }
         b = next;
     }
     b = a->first;
@@ -103,11 +140,14 @@ void arena_free(struct arena *a)
     if (a == NULL)
         return;
     run_cleanups(a);
-    struct arena_block *b = a->head;
-    while (b != NULL) {
-        struct arena_block *next = b->next;
-        free(b);
-        b = next;
+    struct arena_block *lists[2] = {a->head, a->spare};
+    for (int i = 0; i < 2; i++) {
+        struct arena_block *b = lists[i];
+        while (b != NULL) {
+            struct arena_block *next = b->next;
+            free(b);
+            b = next;
+        }
     }
     free(a);
 }
@@ -127,7 +167,7 @@ void *arena_alloc(struct arena *a, size_t size)
         if (rounded > bs / 4) {
             /* A large allocation gets its own block behind the current one, so the current
              * block's free space is not wasted. */
-            struct arena_block *big = block_new(rounded);
+            struct arena_block *big = block_get(a, rounded);
             if (big == NULL)
                 return NULL;
             big->used = rounded;
@@ -137,7 +177,7 @@ void *arena_alloc(struct arena *a, size_t size)
             a->last = NULL;
             return block_data(big);
         }
-        struct arena_block *nb = block_new(bs);
+        struct arena_block *nb = block_get(a, bs);
         if (nb == NULL)
             return NULL;
         nb->next = b;

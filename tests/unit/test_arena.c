@@ -109,6 +109,29 @@ static void test_strndup_keeps_nuls(void **state)
     arena_free(a);
 }
 
+static void test_retain_reuses_blocks_across_resets(void **state)
+{
+    (void)state;
+    struct arena *a = arena_new(1024, 0);
+    arena_set_retain(a, 1u << 20);
+    char *big = arena_alloc(a, 100000);
+    char *small[20];
+    for (int i = 0; i < 20; i++)
+        small[i] = arena_alloc(a, 200); /* spills into new standard blocks */
+    assert_non_null(small[19]);
+    arena_reset(a);
+    char *big2 = arena_alloc(a, 90000);
+    assert_ptr_equal(big2, big); /* the kept 100000-byte block, not a new mapping */
+    memset(big2, 1, 90000);
+    for (int i = 0; i < 20; i++)
+        assert_non_null(arena_alloc(a, 200));
+    /* Lowering the retention frees the spare blocks at once. */
+    arena_reset(a);
+    arena_set_retain(a, 0);
+    assert_non_null(arena_alloc(a, 100000));
+    arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -118,6 +141,7 @@ int main(void)
         cmocka_unit_test(test_realloc_in_place_and_copy),
         cmocka_unit_test(test_cleanups_run_last_first_on_reset_and_free),
         cmocka_unit_test(test_strndup_keeps_nuls),
+        cmocka_unit_test(test_retain_reuses_blocks_across_resets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
