@@ -42,13 +42,18 @@ int cli_serve(int argc, char **argv)
     if (rc != CONFIG_OK) {
         fprintf(stderr, "hookstack serve: %s\n", err);
         config_free(&cfg);
-        return 2;
+        return rc == CONFIG_E_LOAD ? 1 : 2;
     }
     log_set_level((enum log_level)cfg.log_level);
     if (config_load_tokens(&cfg, err, sizeof(err)) != CONFIG_OK) {
         fprintf(stderr, "hookstack serve: %s\n", err);
         config_free(&cfg);
         return 1;
+    }
+    if (cfg.print_config) {
+        rc = config_print(&cfg, stdout);
+        config_free(&cfg);
+        return rc == 0 ? 0 : 1;
     }
     /* Listen first: a taken port fails before any module is loaded. */
     struct front *f = front_open(&cfg);

@@ -1,6 +1,7 @@
-/* config.h — the options of `hookstack serve`: command-line parsing, defaults and system tokens.
+/* config.h — the options of `hookstack serve`: flags, HOOKSTACK_* environment variables, a JSON
+ * config file, defaults, and the system and API tokens.
  *
- * config_parse() fills a serve_config from argv (every value bounded and checked), and
+ * config_parse() fills a serve_config (every value bounded and checked), and
  * config_load_tokens() reads the system tokens from HOOKSTACK_SYSTEM_TOKEN (comma-separated) or
  * --system-token-file (one per line), or makes a random development token when neither is set.
  * A serve_config owns its strings; config_free() releases them. */
@@ -22,7 +23,7 @@ struct serve_config {
     const char *module_dirs[CONFIG_MAX_MODULE_DIRS]; /* owned */
     size_t nmodule_dirs;
     int workers;
-    const char *token_file; /* borrowed from argv, or NULL */
+    char *token_file; /* owned, or NULL */
     bool no_diy;
     size_t max_body_bytes;           /* 52428800 */
     uint64_t request_timeout_ms;     /* 315000: a request must arrive whole within this */
@@ -38,6 +39,23 @@ struct serve_config {
     char *tokens[CONFIG_MAX_TOKENS];
     size_t ntokens;
     bool dev_token;
+    /* TLS: PEM certificate chain and key (owned); both NULL: plain HTTP. */
+    char *tls_cert, *tls_key;
+    /* --metrics-listen HOST:PORT: GET /metrics only there, without a token (metrics_port < 0:
+     * not set, /metrics on the main port with the system token). */
+    char metrics_host[256];
+    int metrics_port;
+    /* API tokens of POST /v1/hooks/{function} (owned): --api-token-file, else HOOKSTACK_API_TOKEN
+     * (comma-separated), else the config file's apiTokens; none: every such request gets 401. */
+    char *api_token_file;
+    char *api_tokens[CONFIG_MAX_TOKENS];
+    size_t napi_tokens;
+    char *config_file; /* --config / HOOKSTACK_CONFIG (owned), or NULL */
+    bool print_config; /* --print-config: print the effective config as JSON and exit */
+    /* Where the token settings came from (internal to config.c): 0 none, 1 file, 2 env, 3 flag. */
+    int token_file_level, api_token_file_level;
+    char *file_tokens[CONFIG_MAX_TOKENS], *file_api_tokens[CONFIG_MAX_TOKENS];
+    size_t nfile_tokens, nfile_api_tokens;
 };
 
 enum config_status {
@@ -49,12 +67,21 @@ enum config_status {
 
 void config_defaults(struct serve_config *c);
 
-/* Parses argv (argv[0] is "serve"). On --help prints the usage to stdout and returns CONFIG_HELP.
- * On a bad argument writes one line into err and returns CONFIG_E_USAGE. */
+/* Fills c from, by precedence: argv (argv[0] is "serve") > HOOKSTACK_* environment variables >
+ * the JSON config file (--config FILE or HOOKSTACK_CONFIG) > defaults. Every option has all three
+ * forms: --max-body-bytes, HOOKSTACK_MAX_BODY_BYTES, "maxBodyBytes". On --help prints the usage to
+ * stdout and returns CONFIG_HELP. On a bad value writes one line into err naming where it came
+ * from (the flag, the variable, or FILE:LINE:COLUMN and the key) and returns CONFIG_E_USAGE; a
+ * config file that cannot be read or parsed gives CONFIG_E_LOAD. */
 int config_parse(struct serve_config *c, int argc, char **argv, char *err, size_t errlen);
 
-/* Loads the system tokens (see above). Returns CONFIG_OK or CONFIG_E_LOAD with err filled. */
+/* Loads the system tokens and the API tokens (see above). Returns CONFIG_OK or CONFIG_E_LOAD with
+ * err filled. */
 int config_load_tokens(struct serve_config *c, char *err, size_t errlen);
+
+/* Writes the effective configuration as one JSON object (compact, then a newline) to file, with
+ * every token replaced by "******". 0, or -1 when out of memory. */
+int config_print(const struct serve_config *c, void *file /* FILE * */);
 
 /* Writes the usage text of `hookstack serve`. */
 void config_usage(void *file /* FILE * */);

@@ -1,6 +1,8 @@
 /* test_config.c — `hookstack serve` options (runner/config.c): defaults, every flag in both
  * "--name value" and "--name=value" forms, bad values refused with a message, and the system
- * tokens from the environment (comma-separated), from a file (one per line), or generated. */
+ * tokens from the environment (comma-separated), from a file (one per line), or generated;
+ * precedence flags > HOOKSTACK_* > config file > defaults, errors naming their source (the file
+ * with line, column and key), token precedence, and --print-config with tokens masked. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,7 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "config.h"
+#include "json.h"
 #include "log.h"
 
 static int parse(struct serve_config *c, char *err, size_t errlen, ...)
@@ -193,12 +197,254 @@ static void test_dev_token_generated(void **state)
     config_free(&b);
 }
 
+/* ---- precedence: flags > HOOKSTACK_* > config file > defaults --------------------------- */
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static const char *const all_env[] = {
+    "HOOKSTACK_CONFIG",         "HOOKSTACK_HOST",           "HOOKSTACK_PORT",
+    "HOOKSTACK_WORKERS",        "HOOKSTACK_MODULES",        "HOOKSTACK_MAX_QUEUE",
+    "HOOKSTACK_LOG_LEVEL",      "HOOKSTACK_NO_DIY",         "HOOKSTACK_TLS_CERT",
+    "HOOKSTACK_TLS_KEY",        "HOOKSTACK_SYSTEM_TOKEN",   "HOOKSTACK_API_TOKEN",
+    "HOOKSTACK_API_TOKEN_FILE", "HOOKSTACK_METRICS_LISTEN", "HOOKSTACK_REQUEST_TIMEOUT_MS",
+};
+
+static void clear_env(void)
+{
+    for (size_t i = 0; i < sizeof(all_env) / sizeof(all_env[0]); i++)
+        unsetenv(all_env[i]);
+}
+
+static void test_precedence(void **state)
+{
+    (void)state;
+    clear_env();
+    char path[] = "/tmp/hs-config-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    write_file(path, "{\n  \"host\": \"10.0.0.1\",\n  \"port\": 1111,\n  \"workers\": 2,\n"
+                     "  \"modules\": [\"f1\", \"f2\"],\n  \"maxQueue\": 7,\n"
+                     "  \"logLevel\": \"debug\",\n  \"noDiy\": true,\n"
+                     "  \"requestTimeoutMs\": 5000,\n  \"metricsListen\": \"127.0.0.1:9100\",\n"
+                     "  \"tlsCert\": \"file.crt\", \"tlsKey\": \"file.key\"\n}\n");
+    struct serve_config c;
+    char err[512];
+    /* The file alone. */
+    assert_int_equal(parse(&c, err, sizeof(err), "--config", path, NULL), CONFIG_OK);
+    assert_string_equal(c.host, "10.0.0.1");
+    assert_int_equal(c.port, 1111);
+    assert_int_equal(c.workers, 2);
+    assert_int_equal(c.nmodule_dirs, 2);
+    assert_string_equal(c.module_dirs[1], "f2");
+    assert_int_equal(c.max_queue, 7);
+    assert_int_equal(c.log_level, LOG_DEBUG);
+    assert_true(c.no_diy);
+    assert_int_equal(c.request_timeout_ms, 5000);
+    assert_int_equal(c.hook_timeout_ms, 270000 + 5000); /* derived from the file's value */
+    assert_int_equal(c.keepalive_timeout_ms, 301000);   /* default */
+    assert_string_equal(c.metrics_host, "127.0.0.1");
+    assert_int_equal(c.metrics_port, 9100);
+    assert_string_equal(c.tls_cert, "file.crt");
+    assert_string_equal(c.config_file, path);
+    config_free(&c);
+    /* The environment over the file (HOOKSTACK_CONFIG names it), flags over both. */
+    setenv("HOOKSTACK_CONFIG", path, 1);
+    setenv("HOOKSTACK_PORT", "2222", 1);
+    setenv("HOOKSTACK_WORKERS", "3", 1);
+    setenv("HOOKSTACK_MODULES", "e1::e2", 1);
+    setenv("HOOKSTACK_NO_DIY", "false", 1);
+    setenv("HOOKSTACK_TLS_CERT", "env.crt", 1);
+    assert_int_equal(parse(&c, err, sizeof(err), "--port", "3333", NULL), CONFIG_OK);
+    assert_int_equal(c.port, 3333);          /* flag */
+    assert_int_equal(c.workers, 3);          /* env */
+    assert_string_equal(c.host, "10.0.0.1"); /* file */
+    assert_int_equal(c.nmodule_dirs, 2);     /* env replaces the file's list */
+    assert_string_equal(c.module_dirs[0], "e1");
+    assert_string_equal(c.module_dirs[1], "e2");
+    assert_false(c.no_diy);
+    assert_string_equal(c.tls_cert, "env.crt");
+    assert_string_equal(c.tls_key, "file.key");
+    assert_int_equal(c.log_level, LOG_DEBUG);
+    config_free(&c);
+    /* Repeated --modules flags replace the environment's list, and add up among themselves. */
+    assert_int_equal(parse(&c, err, sizeof(err), "--modules", "x", "--modules=y", "--no-diy",
+                           "--config", "/nonexistent-but-overridden-by-flag", NULL),
+                     CONFIG_E_LOAD);
+    assert_non_null(strstr(err, "/nonexistent-but-overridden-by-flag"));
+    config_free(&c);
+    assert_int_equal(parse(&c, err, sizeof(err), "--modules", "x", "--modules=y", "--no-diy", NULL),
+                     CONFIG_OK);
+    assert_int_equal(c.nmodule_dirs, 2);
+    assert_string_equal(c.module_dirs[0], "x");
+    assert_string_equal(c.module_dirs[1], "y");
+    assert_true(c.no_diy);
+    config_free(&c);
+    clear_env();
+    unlink(path);
+}
+
+/* Errors say where the value came from: the flag, the variable, or FILE:LINE:COLUMN and key. */
+static void test_source_in_errors(void **state)
+{
+    (void)state;
+    clear_env();
+    char path[] = "/tmp/hs-config-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct serve_config c;
+    char err[512], want[600];
+    write_file(path, "{\n  \"host\": \"h\",\n    \"port\": \"http\"\n}\n");
+    assert_int_equal(parse(&c, err, sizeof(err), "--config", path, NULL), CONFIG_E_USAGE);
+    snprintf(want, sizeof(want), "%s:3:5: key \"port\"", path);
+    assert_non_null(strstr(err, want));
+    assert_non_null(strstr(err, "not a port number"));
+    config_free(&c);
+    write_file(path, "{\"workers\": 2,\n \"wrokers\": 3}");
+    assert_int_equal(parse(&c, err, sizeof(err), "--config", path, NULL), CONFIG_E_USAGE);
+    snprintf(want, sizeof(want), "%s:2:2: key \"wrokers\": unknown key", path);
+    assert_non_null(strstr(err, want));
+    config_free(&c);
+    write_file(path, "{\"noDiy\": \"yes\"}");
+    assert_int_equal(parse(&c, err, sizeof(err), "--config", path, NULL), CONFIG_E_USAGE);
+    assert_non_null(strstr(err, "key \"noDiy\": expected true or false"));
+    config_free(&c);
+    write_file(path, "{\"modules\": [\"a\", 3]}");
+    assert_int_equal(parse(&c, err, sizeof(err), "--config", path, NULL), CONFIG_E_USAGE);
+    assert_non_null(strstr(err, "key \"modules\": item 1 is not a string"));
+    config_free(&c);
+    /* A syntax error: the position from the JSON reader. */
+    write_file(path, "{\n  \"port\": 80,\n  \"host\" \"x\"\n}");
+    assert_int_equal(parse(&c, err, sizeof(err), "--config", path, NULL), CONFIG_E_LOAD);
+    snprintf(want, sizeof(want), "%s:3:", path);
+    assert_non_null(strstr(err, want));
+    config_free(&c);
+    write_file(path, "[1]");
+    assert_int_equal(parse(&c, err, sizeof(err), "--config", path, NULL), CONFIG_E_LOAD);
+    assert_non_null(strstr(err, "must be a JSON object"));
+    config_free(&c);
+    setenv("HOOKSTACK_PORT", "99999", 1);
+    assert_int_equal(parse(&c, err, sizeof(err), NULL), CONFIG_E_USAGE);
+    assert_non_null(strstr(err, "HOOKSTACK_PORT: '99999' is not a port number"));
+    config_free(&c);
+    unsetenv("HOOKSTACK_PORT");
+    setenv("HOOKSTACK_METRICS_LISTEN", "9100", 1);
+    assert_int_equal(parse(&c, err, sizeof(err), NULL), CONFIG_E_USAGE);
+    assert_non_null(strstr(err, "HOOKSTACK_METRICS_LISTEN: '9100' is not HOST:PORT"));
+    config_free(&c);
+    unsetenv("HOOKSTACK_METRICS_LISTEN");
+    /* A certificate without its key. */
+    assert_int_equal(parse(&c, err, sizeof(err), "--tls-cert", "a.pem", NULL), CONFIG_E_USAGE);
+    assert_non_null(strstr(err, "--tls-key"));
+    config_free(&c);
+    unlink(path);
+}
+
+static void test_token_precedence(void **state)
+{
+    (void)state;
+    clear_env();
+    char path[] = "/tmp/hs-config-XXXXXX", tok[] = "/tmp/hs-config-tok-XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    fd = mkstemp(tok);
+    close(fd);
+    write_file(tok, "from-flag-file\n");
+    write_file(path, "{\"systemTokens\": [\"file-a\", \"file-b\"], \"apiTokens\": \"file-api\"}");
+    struct serve_config c;
+    char err[512];
+    /* The file's lists alone. */
+    parse(&c, err, sizeof(err), "--config", path, NULL);
+    assert_int_equal(config_load_tokens(&c, err, sizeof(err)), CONFIG_OK);
+    assert_int_equal(c.ntokens, 2);
+    assert_string_equal(c.tokens[1], "file-b");
+    assert_false(c.dev_token);
+    assert_int_equal(c.napi_tokens, 1);
+    assert_string_equal(c.api_tokens[0], "file-api");
+    config_free(&c);
+    /* The environment's lists win over the file's. */
+    setenv("HOOKSTACK_SYSTEM_TOKEN", "env-s", 1);
+    setenv("HOOKSTACK_API_TOKEN", "env-a1,env-a2", 1);
+    parse(&c, err, sizeof(err), "--config", path, NULL);
+    assert_int_equal(config_load_tokens(&c, err, sizeof(err)), CONFIG_OK);
+    assert_int_equal(c.ntokens, 1);
+    assert_string_equal(c.tokens[0], "env-s");
+    assert_int_equal(c.napi_tokens, 2);
+    assert_string_equal(c.api_tokens[1], "env-a2");
+    config_free(&c);
+    /* A token file from a flag wins over the environment. */
+    parse(&c, err, sizeof(err), "--config", path, "--api-token-file", tok, NULL);
+    assert_int_equal(config_load_tokens(&c, err, sizeof(err)), CONFIG_OK);
+    assert_int_equal(c.napi_tokens, 1);
+    assert_string_equal(c.api_tokens[0], "from-flag-file");
+    assert_string_equal(c.tokens[0], "env-s");
+    config_free(&c);
+    /* No API token anywhere: none (the route answers 401), and no generated one. */
+    clear_env();
+    parse(&c, err, sizeof(err), NULL);
+    assert_int_equal(config_load_tokens(&c, err, sizeof(err)), CONFIG_OK);
+    assert_int_equal(c.napi_tokens, 0);
+    assert_true(c.dev_token);
+    config_free(&c);
+    unlink(path);
+    unlink(tok);
+}
+
+static void test_print_config_masks_secrets(void **state)
+{
+    (void)state;
+    clear_env();
+    setenv("HOOKSTACK_SYSTEM_TOKEN", "very-secret-1,very-secret-2", 1);
+    setenv("HOOKSTACK_API_TOKEN", "api-secret", 1);
+    struct serve_config c;
+    char err[512];
+    assert_int_equal(parse(&c, err, sizeof(err), "--port", "4242", "--modules", "m",
+                           "--metrics-listen", "[::1]:9100", "--print-config", NULL),
+                     CONFIG_OK);
+    assert_true(c.print_config);
+    assert_int_equal(config_load_tokens(&c, err, sizeof(err)), CONFIG_OK);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    assert_non_null(mem);
+    assert_int_equal(config_print(&c, mem), 0);
+    fclose(mem);
+    config_free(&c);
+    clear_env();
+    assert_null(strstr(text, "secret"));
+    assert_non_null(strstr(text, "\"systemTokens\":[\"******\",\"******\"]"));
+    assert_non_null(strstr(text, "\"apiTokens\":[\"******\"]"));
+    assert_non_null(strstr(text, "\"port\":4242"));
+    assert_non_null(strstr(text, "\"modules\":[\"m\"]"));
+    assert_non_null(strstr(text, "\"metricsListen\":\"[::1]:9100\""));
+    assert_non_null(strstr(text, "\"tlsCert\":null"));
+    assert_non_null(strstr(text, "\"developmentToken\":false"));
+    assert_true(len > 0 && text[len - 1] == '\n');
+    /* It is JSON. */
+    struct arena *a = arena_new(4096, 0);
+    struct json_parse_opts o = {0};
+    struct json_value *v = json_parse(a, text, len, &o, NULL);
+    assert_non_null(v);
+    assert_int_equal(v->type, JSON_OBJECT);
+    arena_free(a);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),         cmocka_unit_test(test_every_flag),
         cmocka_unit_test(test_bad_values),       cmocka_unit_test(test_tokens_from_env),
         cmocka_unit_test(test_tokens_from_file), cmocka_unit_test(test_dev_token_generated),
+        cmocka_unit_test(test_precedence),       cmocka_unit_test(test_source_in_errors),
+        cmocka_unit_test(test_token_precedence), cmocka_unit_test(test_print_config_masks_secrets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
