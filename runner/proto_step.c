@@ -8,7 +8,9 @@
  * {"errors":[{"code":...,"message":...}]}, code first: there is no reference server to match
  * here, so one shape for all.
  *
- * The body is an array of records, or {"data": [...], "settings": {...}, ...} whose other
+ * The body is an array of records, one record object (no "data" key: an HTTP import with batch
+ * size 1; the answer is then that record's result, not an array), or
+ * {"data": [...], "settings": {...}, ...} whose other
  * members are passed in options as they are. Per-record kinds get the records under the array
  * their kind reads (data, postMapData, responseData, postResponseMapData), preSavePage, utility
  * and raw functions under `data`. A branching function runs once per record with
@@ -306,14 +308,23 @@ int proto_handle_step(const struct proto_config *cfg, struct strv fn_name,
     struct json_value *body = proto_body_read(cfg, req, resp, a, true, &failed);
     if (failed)
         return failed > 0 ? 0 : -1;
-    static const char shape[] = "The body must be a JSON array of records or an object "
-                                "{\"data\": [...], \"settings\": {...}}.";
+    static const char shape[] =
+        "The body must be a JSON array of records, one record object, or an "
+        "object {\"data\": [...], \"settings\": {...}}.";
     const struct json_value *records = NULL, *base = NULL;
+    bool single = false; /* one record object (an HTTP import with batch size 1): answer one */
+    const struct json_value *d =
+        body->type == JSON_OBJECT ? json_object_get(body, "data", 4) : NULL;
     if (body->type == JSON_ARRAY) {
         records = body;
+    } else if (d == NULL) {
+        struct json_value *one = json_new_array(a);
+        if (!one || json_array_push(a, one, body) != 0)
+            return proto_answer_nomem(resp, a);
+        records = one;
+        single = true;
     } else {
-        const struct json_value *d = json_object_get(body, "data", 4);
-        if (!d || d->type != JSON_ARRAY)
+        if (d->type != JSON_ARRAY)
             return step_fail(resp, a, 400, "invalid_body", "%s", shape);
         const struct json_value *s = json_object_get(body, "settings", 8);
         if (s && s->type != JSON_OBJECT)
@@ -351,6 +362,11 @@ int proto_handle_step(const struct proto_config *cfg, struct strv fn_name,
             return step_fail(resp, a, 422, "invalid_hook_result", "%s", kmsg);
         result = call.result;
     }
+
+    /* One record in, one result out, for the per-record kinds and branching. */
+    if (single && result && result->type == JSON_ARRAY && result->len == 1 &&
+        (fn->kind == HS_KIND_BRANCHING || kind_record_array(fn->kind) != NULL))
+        result = result->u.items[0];
 
     resp->body.len = 0;
     if (result) {

@@ -372,8 +372,9 @@ static void test_bad_body(void **state)
     (void)state;
     static const char shape[] =
         "{\"errors\":[{\"code\":\"invalid_body\",\"message\":\"The body must be a JSON array of "
-        "records or an object {\\\"data\\\": [...], \\\"settings\\\": {...}}.\"}]}";
-    const char *not_shape[] = {"{}", "{\"data\":{}}", "{\"data\":\"x\"}", "{\"records\":[]}"};
+        "records, one record object, or an object {\\\"data\\\": [...], \\\"settings\\\": "
+        "{...}}.\"}]}";
+    const char *not_shape[] = {"{\"data\":{}}", "{\"data\":\"x\"}", "{\"data\":null}"};
     for (size_t i = 0; i < sizeof(not_shape) / sizeof(not_shape[0]); i++) {
         struct req r = {.fn = "upper", .body = not_shape[i]};
         expect(&r, 400, shape);
@@ -484,6 +485,13 @@ static void test_per_record_kinds(void **state)
     expect(&r, 200, "[{\"id\":\"y\",\"from\":\"postResponseMapData\",\"i\":0}]");
     r = (struct req){.fn = "upper", .body = "[]"};
     expect(&r, 200, "[]");
+    /* One record object (an HTTP import with batch size 1): one result, not an array. */
+    r = (struct req){.fn = "upper", .body = "{\"name\":\"cy\"}"};
+    expect(&r, 200, "{\"data\":{\"name\":\"CY\"}}");
+    r = (struct req){.fn = "upper", .body = "{\"skip\":true}"};
+    expect(&r, 200, "{}");
+    r = (struct req){.fn = "postSubmitMark", .body = "{\"id\":\"z\"}"};
+    expect(&r, 200, "{\"id\":\"z\",\"from\":\"responseData\",\"i\":0}");
 }
 
 static void test_page_and_free_form(void **state)
