@@ -33,6 +33,7 @@ void config_defaults(struct serve_config *c)
     c->max_headers = 100;
     c->log_level = LOG_INFO;
     c->metrics_port = -1;
+    c->worker_memory_mb = 2048;
 }
 
 void config_usage(void *file)
@@ -66,8 +67,8 @@ void config_usage(void *file)
             "                              file's \"apiTokens\"; none: that route answers 401)\n"
             "  --no-diy                    serve no DIY scope\n"
             "  --max-body-bytes N          request body limit (default 52428800)\n"
-            "  --max-queue N               invocations waiting for a worker before 503 (default "
-            "1024)\n"
+            "  --queue-limit N             invocations waiting for a worker before 503 with\n"
+            "                              Retry-After (default 1024; alias --max-queue)\n"
             "  --request-timeout-ms N      a request must arrive whole within N ms (default "
             "315000)\n"
             "  --keepalive-timeout-ms N    idle keep-alive connections close after N ms (default "
@@ -76,8 +77,18 @@ void config_usage(void *file)
             "within\n"
             "                              N ms (default 305000)\n"
             "  --processing-interval-ms N  send one '102 Processing' after N ms (default 270000)\n"
-            "  --hook-timeout-ms N         kill a worker whose call runs longer (default:\n"
-            "                              processing interval + request timeout)\n"
+            "  --hook-timeout-ms N         kill a worker whose call runs longer and answer 504\n"
+            "                              (default: processing interval + request timeout)\n"
+            "  --hook-timeout FUNCTION=MS  that function's own deadline (repeatable; the\n"
+            "                              variable takes FN=MS,FN=MS; the file an array)\n"
+            "  --worker-memory-mb N        kill a worker whose resident memory passes N MB during\n"
+            "                              a call, answer 500 hook_memory_exceeded (default 2048;\n"
+            "                              0: no limit)\n"
+            "  --worker-recycle-mb N       replace a worker whose resident memory is past N MB\n"
+            "                              after a call (default 3/4 of --worker-memory-mb; 0:\n"
+            "                              never)\n"
+            "  --shutdown-timeout-ms N     a drain answers what is still running 503 after N ms\n"
+            "                              and exits (default: the longest hook deadline + 5000)\n"
             "  --log-level LEVEL           debug, info (default: one line per request), warn,\n"
             "                              error\n"
             "  --tls-cert FILE             serve HTTPS with this PEM certificate chain (leaf\n"
@@ -93,8 +104,10 @@ void config_usage(void *file)
             "\n"
             "Prints 'listening on HOST:PORT' once it accepts connections. SIGTERM or SIGINT\n"
             "stops accepting, finishes every accepted request and exits 0 (a second one exits\n"
-            "at once with status 1). GET /openConnections and GET /stopServer need the system\n"
-            "token, like POST /function.\n");
+            "at once with status 1). SIGHUP reloads the modules: new calls go to new workers,\n"
+            "running ones finish on the old set; a set that fails to load is refused.\n"
+            "GET /openConnections and GET /stopServer need the system token, like POST\n"
+            "/function.\n");
 }
 
 static int parse_u64(const char *s, uint64_t max, uint64_t *out)
@@ -146,6 +159,7 @@ enum opt_type {
     OPT_LEVEL,
     OPT_LISTEN,
     OPT_TOKENS, /* config file only: a secret never goes on a command line */
+    OPT_FN_MS,  /* FUNCTION=MS, repeatable */
 };
 
 enum opt_id {
@@ -169,6 +183,11 @@ enum opt_id {
     O_METRICS_LISTEN,
     O_SYSTEM_TOKENS,
     O_API_TOKENS,
+    O_QUEUE_LIMIT,
+    O_HOOK_TIMEOUT_FN,
+    O_WORKER_MEMORY,
+    O_WORKER_RECYCLE,
+    O_SHUTDOWN_TIMEOUT,
     O_COUNT
 };
 
@@ -212,6 +231,15 @@ static const struct opt_def {
                           OPT_LISTEN, 0},
     [O_SYSTEM_TOKENS] = {NULL, NULL, "systemTokens", OPT_TOKENS, 0},
     [O_API_TOKENS] = {NULL, NULL, "apiTokens", OPT_TOKENS, 0},
+    [O_QUEUE_LIMIT] = {"--queue-limit", "HOOKSTACK_QUEUE_LIMIT", "queueLimit", OPT_NUM, 1000000},
+    [O_HOOK_TIMEOUT_FN] = {"--hook-timeout", "HOOKSTACK_HOOK_TIMEOUT", "hookTimeout", OPT_FN_MS,
+                           (uint64_t)1 << 40},
+    [O_WORKER_MEMORY] = {"--worker-memory-mb", "HOOKSTACK_WORKER_MEMORY_MB", "workerMemoryMb",
+                         OPT_NUM, (uint64_t)1 << 24},
+    [O_WORKER_RECYCLE] = {"--worker-recycle-mb", "HOOKSTACK_WORKER_RECYCLE_MB", "workerRecycleMb",
+                          OPT_NUM, (uint64_t)1 << 24},
+    [O_SHUTDOWN_TIMEOUT] = {"--shutdown-timeout-ms", "HOOKSTACK_SHUTDOWN_TIMEOUT_MS",
+                            "shutdownTimeoutMs", OPT_MS, (uint64_t)1 << 40},
 };
 
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
@@ -259,6 +287,44 @@ static bool parse_bool(const char *v, bool *out)
             return *out = false, true;
     }
     return false;
+}
+
+/* One FUNCTION=MS of --hook-timeout; replace: forget what lower levels gave first. */
+static int opt_set_hook_timeout(struct serve_config *c, bool replace, const char *v,
+                                const char *who, uint64_t max, char *err, size_t errlen)
+{
+    if (replace) {
+        for (size_t i = 0; i < c->nhook_timeouts; i++)
+            free(c->hook_timeouts[i].function);
+        c->nhook_timeouts = 0;
+    }
+    const char *eq = strrchr(v, '=');
+    uint64_t ms = 0;
+    if (eq == NULL || eq == v || (size_t)(eq - v) > 256 || parse_u64(eq + 1, max, &ms) != 0 ||
+        ms == 0) {
+        snprintf(err, errlen, "%s: '%s' is not FUNCTION=MS (MS from 1 to %llu)", who, v,
+                 (unsigned long long)max);
+        return -1;
+    }
+    size_t nl = (size_t)(eq - v);
+    size_t i = 0;
+    while (i < c->nhook_timeouts && !(strlen(c->hook_timeouts[i].function) == nl &&
+                                      memcmp(c->hook_timeouts[i].function, v, nl) == 0))
+        i++;
+    if (i == c->nhook_timeouts) {
+        if (i >= CONFIG_MAX_HOOK_TIMEOUTS) {
+            snprintf(err, errlen, "%s: at most %d functions", who, CONFIG_MAX_HOOK_TIMEOUTS);
+            return -1;
+        }
+        char *name = strndup(v, nl);
+        if (name == NULL) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        c->hook_timeouts[c->nhook_timeouts++].function = name;
+    }
+    c->hook_timeouts[i].ms = ms;
+    return 0;
 }
 
 /* Applies one value of option id coming from who ("--port", "HOOKSTACK_PORT" or
@@ -351,7 +417,17 @@ static int opt_set(struct serve_config *c, int *levels, int id, const char *v, c
             c->max_body_bytes = (size_t)n;
             break;
         case O_MAX_QUEUE:
+        case O_QUEUE_LIMIT:
             c->max_queue = (size_t)n;
+            break;
+        case O_WORKER_MEMORY:
+            c->worker_memory_mb = (size_t)n;
+            break;
+        case O_WORKER_RECYCLE:
+            c->worker_recycle_mb = (size_t)n;
+            break;
+        case O_SHUTDOWN_TIMEOUT:
+            c->shutdown_timeout_ms = n;
             break;
         case O_REQUEST_TIMEOUT:
             c->request_timeout_ms = n;
@@ -398,6 +474,8 @@ static int opt_set(struct serve_config *c, int *levels, int id, const char *v, c
         c->metrics_port = (int)n;
         return 0;
     }
+    case OPT_FN_MS:
+        return opt_set_hook_timeout(c, replace, v, who, o->max, err, errlen);
     case OPT_TOKENS:
         if (id == O_SYSTEM_TOKENS)
             return add_token(c->file_tokens, &c->nfile_tokens, "system", v, strlen(v), err, errlen);
@@ -532,7 +610,8 @@ static int config_file_apply(struct serve_config *c, int *levels, const char *pa
         const struct json_value *v = mb->value;
         if (v->type == JSON_NULL)
             continue; /* null: the default */
-        bool list = opts[id].type == OPT_DIRS || opts[id].type == OPT_TOKENS;
+        bool list =
+            opts[id].type == OPT_DIRS || opts[id].type == OPT_TOKENS || opts[id].type == OPT_FN_MS;
         char num[JSON_NUMBER_MAX];
         if (list && v->type == JSON_ARRAY) {
             for (uint32_t i = 0; i < v->len && rc == CONFIG_OK; i++) {
@@ -578,14 +657,15 @@ static int config_env_apply(struct serve_config *c, int *levels, char *err, size
         const char *v = getenv(opts[id].env);
         if (v == NULL)
             continue;
-        if (opts[id].type != OPT_DIRS) {
+        if (opts[id].type != OPT_DIRS && opts[id].type != OPT_FN_MS) {
             if (opt_set(c, levels, id, v, opts[id].env, LVL_ENV, err, errlen) != 0)
                 return CONFIG_E_USAGE;
             continue;
         }
-        /* DIR:DIR:... like PATH; empty entries are skipped. */
+        /* DIR:DIR:... like PATH (FN=MS,FN=MS for hook timeouts); empty entries are skipped. */
+        char sep = opts[id].type == OPT_FN_MS ? ',' : ':';
         for (const char *p = v; *p != '\0';) {
-            const char *colon = strchr(p, ':');
+            const char *colon = strchr(p, sep);
             size_t n = colon ? (size_t)(colon - p) : strlen(p);
             if (n > 0) {
                 char dir[4096];
@@ -704,6 +784,14 @@ int config_parse(struct serve_config *c, int argc, char **argv, char *err, size_
     }
     if (levels[O_HOOK_TIMEOUT] == LVL_NONE)
         c->hook_timeout_ms = c->processing_interval_ms + c->request_timeout_ms;
+    if (levels[O_WORKER_RECYCLE] == LVL_NONE)
+        c->worker_recycle_mb = c->worker_memory_mb / 4 * 3;
+    if (levels[O_SHUTDOWN_TIMEOUT] == LVL_NONE) {
+        uint64_t longest = c->hook_timeout_ms;
+        for (size_t i = 0; i < c->nhook_timeouts; i++)
+            longest = c->hook_timeouts[i].ms > longest ? c->hook_timeouts[i].ms : longest;
+        c->shutdown_timeout_ms = longest + 5000;
+    }
     if (c->nmodule_dirs == 0) {
         char *d = default_module_dir();
         if (d == NULL) {
@@ -905,6 +993,17 @@ int config_print(const struct serve_config *c, void *file)
     rc |= print_set(a, o, "processingIntervalMs",
                     json_new_number(a, (double)c->processing_interval_ms));
     rc |= print_set(a, o, "hookTimeoutMs", json_new_number(a, (double)c->hook_timeout_ms));
+    struct json_value *fn_ms = json_new_array(a);
+    for (size_t i = 0; fn_ms != NULL && i < c->nhook_timeouts; i++) {
+        char item[300];
+        snprintf(item, sizeof(item), "%.256s=%llu", c->hook_timeouts[i].function,
+                 (unsigned long long)c->hook_timeouts[i].ms);
+        rc |= json_array_push(a, fn_ms, print_str(a, item));
+    }
+    rc |= print_set(a, o, "hookTimeout", fn_ms);
+    rc |= print_set(a, o, "workerMemoryMb", json_new_number(a, (double)c->worker_memory_mb));
+    rc |= print_set(a, o, "workerRecycleMb", json_new_number(a, (double)c->worker_recycle_mb));
+    rc |= print_set(a, o, "shutdownTimeoutMs", json_new_number(a, (double)c->shutdown_timeout_ms));
     rc |= print_set(
         a, o, "logLevel",
         print_str(a, level_names[c->log_level >= 0 && c->log_level < 4 ? c->log_level : 1]));
@@ -945,6 +1044,9 @@ void config_free(struct serve_config *c)
     for (size_t i = 0; i < c->nmodule_dirs; i++)
         free((void *)c->module_dirs[i]);
     c->nmodule_dirs = 0;
+    for (size_t i = 0; i < c->nhook_timeouts; i++)
+        free(c->hook_timeouts[i].function);
+    c->nhook_timeouts = 0;
     free_tokens(c->tokens, &c->ntokens);
     free_tokens(c->api_tokens, &c->napi_tokens);
     free_tokens(c->file_tokens, &c->nfile_tokens);

@@ -12,10 +12,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CONFIG_MAX_MODULE_DIRS 32
-#define CONFIG_MAX_TOKENS      16
-#define CONFIG_MAX_WORKERS     256
-#define CONFIG_TOKEN_MAX       4096
+#define CONFIG_MAX_MODULE_DIRS   32
+#define CONFIG_MAX_TOKENS        16
+#define CONFIG_MAX_WORKERS       256
+#define CONFIG_TOKEN_MAX         4096
+#define CONFIG_MAX_HOOK_TIMEOUTS 64
+
+/* One --hook-timeout FUNCTION=MS: the deadline of every function of that name. */
+struct config_hook_timeout {
+    char *function; /* owned */
+    uint64_t ms;
+};
 
 struct serve_config {
     char host[256];
@@ -56,6 +63,15 @@ struct serve_config {
     int token_file_level, api_token_file_level;
     char *file_tokens[CONFIG_MAX_TOKENS], *file_api_tokens[CONFIG_MAX_TOKENS];
     size_t nfile_tokens, nfile_api_tokens;
+    /* Faults and load (pool.c): per-function deadlines overriding hook_timeout_ms (a later one for
+     * the same name wins); the resident memory a worker may reach during a call (0: no limit);
+     * the resident memory past which a worker is replaced after a call (0: never); how long a
+     * drain may take before what is left is answered 503 and the server exits. */
+    struct config_hook_timeout hook_timeouts[CONFIG_MAX_HOOK_TIMEOUTS];
+    size_t nhook_timeouts;
+    size_t worker_memory_mb;      /* 2048 */
+    size_t worker_recycle_mb;     /* 3/4 of worker_memory_mb */
+    uint64_t shutdown_timeout_ms; /* the longest hook deadline + 5000 */
 };
 
 enum config_status {
