@@ -26,12 +26,14 @@
 
 #include "arena.h"
 #include "clock.h"
+#include "front_tls.h"
 #include "http.h"
 #include "ipc.h"
 #include "json.h"
 #include "log.h"
 #include "pool.h"
 #include "registry.h"
+#include "tls.h"
 #include "worker.h"
 
 #define FRONT_READ_BUF     (64u * 1024u)
@@ -120,6 +122,7 @@ struct conn {
     size_t bytes_in;
     char req_id[24];
     size_t req_id_len;
+    struct front_tls *tls; /* HTTPS: the TLS layer of this connection, else NULL */
 };
 
 struct front {
@@ -144,6 +147,10 @@ struct front {
     char rbuf[FRONT_READ_BUF];
     int exit_code;
     int port; /* the bound port */
+    /* HTTPS: the certificate and key new connections use (SIGHUP loads a new one; a connection
+     * keeps the one it started with). NULL: plain HTTP. */
+    struct tls_config *tls_cfg;
+    char tls_plain[FRONT_TLS_CHUNK]; /* decrypted bytes, handed to the parser at once */
 };
 
 static void conn_close(struct conn *c);
@@ -502,6 +509,8 @@ static void conn_on_written(uv_write_t *req, int status)
             uv_read_stop((uv_stream_t *)&c->tcp);
             c->reading = false;
         }
+        if (c->tls != NULL)
+            front_tls_close_notify(c->tls);
         c->sreq.data = c;
         if (uv_shutdown(&c->sreq, (uv_stream_t *)&c->tcp, conn_on_shutdown) != 0)
             conn_close(c);
@@ -555,7 +564,9 @@ static void conn_send(struct conn *c, int status, const char *extra, const char 
     c->wreq.data = c;
     /* Answers written at once complete here; past a few nested ones (a client pipelining many
      * requests), the write goes through the loop so the stack stays flat. */
-    int rc = f->sync_depth < FRONT_SYNC_DEPTH
+    int rc = c->tls != NULL ? front_tls_write(c->tls, &c->wreq, bufs, nbufs, conn_on_written,
+                                              f->sync_depth < FRONT_SYNC_DEPTH)
+             : f->sync_depth < FRONT_SYNC_DEPTH
                  ? conn_write(&c->wreq, (uv_stream_t *)&c->tcp, bufs, nbufs, conn_on_written)
                  : uv_write(&c->wreq, (uv_stream_t *)&c->tcp, bufs, nbufs, conn_on_written);
     if (rc < 0) {
@@ -587,6 +598,11 @@ static void conn_on_interim_written(uv_write_t *req, int status)
 
 static void conn_send_interim(struct conn *c, const char *text)
 {
+    if (c->tls != NULL) {
+        /* Encrypted in order with the rest; nothing to wait for. */
+        front_tls_send(c->tls, text, strlen(text));
+        return;
+    }
     if (c->interim_busy)
         return;
     c->interim_busy = true;
@@ -611,6 +627,7 @@ static void conn_on_handle_closed(uv_handle_t *h)
     if (c->next != NULL)
         c->next->prev = c->prev;
     f->nconns--;
+    front_tls_free(c->tls);
     http_req_free(&c->req);
     free(c->pending);
     free(c->fh);
@@ -1084,9 +1101,15 @@ static void conn_read_ahead(struct conn *c, const char *data, size_t len)
     }
 }
 
+static void conn_tls_read(struct conn *c, const char *data, size_t len);
+
 static void conn_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 {
     struct conn *c = s->data;
+    if (c->tls != NULL && nread > 0 && buf->base == c->f->rbuf) {
+        conn_tls_read(c, buf->base, (size_t)nread);
+        return;
+    }
     bool busy = c->state == CS_PROCESSING || c->state == CS_WRITING;
     if (nread > 0) {
         if (busy)
@@ -1109,6 +1132,93 @@ static void conn_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
         return;
     }
     conn_close(c);
+}
+
+/* ---- TLS ---------------------------------------------------------------------------------- */
+
+/* Ends a connection without an HTTP answer: what is queued (a TLS alert, a plain 400) goes out,
+ * then FIN, then the input is drained briefly, so the client sees an orderly close, not a reset. */
+static void conn_end(struct conn *c)
+{
+    if (c->state == CS_CLOSING || c->state == CS_LINGER)
+        return;
+    if (c->job_active) {
+        pool_cancel(&c->f->pool, &c->job);
+        c->job_active = false;
+    }
+    if (c->reading) {
+        uv_read_stop((uv_stream_t *)&c->tcp);
+        c->reading = false;
+    }
+    c->state = CS_LINGER;
+    conn_timer(c, FRONT_LINGER_MS);
+    c->sreq.data = c;
+    if (uv_shutdown(&c->sreq, (uv_stream_t *)&c->tcp, conn_on_shutdown) != 0)
+        conn_close(c);
+}
+
+static bool conn_tls_deliver(void *arg, const char *data, size_t len)
+{
+    struct conn *c = arg;
+    uv_buf_t b = uv_buf_init((char *)data, (unsigned)len);
+    conn_on_read((uv_stream_t *)&c->tcp, (ssize_t)len, &b);
+    return c->state != CS_CLOSING && c->state != CS_LINGER;
+}
+
+/* Ciphertext from an HTTPS client: plaintext goes through conn_on_read like a plain read. */
+static void conn_tls_read(struct conn *c, const char *data, size_t len)
+{
+    struct front *f = c->f;
+    int rc = front_tls_on_read(c->tls, data, len, f->tls_plain, sizeof(f->tls_plain),
+                               conn_tls_deliver, c);
+    if (rc == FRONT_TLS_OK || c->state == CS_CLOSING || c->state == CS_LINGER)
+        return;
+    if (rc == FRONT_TLS_EOF) {
+        conn_on_read((uv_stream_t *)&c->tcp, UV_EOF, NULL);
+        return;
+    }
+    if (rc == FRONT_TLS_E_NOT_TLS) {
+        /* Plain HTTP on the HTTPS port: one plain answer saying so, then an orderly close. */
+        static char plain_400[] = "HTTP/1.1 400 Bad Request\r\n"
+                                  "Content-Type: text/plain; charset=utf-8\r\n"
+                                  "Content-Length: 59\r\n"
+                                  "Connection: close\r\n\r\n"
+                                  "This port speaks HTTPS: the request was sent as plain HTTP.";
+        log_msg(LOG_INFO, "tls", "plain HTTP on the HTTPS port: answered 400 and closed");
+        uv_buf_t b = uv_buf_init(plain_400, sizeof(plain_400) - 1);
+        c->wreq.data = c;
+        if (uv_write(&c->wreq, (uv_stream_t *)&c->tcp, &b, 1, NULL) != 0) {
+            conn_close(c);
+            return;
+        }
+        conn_end(c);
+        return;
+    }
+    /* A failed handshake (old protocol version, no common suite, bad record): its alert goes
+     * out, then the connection ends; the loop and other clients never wait on it. */
+    log_msg(LOG_INFO, "tls", "TLS %s failed: %s",
+            front_tls_version(c->tls) != NULL ? "connection" : "handshake",
+            front_tls_error(c->tls)[0] ? front_tls_error(c->tls) : "error");
+    front_tls_flush(c->tls);
+    conn_end(c);
+}
+
+/* SIGHUP: loads the certificate and key again for new connections; on failure keeps the current
+ * ones (and says why). Connections already open keep theirs. */
+static void front_tls_reload(struct front *f)
+{
+    if (f->tls_cfg == NULL)
+        return;
+    char err[512];
+    struct tls_config *n = tls_config_load(f->cfg->tls_cert, f->cfg->tls_key, err, sizeof(err));
+    if (n == NULL) {
+        log_msg(LOG_ERROR, "tls_reload", "%s; keeping the current certificate", err);
+        return;
+    }
+    tls_config_unref(f->tls_cfg);
+    f->tls_cfg = n;
+    log_msg(LOG_INFO, "tls_reload", "certificate %s reloaded: new connections use it",
+            f->cfg->tls_cert);
 }
 
 static void front_on_connection(uv_stream_t *server, int status)
@@ -1146,6 +1256,14 @@ static void front_on_connection(uv_stream_t *server, int status)
         return;
     }
     uv_tcp_nodelay(&c->tcp, 1);
+    if (f->tls_cfg != NULL) {
+        c->tls = front_tls_new(f->tls_cfg, (uv_stream_t *)&c->tcp);
+        if (c->tls == NULL) {
+            conn_close(c);
+            return;
+        }
+    }
+    /* The header timeout runs from the accept: it also bounds a TLS handshake. */
     conn_timer(c, f->cfg->headers_timeout_ms);
     conn_read_start(c);
 }
@@ -1201,6 +1319,7 @@ static void front_on_signal(uv_signal_t *s, int signum)
 {
     struct front *f = s->data;
     if (signum == SIGHUP) {
+        front_tls_reload(f);
         /* Module reload is not part of serve yet; a hangup must not kill a running server. */
         log_msg(LOG_WARN, "signal", "SIGHUP ignored: the server keeps running");
         return;
@@ -1233,8 +1352,8 @@ static void front_print_dev_token(const struct front *f, const char *host, int p
            "uses a development token:\n  %s\nTry it:\n  curl -sS -H 'Authorization: Bearer %s' "
            "-H 'Content-Type: application/json' -d "
            "'{\"diy\":true,\"type\":\"hook\",\"function\":\"doSomething\",\"options\":{\"hello\":"
-           "\"world\"}}' http://%s%s%s:%d/function\n",
-           tok, tok, v6 ? "[" : "", h, v6 ? "]" : "", port);
+           "\"world\"}}' %s://%s%s%s:%d/function\n",
+           tok, tok, f->tls_cfg ? "https" : "http", v6 ? "[" : "", h, v6 ? "]" : "", port);
 }
 
 static void front_raise_nofile(void)
@@ -1261,6 +1380,7 @@ static void front_discard(struct front *f)
     uv_walk(&f->loop, front_on_walk_close, NULL);
     uv_run(&f->loop, UV_RUN_DEFAULT);
     uv_loop_close(&f->loop);
+    tls_config_unref(f->tls_cfg);
     free(f);
 }
 
@@ -1284,6 +1404,15 @@ struct front *front_open(const struct serve_config *cfg)
     signal(SIGPIPE, SIG_IGN);
     front_raise_nofile();
     uv_loop_init(&f->loop);
+    if (cfg->tls_cert != NULL) {
+        char terr[512];
+        f->tls_cfg = tls_config_load(cfg->tls_cert, cfg->tls_key, terr, sizeof(terr));
+        if (f->tls_cfg == NULL) {
+            fprintf(stderr, "hookstack serve: %s\n", terr);
+            front_discard(f);
+            return NULL;
+        }
+    }
 
     int rc = 0;
     char where[300];
@@ -1380,10 +1509,11 @@ int front_run(struct front *f, const struct proto_config *pcfg)
     if (cfg->dev_token)
         front_print_dev_token(f, cfg->host, port);
     log_msg(LOG_INFO, "listening",
-            "listening on %s%s%s:%d: %zu module(s), %zu function(s), %d worker(s)", v6 ? "[" : "",
-            cfg->host, v6 ? "]" : "", port, registry_module_count(pcfg->reg),
-            registry_fn_count(pcfg->reg), cfg->workers);
-    printf("listening on %s%s%s:%d\n", v6 ? "[" : "", cfg->host, v6 ? "]" : "", port);
+            "listening on %s%s%s:%d%s: %zu module(s), %zu function(s), %d worker(s)", v6 ? "[" : "",
+            cfg->host, v6 ? "]" : "", port, f->tls_cfg ? " (HTTPS)" : "",
+            registry_module_count(pcfg->reg), registry_fn_count(pcfg->reg), cfg->workers);
+    printf("listening on %s%s%s:%d%s\n", v6 ? "[" : "", cfg->host, v6 ? "]" : "", port,
+           f->tls_cfg ? " (HTTPS, TLS 1.2)" : "");
     fflush(stdout);
 
     uv_run(&f->loop, UV_RUN_DEFAULT);
@@ -1395,6 +1525,7 @@ int front_run(struct front *f, const struct proto_config *pcfg)
         uv_loop_close(&f->loop);
     }
     int code = f->exit_code;
+    tls_config_unref(f->tls_cfg);
     free(f);
     return code;
 }
