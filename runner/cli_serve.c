@@ -91,6 +91,8 @@ int cli_serve(int argc, char **argv)
         .ntokens = cfg.ntokens,
         .max_body = cfg.max_body_bytes,
         .default_max_response = 5242880,
+        .api_tokens = (const char *const *)cfg.api_tokens,
+        .napi_tokens = cfg.napi_tokens,
     };
     rc = front_run(f, &pc);
     registry_free(reg);

@@ -31,6 +31,7 @@
 #include "ipc.h"
 #include "json.h"
 #include "log.h"
+#include "metrics.h"
 #include "pool.h"
 #include "registry.h"
 #include "tls.h"
@@ -60,6 +61,8 @@ enum route {
     ROUTE_OPEN_CONNECTIONS,
     ROUTE_STOP_SERVER,
     ROUTE_FUNCTION,
+    ROUTE_HOOKS,   /* POST /v1/hooks/{function}: the HTTP-step endpoint (proto_handle_step) */
+    ROUTE_METRICS, /* GET /metrics: Prometheus text */
 };
 
 static const struct {
@@ -74,7 +77,28 @@ static const struct {
     {"/openConnections", ROUTE_OPEN_CONNECTIONS, false},
     {"/stopServer", ROUTE_STOP_SERVER, false},
     {"/function", ROUTE_FUNCTION, true},
+    {"/metrics", ROUTE_METRICS, false},
 };
+
+#define FRONT_HOOKS_PREFIX     "/v1/hooks/"
+#define FRONT_HOOKS_PREFIX_LEN 10
+
+/* The {function} segment of /v1/hooks/{function} (as received, one trailing slash dropped), or
+ * p == NULL when path is not of that form. */
+static struct strv route_hooks_segment(struct strv path)
+{
+    struct strv seg = {NULL, 0};
+    size_t len = path.len;
+    if (len > FRONT_HOOKS_PREFIX_LEN + 1 && path.p[len - 1] == '/')
+        len--;
+    if (len <= FRONT_HOOKS_PREFIX_LEN ||
+        strncasecmp(path.p, FRONT_HOOKS_PREFIX, FRONT_HOOKS_PREFIX_LEN) != 0 ||
+        memchr(path.p + FRONT_HOOKS_PREFIX_LEN, '/', len - FRONT_HOOKS_PREFIX_LEN) != NULL)
+        return seg;
+    seg.p = path.p + FRONT_HOOKS_PREFIX_LEN;
+    seg.len = len - FRONT_HOOKS_PREFIX_LEN;
+    return seg;
+}
 
 enum conn_state {
     CS_IDLE = 0,   /* waiting for the first byte of a request */
@@ -123,6 +147,9 @@ struct conn {
     char req_id[24];
     size_t req_id_len;
     struct front_tls *tls; /* HTTPS: the TLS layer of this connection, else NULL */
+    bool metrics_only;     /* accepted on --metrics-listen: GET /metrics only, no token */
+    bool inflight;         /* a complete request not answered yet (counted in the metrics) */
+    uint64_t t_dispatch_ns;
 };
 
 struct front {
@@ -150,6 +177,11 @@ struct front {
     /* HTTPS: the certificate and key new connections use (SIGHUP loads a new one; a connection
      * keeps the one it started with). NULL: plain HTTP. */
     struct tls_config *tls_cfg;
+    struct metrics *metrics;
+    /* --metrics-listen: a second, plain listener serving only GET /metrics */
+    uv_tcp_t metrics_listener;
+    bool has_metrics_listener, metrics_listener_closed;
+    int metrics_port;                /* the bound port */
     char tls_plain[FRONT_TLS_CHUNK]; /* decrypted bytes, handed to the parser at once */
 };
 
@@ -421,6 +453,47 @@ static void conn_log(struct conn *c, int status, size_t bytes_out, const struct 
     log_end(&l);
 }
 
+/* ---- metrics ------------------------------------------------------------------------------ */
+
+static enum metrics_route front_metrics_route(enum route r)
+{
+    switch (r) {
+    case ROUTE_FUNCTION:
+        return METRICS_ROUTE_FUNCTION;
+    case ROUTE_HOOKS:
+        return METRICS_ROUTE_HOOKS;
+    case ROUTE_ROOT:
+    case ROUTE_HEALTH:
+    case ROUTE_LIVEZ:
+    case ROUTE_READYZ:
+        return METRICS_ROUTE_HEALTH;
+    case ROUTE_OPEN_CONNECTIONS:
+    case ROUTE_STOP_SERVER:
+    case ROUTE_METRICS:
+        return METRICS_ROUTE_ADMIN;
+    case ROUTE_NONE:
+        break;
+    }
+    return METRICS_ROUTE_OTHER;
+}
+
+/* A request is in flight from its last byte (or the error that ends it) to its answer. */
+static void conn_inflight(struct conn *c, bool on)
+{
+    if (c->inflight == on)
+        return;
+    c->inflight = on;
+    metrics_inflight_add(c->f->metrics, on ? 1 : -1);
+}
+
+/* One answered request: route, status, time since its first byte, bytes (plaintext with TLS). */
+static void front_metrics_request(struct conn *c, int status, size_t bytes_out)
+{
+    conn_inflight(c, false);
+    metrics_request(c->f->metrics, front_metrics_route(c->route), status,
+                    (double)(clock_mono_ns() - c->t_start_ns) / 1e6, c->bytes_in, bytes_out);
+}
+
 /* ---- writing answers ---------------------------------------------------------------------- */
 
 /* Writes bufs without waking the loop when the socket takes them at once (uv_try_write), else
@@ -559,6 +632,7 @@ static void conn_send(struct conn *c, int status, const char *extra, const char 
                         uv_buf_init((char *)body, (unsigned)blen)};
     unsigned nbufs = (blen > 0 && !c->head_only) ? 2 : 1;
     conn_log(c, status, pos + (nbufs == 2 ? blen : 0), rv);
+    front_metrics_request(c, status, pos + (nbufs == 2 ? blen : 0));
     c->state = CS_WRITING;
     conn_timer(c, f->cfg->request_timeout_ms);
     c->wreq.data = c;
@@ -641,6 +715,7 @@ static void conn_close(struct conn *c)
     if (c->state == CS_CLOSING)
         return;
     c->state = CS_CLOSING;
+    conn_inflight(c, false);
     if (c->job_active) {
         pool_cancel(&c->f->pool, &c->job);
         c->job_active = false;
@@ -729,6 +804,10 @@ static enum route route_find(struct strv path, bool *post)
             return routes[i].route;
         }
     }
+    if (route_hooks_segment(path).p != NULL) {
+        *post = true;
+        return ROUTE_HOOKS;
+    }
     return ROUTE_NONE;
 }
 
@@ -740,6 +819,9 @@ static enum http_body_mode conn_on_headers(struct http_req *r, void *arg)
     url_split(http_req_url(r), &path, &query);
     bool post = false;
     enum route rt = route_find(path, &post);
+    /* --metrics-listen: /metrics only there, and nothing else there. */
+    if (c->metrics_only ? rt != ROUTE_METRICS : rt == ROUTE_METRICS && f->has_metrics_listener)
+        rt = ROUTE_NONE;
     enum http_method m = (enum http_method)r->parser.method;
     c->route = rt;
     c->head_only = m == HTTP_HEAD;
@@ -754,7 +836,7 @@ static enum http_body_mode conn_on_headers(struct http_req *r, void *arg)
     uint64_t spent = (clock_mono_ns() - c->t_start_ns) / 1000000u;
     uint64_t left = f->cfg->request_timeout_ms > spent ? f->cfg->request_timeout_ms - spent : 1;
     conn_timer(c, left);
-    bool keep = rt == ROUTE_FUNCTION && c->early_status == 0;
+    bool keep = (rt == ROUTE_FUNCTION || rt == ROUTE_HOOKS) && c->early_status == 0;
     if (http_req_has_body(r) && strv_eq_ci(http_req_header(r, HTTP_HDR_EXPECT), "100-continue"))
         conn_send_interim(c, "HTTP/1.1 100 Continue\r\n\r\n");
     return keep ? HTTP_BODY_KEEP : HTTP_BODY_DISCARD;
@@ -775,6 +857,16 @@ static void conn_new_req_id(struct conn *c)
  * parses bodies otherwise; this runs only on that rare path and only for moderate bodies. */
 static size_t front_function_name(const struct conn *c, char *out, size_t cap)
 {
+    if (c->route == ROUTE_HOOKS) {
+        /* POST /v1/hooks/{function}: the name is in the path. */
+        struct strv path, query;
+        url_split(http_req_url(&c->req), &path, &query);
+        struct strv seg = route_hooks_segment(path);
+        size_t n = seg.len < cap - 1 ? seg.len : cap - 1;
+        memcpy(out, seg.p, n);
+        out[n] = '\0';
+        return n;
+    }
     struct strv body = http_req_body(&c->req);
     struct strv enc = http_req_header(&c->req, HTTP_HDR_CONTENT_ENCODING);
     if (body.len == 0 || body.len > FRONT_NAME_SCAN_MAX ||
@@ -806,11 +898,22 @@ static void conn_on_job_done(struct pool_job *job, struct pool_result *res)
     struct conn *c = (struct conn *)((char *)job - offsetof(struct conn, job));
     c->job_active = false;
     uv_timer_stop(&c->timer);
+    double job_ms = (double)(clock_mono_ns() - c->t_dispatch_ns) / 1e6;
     if (res->outcome == POOL_DONE) {
         const struct ipc_resp_view *rv = &res->resp;
+        struct strv fv = rv->f[IPC_RESP_FUNCTION];
+        if (fv.p != NULL && fv.len > 0) {
+            char name[257];
+            size_t nl = fv.len < sizeof(name) - 1 ? fv.len : sizeof(name) - 1;
+            memcpy(name, fv.p, nl);
+            name[nl] = '\0';
+            metrics_function(c->f->metrics, name, job_ms);
+        }
         char extra[64] = "";
         if (rv->flags & PROTO_RESP_WWW_AUTHENTICATE)
             snprintf(extra, sizeof(extra), "WWW-Authenticate: invalid system token\r\n");
+        else if (rv->flags & PROTO_RESP_WWW_AUTHENTICATE_BEARER)
+            snprintf(extra, sizeof(extra), "WWW-Authenticate: Bearer realm=\"hookstack\"\r\n");
         char ctype[128];
         const char *ct = ctype_json;
         struct strv ctv = rv->f[IPC_RESP_CONTENT_TYPE];
@@ -826,6 +929,9 @@ static void conn_on_job_done(struct pool_job *job, struct pool_result *res)
     }
     char fn[128];
     size_t fnl = front_function_name(c, fn, sizeof(fn));
+    metrics_function(c->f->metrics, fnl > 0 ? fn : "unknown", job_ms);
+    metrics_worker_restart(c->f->metrics, res->outcome == POOL_TIMED_OUT ? METRICS_RESTART_TIMEOUT
+                                                                         : METRICS_RESTART_CRASH);
     char what[200];
     if (fnl > 0)
         snprintf(what, sizeof(what), "The function %s", fn);
@@ -860,6 +966,8 @@ static void conn_dispatch(struct conn *c)
         [IPC_REQ_CONTENT_ENCODING] = http_req_header(&c->req, HTTP_HDR_CONTENT_ENCODING),
         [IPC_REQ_TRACE_ID] = http_req_header(&c->req, HTTP_HDR_TRACEID),
         [IPC_REQ_REQ_ID] = {c->req_id, c->req_id_len},
+        [IPC_REQ_STEP_FUNCTION] =
+            c->route == ROUTE_HOOKS ? route_hooks_segment(path) : (struct strv){NULL, 0},
         [IPC_REQ_BODY] = http_req_body(&c->req),
     };
     struct ipc_req_head h;
@@ -901,6 +1009,7 @@ static void conn_dispatch(struct conn *c)
         return;
     }
     c->job_active = true;
+    c->t_dispatch_ns = clock_mono_ns();
     conn_timer(c, f->cfg->processing_interval_ms);
 }
 
@@ -908,6 +1017,7 @@ static void conn_handle(struct conn *c)
 {
     struct front *f = c->f;
     c->state = CS_PROCESSING;
+    conn_inflight(c, true);
     conn_new_req_id(c);
     struct strv path, query;
     url_split(http_req_url(&c->req), &path, &query);
@@ -919,7 +1029,7 @@ static void conn_handle(struct conn *c)
         return;
     }
     if (c->early_status == 405) {
-        bool post = c->route == ROUTE_FUNCTION;
+        bool post = c->route == ROUTE_FUNCTION || c->route == ROUTE_HOOKS;
         size_t n = conn_error_body(
             c, "method_not_allowed", "Cannot %s %.*s", http_req_method(&c->req),
             (int)(path.len > FRONT_PATH_IN_MSG ? FRONT_PATH_IN_MSG : path.len), path.p);
@@ -975,8 +1085,30 @@ static void conn_handle(struct conn *c)
         return;
     }
     case ROUTE_FUNCTION:
+    case ROUTE_HOOKS:
         conn_dispatch(c);
         return;
+    case ROUTE_METRICS: {
+        /* The main port asks for the system token; --metrics-listen's address asks none (it
+         * is meant for a private network or loopback). */
+        if (!c->metrics_only && !conn_authorized(c)) {
+            conn_send(c, 401, www_auth, ctype_json, unauthorized, sizeof(unauthorized) - 1, NULL);
+            return;
+        }
+        metrics_queue_depth(f->metrics, pool_queue_len(&f->pool));
+        metrics_workers(f->metrics, (size_t)pool_busy_count(&f->pool), (size_t)f->pool.nw);
+        metrics_connections(f->metrics, f->nconns);
+        struct json_buf b;
+        json_buf_init(&b, 0);
+        if (metrics_render(f->metrics, &b) != 0) {
+            json_buf_free(&b);
+            conn_send_error(c, 503, "Retry-After: 1\r\n", "server_busy", "Out of memory.");
+            return;
+        }
+        c->owned = b.data; /* freed once written */
+        conn_send(c, 200, NULL, METRICS_CONTENT_TYPE, b.data, b.len, NULL);
+        return;
+    }
     case ROUTE_NONE:
         break;
     }
@@ -987,6 +1119,7 @@ static void conn_http_error(struct conn *c)
 {
     c->close_after = true;
     c->state = CS_PROCESSING;
+    conn_inflight(c, true);
     switch (c->req.err) {
     case HTTP_E_BODY_TOO_LARGE: {
         size_t n = conn_error_body(c, "payload_too_large",
@@ -1256,7 +1389,8 @@ static void front_on_connection(uv_stream_t *server, int status)
         return;
     }
     uv_tcp_nodelay(&c->tcp, 1);
-    if (f->tls_cfg != NULL) {
+    c->metrics_only = server == (uv_stream_t *)&f->metrics_listener;
+    if (f->tls_cfg != NULL && !c->metrics_only) {
         c->tls = front_tls_new(f->tls_cfg, (uv_stream_t *)&c->tcp);
         if (c->tls == NULL) {
             conn_close(c);
@@ -1283,7 +1417,8 @@ static void front_on_pool_stopped(struct pool *p)
 
 static void front_maybe_done(struct front *f)
 {
-    if (!f->draining || f->nconns > 0 || !f->listener_closed || !f->pool_started)
+    if (!f->draining || f->nconns > 0 || !f->listener_closed || !f->pool_started ||
+        (f->has_metrics_listener && !f->metrics_listener_closed))
         return;
     if (f->pool.stopping)
         return;
@@ -1294,7 +1429,10 @@ static void front_maybe_done(struct front *f)
 static void front_on_listener_closed(uv_handle_t *h)
 {
     struct front *f = h->data;
-    f->listener_closed = true;
+    if (h == (uv_handle_t *)&f->metrics_listener)
+        f->metrics_listener_closed = true;
+    else
+        f->listener_closed = true;
     front_maybe_done(f);
 }
 
@@ -1307,6 +1445,8 @@ static void front_drain(struct front *f, const char *why)
     log_msg(LOG_INFO, "draining", "%s: no new connections; finishing %zu open one(s)", why,
             f->nconns);
     uv_close((uv_handle_t *)&f->listener, front_on_listener_closed);
+    if (f->has_metrics_listener)
+        uv_close((uv_handle_t *)&f->metrics_listener, front_on_listener_closed);
     for (struct conn *c = f->conns, *next; c != NULL; c = next) {
         next = c->next;
         if (c->state == CS_IDLE)
@@ -1381,7 +1521,58 @@ static void front_discard(struct front *f)
     uv_run(&f->loop, UV_RUN_DEFAULT);
     uv_loop_close(&f->loop);
     tls_config_unref(f->tls_cfg);
+    metrics_free(f->metrics);
     free(f);
+}
+
+/* Binds and listens on host:port with l (opt names the option in messages); *bound gets the
+ * port (the one picked for 0). On failure prints one line and returns -1. */
+static int front_bind(struct front *f, uv_tcp_t *l, const char *opt, const char *host, int port,
+                      int *bound)
+{
+    int rc = 0;
+    char where[300];
+    bool v6 = strchr(host, ':') != NULL;
+    snprintf(where, sizeof(where), "%s%s%s:%d", v6 ? "[" : "", host, v6 ? "]" : "", port);
+    struct sockaddr_storage addr;
+    if (v6)
+        rc = uv_ip6_addr(host, port, (struct sockaddr_in6 *)&addr);
+    else
+        rc = uv_ip4_addr(host, port, (struct sockaddr_in *)&addr);
+    if (rc != 0) {
+        /* A name (localhost, a host name): its first address. */
+        struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *ai = NULL;
+        if (getaddrinfo(host, NULL, &hints, &ai) != 0 || ai == NULL) {
+            fprintf(stderr, "hookstack serve: %s %s: not an address or a known name\n", opt, host);
+            return -1;
+        }
+        memcpy(&addr, ai->ai_addr, ai->ai_addrlen);
+        if (addr.ss_family == AF_INET6)
+            ((struct sockaddr_in6 *)&addr)->sin6_port = htons((uint16_t)port);
+        else
+            ((struct sockaddr_in *)&addr)->sin_port = htons((uint16_t)port);
+        freeaddrinfo(ai);
+    }
+    uv_tcp_init(&f->loop, l);
+    l->data = f;
+    rc = uv_tcp_bind(l, (const struct sockaddr *)&addr, 0);
+    if (rc == 0)
+        rc = uv_listen((uv_stream_t *)l, FRONT_BACKLOG, front_on_connection);
+    if (rc != 0) {
+        if (rc == UV_EADDRINUSE)
+            fprintf(stderr, "hookstack serve: cannot listen on %s: port %d is in use\n", where,
+                    port);
+        else
+            fprintf(stderr, "hookstack serve: cannot listen on %s: %s\n", where, uv_strerror(rc));
+        return -1;
+    }
+    struct sockaddr_storage b;
+    int blen = sizeof(b);
+    *bound = port;
+    if (uv_tcp_getsockname(l, (struct sockaddr *)&b, &blen) == 0)
+        *bound = ntohs(b.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&b)->sin6_port
+                                               : ((struct sockaddr_in *)&b)->sin_port);
+    return 0;
 }
 
 struct front *front_open(const struct serve_config *cfg)
@@ -1414,50 +1605,19 @@ struct front *front_open(const struct serve_config *cfg)
         }
     }
 
-    int rc = 0;
-    char where[300];
-    bool v6 = strchr(cfg->host, ':') != NULL;
-    snprintf(where, sizeof(where), "%s%s%s:%d", v6 ? "[" : "", cfg->host, v6 ? "]" : "", cfg->port);
-    struct sockaddr_storage addr;
-    if (v6)
-        rc = uv_ip6_addr(cfg->host, cfg->port, (struct sockaddr_in6 *)&addr);
-    else
-        rc = uv_ip4_addr(cfg->host, cfg->port, (struct sockaddr_in *)&addr);
-    if (rc != 0) {
-        /* A name (localhost, a host name): its first address. */
-        struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *ai = NULL;
-        if (getaddrinfo(cfg->host, NULL, &hints, &ai) != 0 || ai == NULL) {
-            fprintf(stderr, "hookstack serve: --host %s: not an address or a known name\n",
-                    cfg->host);
-            goto fail;
-        }
-        memcpy(&addr, ai->ai_addr, ai->ai_addrlen);
-        if (addr.ss_family == AF_INET6)
-            ((struct sockaddr_in6 *)&addr)->sin6_port = htons((uint16_t)cfg->port);
-        else
-            ((struct sockaddr_in *)&addr)->sin_port = htons((uint16_t)cfg->port);
-        freeaddrinfo(ai);
-        rc = 0;
-    }
-    uv_tcp_init(&f->loop, &f->listener);
-    f->listener.data = f;
-    rc = uv_tcp_bind(&f->listener, (const struct sockaddr *)&addr, 0);
-    if (rc == 0)
-        rc = uv_listen((uv_stream_t *)&f->listener, FRONT_BACKLOG, front_on_connection);
-    if (rc != 0) {
-        if (rc == UV_EADDRINUSE)
-            fprintf(stderr, "hookstack serve: cannot listen on %s: port %d is in use\n", where,
-                    cfg->port);
-        else
-            fprintf(stderr, "hookstack serve: cannot listen on %s: %s\n", where, uv_strerror(rc));
+    if (front_bind(f, &f->listener, "--host", cfg->host, cfg->port, &f->port) != 0)
+        goto fail;
+    f->metrics = metrics_new();
+    if (f->metrics == NULL) {
+        fprintf(stderr, "hookstack serve: out of memory\n");
         goto fail;
     }
-    struct sockaddr_storage bound;
-    int blen = sizeof(bound);
-    f->port = cfg->port;
-    if (uv_tcp_getsockname(&f->listener, (struct sockaddr *)&bound, &blen) == 0)
-        f->port = ntohs(bound.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&bound)->sin6_port
-                                                    : ((struct sockaddr_in *)&bound)->sin_port);
+    if (cfg->metrics_port >= 0) {
+        if (front_bind(f, &f->metrics_listener, "--metrics-listen", cfg->metrics_host,
+                       cfg->metrics_port, &f->metrics_port) != 0)
+            goto fail;
+        f->has_metrics_listener = true;
+    }
     return f;
 
 fail:
@@ -1514,6 +1674,13 @@ int front_run(struct front *f, const struct proto_config *pcfg)
             registry_module_count(pcfg->reg), registry_fn_count(pcfg->reg), cfg->workers);
     printf("listening on %s%s%s:%d%s\n", v6 ? "[" : "", cfg->host, v6 ? "]" : "", port,
            f->tls_cfg ? " (HTTPS, TLS 1.2)" : "");
+    if (f->has_metrics_listener) {
+        bool mv6 = strchr(cfg->metrics_host, ':') != NULL;
+        log_msg(LOG_INFO, "metrics_listening", "metrics on %s%s%s:%d (GET /metrics, no token)",
+                mv6 ? "[" : "", cfg->metrics_host, mv6 ? "]" : "", f->metrics_port);
+        printf("metrics on %s%s%s:%d\n", mv6 ? "[" : "", cfg->metrics_host, mv6 ? "]" : "",
+               f->metrics_port);
+    }
     fflush(stdout);
 
     uv_run(&f->loop, UV_RUN_DEFAULT);
@@ -1526,6 +1693,7 @@ int front_run(struct front *f, const struct proto_config *pcfg)
     }
     int code = f->exit_code;
     tls_config_unref(f->tls_cfg);
+    metrics_free(f->metrics);
     free(f);
     return code;
 }

@@ -75,6 +75,7 @@ int ipc_req_decode(const char *buf, size_t len, uint32_t *seq, struct proto_requ
     req->content_encoding = f[IPC_REQ_CONTENT_ENCODING];
     req->trace_id = f[IPC_REQ_TRACE_ID];
     req->req_id = f[IPC_REQ_REQ_ID];
+    req->step_function = f[IPC_REQ_STEP_FUNCTION];
     req->body = f[IPC_REQ_BODY];
     return 0;
 }

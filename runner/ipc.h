@@ -32,7 +32,8 @@ enum ipc_req_field {
     IPC_REQ_CONTENT_ENCODING,
     IPC_REQ_TRACE_ID,
     IPC_REQ_REQ_ID,
-    IPC_REQ_BODY, /* last: the front sends it from its own buffer */
+    IPC_REQ_STEP_FUNCTION, /* POST /v1/hooks/{function}: the path segment; absent: /function */
+    IPC_REQ_BODY,          /* last: the front sends it from its own buffer */
     IPC_REQ_NFIELDS
 };
 

@@ -78,7 +78,11 @@ int worker_main(int fd, const struct proto_config *cfg)
         }
         struct proto_response resp;
         proto_response_init(&resp);
-        if (proto_handle(cfg, &req, &resp, a) != 0) {
+        /* A present step_function means POST /v1/hooks/{function} (proto_step.c). */
+        int prc = req.step_function.p != NULL
+                      ? proto_handle_step(cfg, req.step_function, &req, &resp, a)
+                      : proto_handle(cfg, &req, &resp, a);
+        if (prc != 0) {
             /* Not even an error body could be built: answer a fixed one. */
             static const char oom[] =
                 "{\"errors\":[{\"code\":\"out_of_memory\",\"message\":\"out of memory\"}]}";
