@@ -1,0 +1,261 @@
+/* test_metrics.c — GET /metrics (Prometheus text) scraped from a running server: on the main port
+ * it asks for the system token; requests by route and status, bytes and the latency histogram of
+ * the called function move after calls; a worker that crashes (crashNow) or runs past its deadline
+ * is counted by cause; with --metrics-listen the metrics are served only there, without a token,
+ * and nothing else is. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "integration/harness.h"
+
+#define DO_SOMETHING                                                                               \
+    "{\"diy\":true,\"type\":\"hook\",\"function\":\"doSomething\",\"options\":{\"hello\":"         \
+    "\"world\"}}"
+#define CRASH_NOW "{\"diy\":true,\"type\":\"hook\",\"function\":\"crashNow\",\"options\":{}}"
+#define SLEEP_2S                                                                                   \
+    "{\"diy\":true,\"type\":\"hook\",\"function\":\"sleepMs\",\"options\":{\"ms\":2000}}"
+
+/* A folder holding only the slow test module (a link), removed at exit. */
+static char slow_dir[64];
+static char slow_link[128];
+
+static void slow_dir_remove(void)
+{
+    unlink(slow_link);
+    rmdir(slow_dir);
+}
+
+static const char *slow_modules(void)
+{
+    if (slow_dir[0] != '\0')
+        return slow_dir;
+    const char *m = getenv("HS_TEST_MODULES_DIR");
+    char target[512], real[4096];
+    snprintf(target, sizeof(target), "%s/slow.so", m ? m : "build/test-modules");
+    snprintf(slow_dir, sizeof(slow_dir), "/tmp/hs-metrics-XXXXXX");
+    if (realpath(target, real) == NULL || mkdtemp(slow_dir) == NULL)
+        return m ? m : "build/test-modules";
+    snprintf(slow_link, sizeof(slow_link), "%s/slow.so", slow_dir);
+    if (symlink(real, slow_link) != 0)
+        return m ? m : "build/test-modules";
+    atexit(slow_dir_remove);
+    return slow_dir;
+}
+
+static void stop_ok(struct hs_server *s)
+{
+    int st = hs_server_stop(s, SIGTERM, 20000);
+    char *log = hs_server_log(s);
+    assert_non_null(log);
+    if (strstr(log, "Sanitizer") != NULL || strstr(log, "runtime error:") != NULL)
+        fprintf(stderr, "%s\n", log);
+    assert_null(strstr(log, "ERROR: AddressSanitizer"));
+    assert_null(strstr(log, "LeakSanitizer"));
+    assert_null(strstr(log, "runtime error:"));
+    free(log);
+    assert_true(st >= 0 && WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+static const char *const auth[] = {"Authorization: Bearer " HS_TEST_TOKEN, NULL};
+
+/* GET /metrics with the token; the body (malloc'd). */
+static char *scrape(const struct hs_server *s, const char *const *headers)
+{
+    struct hs_response r;
+    assert_int_equal(hs_request(s, "GET", "/metrics", headers, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 200);
+    char *ct = hs_response_header(&r, "Content-Type");
+    assert_non_null(ct);
+    assert_string_equal(ct, "text/plain; version=0.0.4; charset=utf-8");
+    free(ct);
+    char *body = r.body;
+    r.body = NULL;
+    hs_response_free(&r);
+    return body;
+}
+
+/* The value of the sample "name{labels}" (exactly), or -1 when absent. */
+static double sample(const char *text, const char *series)
+{
+    size_t n = strlen(series);
+    for (const char *p = text; p != NULL && *p != '\0';) {
+        if (strncmp(p, series, n) == 0 && p[n] == ' ')
+            return strtod(p + n + 1, NULL);
+        p = strchr(p, '\n');
+        if (p != NULL)
+            p++;
+    }
+    return -1;
+}
+
+static double value0(const char *text, const char *series)
+{
+    double v = sample(text, series);
+    return v < 0 ? 0 : v;
+}
+
+static void post(const struct hs_server *s, const char *body, long want)
+{
+    struct hs_response r;
+    assert_int_equal(hs_post_function(s, body, &r), 0);
+    assert_int_equal(r.status, want);
+    hs_response_free(&r);
+}
+
+static void test_main_port_scrape(void **state)
+{
+    (void)state;
+    struct hs_server s;
+    const char *args[] = {"--modules",         slow_modules(), "--workers", "2",
+                          "--hook-timeout-ms", "500",          NULL};
+    assert_int_equal(hs_server_start(&s, args, NULL), 0);
+    /* The system token is required on the main port. */
+    struct hs_response r;
+    assert_int_equal(hs_request(&s, "GET", "/metrics", NULL, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 401);
+    hs_response_free(&r);
+    const char *const bad[] = {"Authorization: Bearer nope", NULL};
+    assert_int_equal(hs_request(&s, "GET", "/metrics", bad, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 401);
+    hs_response_free(&r);
+
+    char *before = scrape(&s, auth);
+    /* Every family is there from the start. */
+    const char *families[] = {
+        "# TYPE hookstack_requests_total counter",
+        "# TYPE hookstack_request_duration_seconds histogram",
+        "# TYPE hookstack_function_duration_seconds histogram",
+        "# TYPE hookstack_bytes_received_total counter",
+        "# TYPE hookstack_bytes_sent_total counter",
+        "# TYPE hookstack_inflight_requests gauge",
+        "# TYPE hookstack_queue_depth gauge",
+        "# TYPE hookstack_worker_restarts_total counter",
+    };
+    for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+        assert_non_null(strstr(before, families[i]));
+    assert_true(sample(before, "hookstack_queue_depth") >= 0);
+    assert_true(sample(before, "hookstack_inflight_requests") >= 1); /* this scrape */
+    assert_int_equal(sample(before, "hookstack_workers{state=\"idle\"}") +
+                         sample(before, "hookstack_workers{state=\"busy\"}"),
+                     2);
+    assert_int_equal(sample(before, "hookstack_worker_restarts_total{cause=\"crash\"}"), 0);
+    /* The two refused scrapes are counted as admin 401s. */
+    assert_int_equal(sample(before, "hookstack_requests_total{route=\"admin\",status=\"401\"}"), 2);
+
+    for (int i = 0; i < 3; i++)
+        post(&s, DO_SOMETHING, 200);
+    assert_int_equal(hs_request(&s, "GET", "/nowhere", NULL, NULL, 0, &r), 0);
+    hs_response_free(&r);
+    char *after = scrape(&s, auth);
+    const char *ok = "hookstack_requests_total{route=\"function\",status=\"200\"}";
+    assert_int_equal(value0(after, ok) - value0(before, ok), 3);
+    assert_int_equal(sample(after, "hookstack_requests_total{route=\"other\",status=\"404\"}"), 1);
+    assert_true(sample(after, "hookstack_bytes_received_total") >
+                sample(before, "hookstack_bytes_received_total") + 3 * strlen(DO_SOMETHING));
+    assert_true(sample(after, "hookstack_bytes_sent_total") >
+                sample(before, "hookstack_bytes_sent_total"));
+    assert_true(sample(after, "hookstack_request_duration_seconds_count") >=
+                sample(before, "hookstack_request_duration_seconds_count") + 4);
+    /* The histogram of the function called. */
+    assert_int_equal(
+        sample(after, "hookstack_function_duration_seconds_count{function=\"doSomething\"}"), 3);
+    assert_int_equal(
+        sample(after,
+               "hookstack_function_duration_seconds_bucket{function=\"doSomething\",le=\"+Inf\"}"),
+        3);
+    assert_true(sample(after, "hookstack_function_duration_seconds_sum{function=\"doSomething\"}") >
+                0);
+    assert_non_null(strstr(after, "hookstack_function_duration_seconds_bucket{function="
+                                  "\"doSomething\",le=\"0.001\"}"));
+    free(before);
+    free(after);
+
+    /* A worker that crashes, and one killed past its deadline, counted by cause. */
+    post(&s, CRASH_NOW, 500);
+    struct hs_response tr;
+    assert_int_equal(hs_post_function(&s, SLEEP_2S, &tr), 0);
+    assert_true(tr.status >= 500);
+    hs_response_free(&tr);
+    post(&s, DO_SOMETHING, 200);
+    char *later = scrape(&s, auth);
+    assert_int_equal(sample(later, "hookstack_worker_restarts_total{cause=\"crash\"}"), 1);
+    assert_int_equal(sample(later, "hookstack_worker_restarts_total{cause=\"timeout\"}"), 1);
+    assert_int_equal(
+        sample(later, "hookstack_function_duration_seconds_count{function=\"crashNow\"}"), 1);
+    assert_int_equal(
+        sample(later, "hookstack_requests_total{route=\"function\",status=\"500\"}") +
+            value0(later, "hookstack_requests_total{route=\"function\",status=\"504\"}"),
+        2);
+    free(later);
+    /* HEAD works too (no body). */
+    assert_int_equal(hs_request(&s, "HEAD", "/metrics", auth, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(r.body_len, 0);
+    hs_response_free(&r);
+    stop_ok(&s);
+}
+
+/* The metrics port from the log line "metrics on HOST:PORT". */
+static int metrics_port(const struct hs_server *s)
+{
+    char *log = hs_server_log(s);
+    const char *p = log ? strstr(log, "metrics on 127.0.0.1:") : NULL;
+    int port = p ? atoi(p + strlen("metrics on 127.0.0.1:")) : -1;
+    free(log);
+    return port;
+}
+
+static void test_separate_metrics_address(void **state)
+{
+    (void)state;
+    struct hs_server s;
+    const char *args[] = {"--workers", "1", "--metrics-listen", "127.0.0.1:0", NULL};
+    assert_int_equal(hs_server_start(&s, args, NULL), 0);
+    struct hs_server m = s;
+    m.port = metrics_port(&s);
+    assert_true(m.port > 0 && m.port != s.port);
+    post(&s, DO_SOMETHING, 200);
+    /* There: no token needed. */
+    char *text = scrape(&m, NULL);
+    assert_int_equal(sample(text, "hookstack_requests_total{route=\"function\",status=\"200\"}"),
+                     1);
+    assert_int_equal(
+        sample(text, "hookstack_function_duration_seconds_count{function=\"doSomething\"}"), 1);
+    free(text);
+    /* Nothing else is served there... */
+    struct hs_response r;
+    assert_int_equal(hs_request(&m, "GET", "/healthCheck", NULL, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 404);
+    hs_response_free(&r);
+    assert_int_equal(
+        hs_request(&m, "POST", "/function", auth, DO_SOMETHING, strlen(DO_SOMETHING), &r), 0);
+    assert_int_equal(r.status, 404);
+    hs_response_free(&r);
+    /* ...and /metrics is not served on the main port, even with the token. */
+    assert_int_equal(hs_request(&s, "GET", "/metrics", auth, NULL, 0, &r), 0);
+    assert_int_equal(r.status, 404);
+    hs_response_free(&r);
+    /* A drain closes both listeners and exits 0. */
+    stop_ok(&s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_main_port_scrape),
+        cmocka_unit_test(test_separate_metrics_address),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
