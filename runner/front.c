@@ -34,6 +34,7 @@
 #include "metrics.h"
 #include "pool.h"
 #include "registry.h"
+#include "reload.h"
 #include "tls.h"
 #include "worker.h"
 
@@ -46,8 +47,6 @@
 #define FRONT_BACKLOG      4096
 #define FRONT_PATH_IN_MSG  200u
 #define FRONT_TRACE_IN_LOG 256u
-/* A crashed call's body is parsed (in the front) for the function name only up to this size. */
-#define FRONT_NAME_SCAN_MAX (4u * 1024u * 1024u)
 
 static const char ctype_json[] = "application/json; charset=utf-8";
 static const char ctype_text[] = "text/plain; charset=utf-8";
@@ -183,6 +182,11 @@ struct front {
     bool has_metrics_listener, metrics_listener_closed;
     int metrics_port;                /* the bound port */
     char tls_plain[FRONT_TLS_CHUNK]; /* decrypted bytes, handed to the parser at once */
+    /* The module set new workers are forked with (reload.h; SIGHUP loads a new one), and the
+     * drain's deadline (--shutdown-timeout-ms). */
+    struct reload_set *modset;
+    uv_timer_t shutdown_timer;
+    bool shutdown_timer_on;
 };
 
 static void conn_close(struct conn *c);
@@ -853,46 +857,6 @@ static void conn_new_req_id(struct conn *c)
     c->req_id_len = (size_t)n;
 }
 
-/* The function name of a request whose worker died, for the error message. The front never
- * parses bodies otherwise; this runs only on that rare path and only for moderate bodies. */
-static size_t front_function_name(const struct conn *c, char *out, size_t cap)
-{
-    if (c->route == ROUTE_HOOKS) {
-        /* POST /v1/hooks/{function}: the name is in the path. */
-        struct strv path, query;
-        url_split(http_req_url(&c->req), &path, &query);
-        struct strv seg = route_hooks_segment(path);
-        size_t n = seg.len < cap - 1 ? seg.len : cap - 1;
-        memcpy(out, seg.p, n);
-        out[n] = '\0';
-        return n;
-    }
-    struct strv body = http_req_body(&c->req);
-    struct strv enc = http_req_header(&c->req, HTTP_HDR_CONTENT_ENCODING);
-    if (body.len == 0 || body.len > FRONT_NAME_SCAN_MAX ||
-        (enc.p != NULL && enc.len > 0 && !strv_eq_ci(enc, "identity")))
-        return 0;
-    struct arena *a = arena_new(64 * 1024, 64u * FRONT_NAME_SCAN_MAX);
-    if (a == NULL)
-        return 0;
-    struct json_parse_opts o = {.require_container = true, .decode_utf8 = true, .max_depth = 1000};
-    struct json_value *v = json_parse(a, body.p, body.len, &o, NULL);
-    size_t n = 0;
-    if (v != NULL && v->type == JSON_OBJECT) {
-        for (uint32_t i = 0; i < v->len; i++) {
-            const struct json_member *m = &v->u.members[i];
-            if (m->key_len == 8 && memcmp(m->key, "function", 8) == 0 && m->value != NULL &&
-                m->value->type == JSON_STRING) {
-                n = m->value->len < cap - 1 ? m->value->len : cap - 1;
-                memcpy(out, m->value->u.str, n);
-            }
-        }
-    }
-    out[n] = '\0';
-    arena_free(a);
-    return n;
-}
-
 static void conn_on_job_done(struct pool_job *job, struct pool_result *res)
 {
     struct conn *c = (struct conn *)((char *)job - offsetof(struct conn, job));
@@ -927,31 +891,42 @@ static void conn_on_job_done(struct pool_job *job, struct pool_result *res)
                   rv->f[IPC_RESP_BODY].len, rv);
         return;
     }
-    char fn[128];
-    size_t fnl = front_function_name(c, fn, sizeof(fn));
-    metrics_function(c->f->metrics, fnl > 0 ? fn : "unknown", job_ms);
+    /* The pool names the function (from the worker's note or the request's frame). */
+    const char *fn = res->function;
+    metrics_function(c->f->metrics, fn ? fn : "unknown", job_ms);
     metrics_worker_restart(c->f->metrics, res->outcome == POOL_TIMED_OUT ? METRICS_RESTART_TIMEOUT
+                                          : res->outcome == POOL_MEMORY  ? METRICS_RESTART_MEMORY
                                                                          : METRICS_RESTART_CRASH);
     char what[200];
-    if (fnl > 0)
-        snprintf(what, sizeof(what), "The function %s", fn);
+    if (fn != NULL)
+        snprintf(what, sizeof(what), "The function %.128s", fn);
     else
         snprintf(what, sizeof(what), "The function");
+    char why[300] = "";
+    if (res->report != NULL)
+        snprintf(why, sizeof(why), " (%.200s)", res->report);
     size_t n;
+    int status = 500;
     if (res->outcome == POOL_TIMED_OUT) {
+        status = 504;
         n = conn_error_body(c, "hook_timeout",
                             "%s did not finish within %llu ms; its worker was stopped.", what,
-                            (unsigned long long)c->f->cfg->hook_timeout_ms);
+                            (unsigned long long)res->deadline_ms);
+    } else if (res->outcome == POOL_MEMORY) {
+        n = conn_error_body(c, "hook_memory_exceeded",
+                            "%s used more than %zu MB of memory (%zu MB resident); its worker was "
+                            "stopped.",
+                            what, res->mem_limit_bytes >> 20, res->rss_bytes >> 20);
     } else if (res->term_signal != 0) {
         const char *abbrev = sigabbrev_np(res->term_signal);
         n = conn_error_body(c, "hook_crashed",
-                            "%s crashed: its worker was killed by signal %d (SIG%s).", what,
-                            res->term_signal, abbrev ? abbrev : "?");
+                            "%s crashed: its worker was killed by signal %d (SIG%s)%s.", what,
+                            res->term_signal, abbrev ? abbrev : "?", why);
     } else {
-        n = conn_error_body(c, "hook_crashed", "%s crashed: its worker exited with status %d.",
-                            what, res->exit_status);
+        n = conn_error_body(c, "hook_crashed", "%s crashed: its worker exited with status %d%s.",
+                            what, res->exit_status, why);
     }
-    conn_send(c, 500, NULL, ctype_json, c->small_body, n, NULL);
+    conn_send(c, status, NULL, ctype_json, c->small_body, n, NULL);
 }
 
 static void conn_dispatch(struct conn *c)
@@ -1408,6 +1383,8 @@ static void front_on_pool_stopped(struct pool *p)
 {
     struct front *f = (struct front *)((char *)p - offsetof(struct front, pool));
     f->pool_stopped = true;
+    if (f->shutdown_timer_on && !uv_is_closing((uv_handle_t *)&f->shutdown_timer))
+        uv_close((uv_handle_t *)&f->shutdown_timer, NULL);
     if (!uv_is_closing((uv_handle_t *)&f->sigterm)) {
         uv_close((uv_handle_t *)&f->sigterm, NULL);
         uv_close((uv_handle_t *)&f->sigint, NULL);
@@ -1436,12 +1413,49 @@ static void front_on_listener_closed(uv_handle_t *h)
     front_maybe_done(f);
 }
 
+/* The drain's second step, a second after its deadline: whatever is still open is closed. */
+static void front_on_shutdown_close(uv_timer_t *t)
+{
+    struct front *f = t->data;
+    for (struct conn *c = f->conns, *next; c != NULL; c = next) {
+        next = c->next;
+        conn_close(c);
+    }
+}
+
+/* --shutdown-timeout-ms after a drain began: what still runs or arrives is answered 503 (with
+ * Connection: close), what is being written or idles is closed, and a second later anything left
+ * is closed; then the workers stop and the server exits 0. */
+static void front_on_shutdown_deadline(uv_timer_t *t)
+{
+    struct front *f = t->data;
+    size_t cut = 0;
+    for (struct conn *c = f->conns, *next; c != NULL; c = next) {
+        next = c->next;
+        if ((c->state == CS_PROCESSING && c->job_active) || c->state == CS_READING) {
+            c->close_after = true;
+            cut++;
+            conn_send_error(c, 503, "Retry-After: 1\r\n", "server_stopping",
+                            "The server is shutting down and stopped this call; retry it.");
+        } else if (c->state != CS_PROCESSING) {
+            conn_close(c);
+        }
+    }
+    log_msg(LOG_WARN, "shutdown_deadline",
+            "the drain ran past %llu ms: %zu request(s) answered 503, closing the rest",
+            (unsigned long long)f->cfg->shutdown_timeout_ms, cut);
+    uv_timer_start(t, front_on_shutdown_close, 1000, 0);
+}
+
 static void front_drain(struct front *f, const char *why)
 {
     if (f->draining)
         return;
     f->draining = true;
     f->terminating = true;
+    if (f->shutdown_timer_on)
+        uv_timer_start(&f->shutdown_timer, front_on_shutdown_deadline, f->cfg->shutdown_timeout_ms,
+                       0);
     log_msg(LOG_INFO, "draining", "%s: no new connections; finishing %zu open one(s)", why,
             f->nconns);
     uv_close((uv_handle_t *)&f->listener, front_on_listener_closed);
@@ -1455,13 +1469,47 @@ static void front_drain(struct front *f, const char *why)
     front_maybe_done(f);
 }
 
+/* SIGHUP: loads the module folders anew (reload.h). New calls go to workers forked with the new
+ * set; running calls finish on the old one (their workers are replaced once they answer). A set
+ * that fails to load is refused and the current one keeps serving. */
+static void front_modules_reload(struct front *f)
+{
+    if (f->draining || f->modset == NULL)
+        return;
+    uint64_t t0 = clock_mono_ns();
+    char err[1024];
+    err[0] = '\0';
+    struct registry *reg = reload_load(f->cfg, err, sizeof(err));
+    if (reg == NULL) {
+        log_msg(LOG_ERROR, "reload_refused",
+                "module reload refused; the current modules keep "
+                "serving: %s",
+                err);
+        return;
+    }
+    struct reload_set *s = reload_set_new(f->cfg, f->pcfg, reg, 1);
+    if (s == NULL) {
+        log_msg(LOG_ERROR, "reload_refused", "module reload refused: out of memory");
+        return;
+    }
+    struct reload_set *old = f->modset;
+    f->modset = s;
+    pool_reload(&f->pool, &s->wo);
+    /* Workers forked with the old set live in their own processes: its copy here can go. */
+    reload_set_free(old);
+    log_msg(LOG_INFO, "reloaded",
+            "modules reloaded in %.1f ms: %zu module(s), %zu function(s); new calls go to new "
+            "workers, running ones finish on the old modules",
+            (double)(clock_mono_ns() - t0) / 1e6, registry_module_count(reg),
+            registry_fn_count(reg));
+}
+
 static void front_on_signal(uv_signal_t *s, int signum)
 {
     struct front *f = s->data;
     if (signum == SIGHUP) {
         front_tls_reload(f);
-        /* Module reload is not part of serve yet; a hangup must not kill a running server. */
-        log_msg(LOG_WARN, "signal", "SIGHUP ignored: the server keeps running");
+        front_modules_reload(f);
         return;
     }
     if (++f->signals_seen > 1) {
@@ -1478,7 +1526,15 @@ static void front_on_signal(uv_signal_t *s, int signum)
 
 static int worker_entry(int fd, void *arg)
 {
-    return worker_main(fd, arg);
+    return worker_serve(fd, arg);
+}
+
+/* A worker replaced on purpose (recycled past its memory high-water mark, or by a reload). */
+static void front_on_worker_restart(struct pool *p, enum pool_restart_cause cause)
+{
+    struct front *f = (struct front *)((char *)p - offsetof(struct front, pool));
+    metrics_worker_restart(f->metrics, cause == POOL_RESTART_RELOAD ? METRICS_RESTART_RELOAD
+                                                                    : METRICS_RESTART_MEMORY);
 }
 
 static void front_print_dev_token(const struct front *f, const char *host, int port)
@@ -1517,6 +1573,8 @@ static void front_discard(struct front *f)
 {
     if (f->pool_started)
         pool_abort(&f->pool);
+    reload_set_free(f->modset);
+    f->modset = NULL;
     uv_walk(&f->loop, front_on_walk_close, NULL);
     uv_run(&f->loop, UV_RUN_DEFAULT);
     uv_loop_close(&f->loop);
@@ -1639,12 +1697,21 @@ int front_run(struct front *f, const struct proto_config *pcfg)
     bool v6 = strchr(cfg->host, ':') != NULL;
     int rc;
     /* Workers are forked now: after the modules were loaded, before any connection exists. */
+    f->modset = reload_set_new(cfg, pcfg, (struct registry *)pcfg->reg, 0);
+    if (f->modset == NULL) {
+        fprintf(stderr, "hookstack serve: out of memory\n");
+        front_discard(f);
+        return 1;
+    }
     struct pool_opts po = {
         .nworkers = cfg->workers,
         .max_queue = cfg->max_queue,
         .deadline_ms = cfg->hook_timeout_ms,
+        .mem_limit_bytes = cfg->worker_memory_mb << 20,
+        .capture_output = true,
         .child_main = worker_entry,
-        .child_arg = (void *)pcfg,
+        .child_arg = &f->modset->wo,
+        .restarted = front_on_worker_restart,
     };
     char err[256];
     fflush(stdout);
@@ -1665,6 +1732,9 @@ int front_run(struct front *f, const struct proto_config *pcfg)
     uv_signal_init(&f->loop, &f->sighup);
     f->sighup.data = f;
     uv_signal_start(&f->sighup, front_on_signal, SIGHUP);
+    uv_timer_init(&f->loop, &f->shutdown_timer);
+    f->shutdown_timer.data = f;
+    f->shutdown_timer_on = true;
 
     if (cfg->dev_token)
         front_print_dev_token(f, cfg->host, port);
@@ -1692,6 +1762,7 @@ int front_run(struct front *f, const struct proto_config *pcfg)
         uv_loop_close(&f->loop);
     }
     int code = f->exit_code;
+    reload_set_free(f->modset);
     tls_config_unref(f->tls_cfg);
     metrics_free(f->metrics);
     free(f);

@@ -98,6 +98,7 @@ int ipc_resp_encode(struct ipc_resp_head *h, struct iovec *iov, uint32_t seq,
     h->seq = seq;
     h->status = resp->status;
     h->flags = resp->flags;
+    h->wflags = 0;
     int n = 0;
     iov[n].iov_base = h;
     iov[n++].iov_len = sizeof(*h);
@@ -142,6 +143,64 @@ int ipc_resp_decode(const char *buf, size_t len, struct ipc_resp_view *out)
     out->seq = h.seq;
     out->status = h.status;
     out->flags = h.flags;
+    out->wflags = h.wflags;
+    return 0;
+}
+
+int ipc_req_head_field(const char *head, size_t len, enum ipc_req_field f, struct strv *out)
+{
+    struct ipc_req_head h;
+    out->p = NULL;
+    out->len = 0;
+    if (len < sizeof(h) || f >= IPC_REQ_BODY)
+        return -1;
+    memcpy(&h, head, sizeof(h));
+    if (h.magic != IPC_REQ_MAGIC)
+        return -1;
+    size_t off = sizeof(h);
+    for (int i = 0; i <= (int)f; i++) {
+        if (h.len[i] == IPC_ABSENT)
+            continue;
+        if (h.len[i] > len - off)
+            return -1;
+        if (i == (int)f) {
+            out->p = head + off;
+            out->len = h.len[i];
+        }
+        off += h.len[i];
+    }
+    return 0;
+}
+
+int ipc_note_write(int fd, uint32_t seq, enum ipc_note_kind kind, uint64_t value, const char *name,
+                   size_t name_len)
+{
+    if (name_len > IPC_NOTE_NAME_MAX)
+        name_len = IPC_NOTE_NAME_MAX;
+    struct ipc_note_head h = {
+        .magic = IPC_NOTE_MAGIC,
+        .frame_len = (uint32_t)(sizeof(h) + name_len),
+        .seq = seq,
+        .kind = (uint32_t)kind,
+        .value = value,
+    };
+    struct iovec iov[2] = {{&h, sizeof(h)}, {(void *)name, name_len}};
+    return ipc_writev_all(fd, iov, name_len > 0 ? 2 : 1);
+}
+
+int ipc_note_decode(const char *buf, size_t len, struct ipc_note_view *out)
+{
+    struct ipc_note_head h;
+    if (len < sizeof(h) || len > sizeof(h) + IPC_NOTE_NAME_MAX)
+        return -1;
+    memcpy(&h, buf, sizeof(h));
+    if (h.magic != IPC_NOTE_MAGIC || h.frame_len != len || h.kind != IPC_NOTE_DEADLINE)
+        return -1;
+    out->seq = h.seq;
+    out->kind = (enum ipc_note_kind)h.kind;
+    out->value = h.value;
+    out->name.p = buf + sizeof(h);
+    out->name.len = len - sizeof(h);
     return 0;
 }
 

@@ -1,10 +1,12 @@
 /* ipc.h — the frames the front and a worker exchange over their socketpair.
  *
  * One request frame goes to a worker, one response frame comes back; nothing is pipelined on one
- * worker. A frame is a fixed head (native byte order: both ends are the same binary on the same
- * machine) followed by its fields' bytes back to back, in field order. The head carries each
- * field's length, IPC_ABSENT for "absent", so no field is copied to be framed: the sender passes
- * the head and the field buffers to writev, and the receiver points into the one buffer it read.
+ * worker. Before its response a worker may send notes (a function's own deadline), only when the
+ * front asked for them (worker_opts), so `hookstack invoke` still reads exactly one frame. A frame
+ * is a fixed head (native byte order: both ends are the same binary on the same machine) followed
+ * by its fields' bytes back to back, in field order. The head carries each field's length,
+ * IPC_ABSENT for "absent", so no field is copied to be framed: the sender passes the head and the
+ * field buffers to writev, and the receiver points into the one buffer it read.
  *
  *   request:  ipc_req_head  | authorization | query | content_type | ... | body
  *   response: ipc_resp_head | body | content_type | function | type | ids...
@@ -21,6 +23,7 @@
 
 #define IPC_REQ_MAGIC  0x31525348u /* "HSR1" */
 #define IPC_RESP_MAGIC 0x31415348u /* "HSA1" */
+#define IPC_NOTE_MAGIC 0x314e5348u /* "HSN1" */
 #define IPC_ABSENT     0xffffffffu
 /* Largest frame either side accepts (a 50 MB body plus headers fits many times over). */
 #define IPC_FRAME_MAX ((size_t)1 << 31)
@@ -58,12 +61,18 @@ enum ipc_resp_field {
     IPC_RESP_NFIELDS
 };
 
+/* What a worker says about itself with a response (ipc_resp_head.wflags). */
+enum ipc_worker_flags {
+    IPC_WF_RECYCLE = 1u << 0, /* past its memory high-water mark: replace me after this answer */
+};
+
 struct ipc_resp_head {
     uint32_t magic;
     uint32_t frame_len;
     uint32_t seq;
     int32_t status;
-    uint32_t flags; /* enum proto_resp_flags */
+    uint32_t flags;  /* enum proto_resp_flags */
+    uint32_t wflags; /* enum ipc_worker_flags (0 from ipc_resp_encode; the worker sets them) */
     uint32_t len[IPC_RESP_NFIELDS];
 };
 
@@ -72,7 +81,29 @@ struct ipc_resp_view {
     uint32_t seq;
     int status;
     unsigned flags;
+    unsigned wflags;
     struct strv f[IPC_RESP_NFIELDS];
+};
+
+/* A note: head, then name (name_len bytes). */
+enum ipc_note_kind {
+    IPC_NOTE_DEADLINE = 1, /* value: this call's deadline in ms; name: the function */
+};
+#define IPC_NOTE_NAME_MAX 256
+
+struct ipc_note_head {
+    uint32_t magic;
+    uint32_t frame_len;
+    uint32_t seq;
+    uint32_t kind;
+    uint64_t value;
+};
+
+struct ipc_note_view {
+    uint32_t seq;
+    enum ipc_note_kind kind;
+    uint64_t value;
+    struct strv name;
 };
 
 /* Fills h for a request whose fields are f (f[i].p == NULL: absent); returns the frame length, or
@@ -94,6 +125,17 @@ int ipc_resp_encode(struct ipc_resp_head *h, struct iovec *iov, uint32_t seq,
 
 /* Decodes a whole response frame. 0, or -1 when malformed. */
 int ipc_resp_decode(const char *buf, size_t len, struct ipc_resp_view *out);
+
+/* Field f of a request frame's head part (the head and every field before the body, as the
+ * front's pool_job holds it in bufs[0]). 0, or -1 when that part is malformed or too short. */
+int ipc_req_head_field(const char *head, size_t len, enum ipc_req_field f, struct strv *out);
+
+/* Writes one note (name cut at IPC_NOTE_NAME_MAX bytes) with one write. 0 or -1. */
+int ipc_note_write(int fd, uint32_t seq, enum ipc_note_kind kind, uint64_t value, const char *name,
+                   size_t name_len);
+
+/* Decodes a whole note frame. 0, or -1 when malformed or of an unknown kind. */
+int ipc_note_decode(const char *buf, size_t len, struct ipc_note_view *out);
 
 /* Blocking helpers for the worker. ipc_writev_all writes every byte (EINTR retried): 0 or -1.
  * ipc_read_frame reads one whole frame into *buf (grown with realloc up to IPC_FRAME_MAX) and

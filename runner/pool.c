@@ -1,4 +1,5 @@
-/* pool.c — worker supervision in the front: fork, dispatch, deadlines, respawn (see pool.h). */
+/* pool.c — worker supervision in the front: fork, dispatch, deadlines, memory, output, respawn,
+ * recycling and reload (see pool.h). */
 #include "pool.h"
 
 #include <errno.h>
@@ -7,34 +8,45 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
+#include "worker.h"
 
 #define POOL_RX_INITIAL      (16u * 1024u)
 #define POOL_RESPAWN_BASE_MS 50u
 #define POOL_RESPAWN_MAX_MS  5000u
 #define POOL_STOP_GRACE_MS   5000u
+#define POOL_MEM_POLL_MS     10u
+/* Output bytes of one call relayed into the log; the rest is counted and dropped. */
+#define POOL_OUT_BUDGET (64u * 1024u)
 
 static void pool_dispatch(struct pool_worker *w, struct pool_job *job);
 static void pool_worker_finalize(struct pool_worker *w);
+static void pool_maybe_stopped(struct pool *p);
 
 /* ---- the child side of a fork ------------------------------------------------------------- */
 
-/* Puts the worker's socket on fd 3, closes every other descriptor the front had (listener,
- * connections, other workers, the loop's own), and resets what libuv changed in signal
- * handling. The worker ignores SIGINT and SIGTERM: the front decides when it ends (it closes the
- * pipe), so a Ctrl-C on the process group cannot cut a request short during a drain. */
-static void pool_child_prepare(int fd, pid_t parent)
+/* Puts the worker's socket on fd 3, the front's standard error (for log lines) on fd 4 and, when
+ * output is captured, the capture pipe on fds 1 and 2; closes every other descriptor the front
+ * had (listener, connections, other workers, the loop's own), and resets what libuv (and a
+ * sanitizer) changed in signal handling, so a SIGSEGV kills the worker by that signal in every
+ * build. The worker ignores SIGINT, SIGTERM and SIGHUP: the front decides when it ends (it
+ * closes the pipe), so a Ctrl-C on the process group cannot cut a request short during a drain. */
+static void pool_child_prepare(int fd, int outw, pid_t parent)
 {
-    if (fd != 3) {
-        if (dup2(fd, 3) < 0)
-            _exit(1);
-    }
-    close_range(4, ~0u, 0);
+    int ipc = fcntl(fd, F_DUPFD_CLOEXEC, 64);
+    int ow = outw >= 0 ? fcntl(outw, F_DUPFD_CLOEXEC, 64) : -1;
+    if (ipc < 0 || (outw >= 0 && ow < 0) || dup2(ipc, 3) < 0 || dup2(2, 4) < 0)
+        _exit(1);
+    if (ow >= 0 && (dup2(ow, 1) < 0 || dup2(ow, 2) < 0))
+        _exit(1);
+    close_range(5, ~0u, 0);
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = SIG_DFL;
@@ -54,6 +66,182 @@ static void pool_child_prepare(int fd, pid_t parent)
     if (getppid() != parent)
         _exit(0);
     fcntl(3, F_SETFD, FD_CLOEXEC);
+    fcntl(4, F_SETFD, FD_CLOEXEC);
+    log_set_fd(4);
+    /* Hooks' stdout is a pipe now: line-buffered, so lines reach the log as they are printed. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
+/* ---- per-function failure counts ---------------------------------------------------------- */
+
+/* Counts one more failure of function fn; returns its count. The table is bounded: a new name
+ * takes the slot of the least failing one. */
+static unsigned pool_fn_failed(struct pool *p, const char *fn)
+{
+    struct pool_fn_stat *slot = NULL, *least = &p->fstats[0];
+    for (int i = 0; i < POOL_FN_STATS; i++) {
+        struct pool_fn_stat *s = &p->fstats[i];
+        if (s->failures > 0 && strncmp(s->name, fn, sizeof(s->name) - 1) == 0) {
+            slot = s;
+            break;
+        }
+        if (s->failures < least->failures)
+            least = s;
+    }
+    if (slot == NULL) {
+        slot = least;
+        size_t n = strnlen(fn, sizeof(slot->name) - 1);
+        memcpy(slot->name, fn, n);
+        slot->name[n] = '\0';
+        slot->failures = 0;
+    }
+    return ++slot->failures;
+}
+
+/* The function a job calls, from its frame (the step route's path segment, else the body's
+ * "function" member when the body is not compressed). 0 when unknown. */
+static size_t pool_job_function(const struct pool_job *job, char *out, size_t cap)
+{
+    struct strv step, enc;
+    const char *head = job->bufs[0].base;
+    size_t hlen = job->bufs[0].len;
+    if (ipc_req_head_field(head, hlen, IPC_REQ_STEP_FUNCTION, &step) != 0 ||
+        ipc_req_head_field(head, hlen, IPC_REQ_CONTENT_ENCODING, &enc) != 0)
+        return 0;
+    if (step.p != NULL) {
+        size_t n = step.len < cap - 1 ? step.len : cap - 1;
+        memcpy(out, step.p, n);
+        out[n] = '\0';
+        return n;
+    }
+    if ((enc.p != NULL && enc.len > 0 &&
+         !(enc.len == 8 && strncasecmp(enc.p, "identity", 8) == 0)) ||
+        job->nbufs < 2)
+        return 0;
+    return worker_function_name(job->bufs[1].base, job->bufs[1].len, out, cap);
+}
+
+/* ---- workers' output ---------------------------------------------------------------------- */
+
+static void pool_out_line(struct pool_worker *w, const char *s, size_t n)
+{
+    static const char *const marks[] = {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                                        "runtime error:", "ERROR: UndefinedBehaviorSanitizer"};
+    if (w->report[0] == '\0') {
+        for (size_t k = 0; k < sizeof(marks) / sizeof(marks[0]); k++) {
+            const char *hit = memmem(s, n, marks[k], strlen(marks[k]));
+            if (hit != NULL) {
+                if (strncmp(hit, "ERROR: ", 7) == 0)
+                    hit += 7;
+                size_t len = (size_t)(s + n - hit);
+                if (len >= sizeof(w->report))
+                    len = sizeof(w->report) - 1;
+                for (size_t i = 0; i < len; i++)
+                    w->report[i] = (hit[i] >= 0x20 && hit[i] < 0x7f) ? hit[i] : '?';
+                w->report[len] = '\0';
+                break;
+            }
+        }
+    }
+    if (w->out_relayed >= POOL_OUT_BUDGET) {
+        w->out_dropped += n + 1;
+        return;
+    }
+    w->out_relayed += n + 1;
+    struct log_line l;
+    if (log_begin(&l, LOG_WARN, "worker_output")) {
+        log_int(&l, "pid", (long long)w->pid);
+        log_strn(&l, "msg", s, n);
+        log_end(&l);
+    }
+}
+
+static void pool_out_feed(struct pool_worker *w, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\n' || w->line_len == sizeof(w->line)) {
+            pool_out_line(w, w->line, w->line_len);
+            w->line_len = 0;
+            if (s[i] == '\n')
+                continue;
+        }
+        w->line[w->line_len++] = s[i];
+    }
+}
+
+static void pool_out_flush(struct pool_worker *w)
+{
+    if (w->line_len > 0) {
+        pool_out_line(w, w->line, w->line_len);
+        w->line_len = 0;
+    }
+    if (w->out_dropped > 0) {
+        log_msg(LOG_WARN, "worker_output_dropped",
+                "worker %d printed %zu more byte(s) of output during one call; not logged",
+                (int)w->pid, w->out_dropped);
+        w->out_dropped = 0;
+    }
+}
+
+static void pool_on_out_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+    (void)suggested;
+    struct pool_worker *w = h->data;
+    *buf = uv_buf_init(w->pool->obuf, sizeof(w->pool->obuf));
+}
+
+static void pool_on_out_closed(uv_handle_t *h)
+{
+    struct pool_worker *w = h->data;
+    w->out_open = false;
+    w->pool->handles_open--;
+    pool_worker_finalize(w);
+}
+
+static void pool_out_close(struct pool_worker *w)
+{
+    if (w->out_open && !uv_is_closing((uv_handle_t *)&w->out)) {
+        pool_out_flush(w);
+        uv_close((uv_handle_t *)&w->out, pool_on_out_closed);
+    }
+}
+
+static void pool_on_out_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+    struct pool_worker *w = s->data;
+    if (nread > 0) {
+        pool_out_feed(w, buf->base, (size_t)nread);
+        return;
+    }
+    if (nread < 0) {
+        /* End of file: the worker (and anything it started) closed its output. */
+        uv_read_stop(s);
+        pool_out_flush(w);
+        if (w->reaped)
+            pool_out_close(w);
+    }
+}
+
+/* The worker was reaped: whatever it wrote is in the pipe; read it now (a process it started may
+ * keep the pipe open, so end of file is not awaited), then close. */
+static void pool_out_drain(struct pool_worker *w)
+{
+    if (!w->out_open || uv_is_closing((uv_handle_t *)&w->out))
+        return;
+    uv_os_fd_t fd;
+    if (uv_fileno((uv_handle_t *)&w->out, &fd) == 0) {
+        for (int i = 0; i < 64; i++) {
+            ssize_t n = read(fd, w->pool->obuf, sizeof(w->pool->obuf));
+            if (n > 0) {
+                pool_out_feed(w, w->pool->obuf, (size_t)n);
+                continue;
+            }
+            if (n < 0 && errno == EINTR)
+                continue;
+            break;
+        }
+    }
+    pool_out_close(w);
 }
 
 /* ---- receiving responses ------------------------------------------------------------------ */
@@ -92,6 +280,35 @@ static void pool_worker_abandon(struct pool_worker *w)
         uv_close((uv_handle_t *)&w->pipe, pool_on_pipe_closed);
 }
 
+static void pool_on_retire_grace(uv_timer_t *t)
+{
+    struct pool_worker *w = t->data;
+    if (w->pid > 0 && !w->reaped) {
+        log_msg(LOG_WARN, "worker_retire",
+                "worker %d did not exit after its pipe closed; killing it", (int)w->pid);
+        kill(w->pid, SIGKILL);
+    }
+}
+
+/* Replaces an idle worker on purpose: end of file tells it to exit; a fresh one is forked when
+ * it is gone (with the pool's current module set). */
+static void pool_worker_retire(struct pool_worker *w, enum pool_restart_cause cause)
+{
+    w->retiring = true;
+    w->retire_after = false;
+    w->retire_cause = cause;
+    if (w->pipe_open && !uv_is_closing((uv_handle_t *)&w->pipe))
+        uv_close((uv_handle_t *)&w->pipe, pool_on_pipe_closed);
+    if (w->pid > 0 && !w->reaped)
+        uv_timer_start(&w->timer, pool_on_retire_grace, POOL_STOP_GRACE_MS, 0);
+}
+
+static bool pool_worker_ready(const struct pool_worker *w)
+{
+    return w->pid > 0 && w->pipe_open && !w->reaped && !w->busy && !w->retiring &&
+           !w->retire_after && !uv_is_closing((const uv_handle_t *)&w->pipe);
+}
+
 static void pool_worker_idle(struct pool_worker *w)
 {
     struct pool *p = w->pool;
@@ -102,6 +319,12 @@ static void pool_worker_idle(struct pool_worker *w)
         pool_worker_abandon(w);
         return;
     }
+    if (w->retire_after || w->gen != p->gen) {
+        pool_worker_retire(w, w->retire_after ? w->retire_cause : POOL_RESTART_RELOAD);
+        return;
+    }
+    if (!pool_worker_ready(w))
+        return;
     struct pool_job *next = p->qhead;
     if (next != NULL) {
         p->qhead = next->next;
@@ -132,6 +355,18 @@ static void pool_frame_complete(struct pool_worker *w)
     w->rx_len = w->rx_cap = w->rx_need = 0;
     w->busy = false;
     w->crashes = 0;
+    pool_out_flush(w);
+    if (w->timed_out || w->mem_exceeded) {
+        /* Killed, but its answer came first: the answer stands; the end is no crash. */
+        w->retiring = true;
+        w->retire_cause = w->timed_out ? POOL_RESTART_TIMEOUT : POOL_RESTART_MEMORY;
+    } else if (res.resp.wflags & IPC_WF_RECYCLE) {
+        w->retire_after = true;
+        w->retire_cause = POOL_RESTART_RECYCLE;
+        log_msg(LOG_INFO, "worker_recycle",
+                "worker %d is past its memory high-water mark after a call; replacing it",
+                (int)w->pid);
+    }
     struct pool_job *job = w->job;
     w->job = NULL;
     if (job != NULL) {
@@ -142,6 +377,23 @@ static void pool_frame_complete(struct pool_worker *w)
         free(res.frame);
     }
     pool_worker_idle(w);
+}
+
+static void pool_on_deadline(uv_timer_t *t);
+
+/* A note before the response: the function's own deadline, counted from the dispatch. */
+static int pool_on_note(struct pool_worker *w, const char *buf, size_t len)
+{
+    struct ipc_note_view n;
+    if (ipc_note_decode(buf, len, &n) != 0 || n.seq != w->seq)
+        return -1;
+    size_t nl = n.name.len < sizeof(w->fn) ? n.name.len : sizeof(w->fn) - 1;
+    memcpy(w->fn, n.name.p, nl);
+    w->fn[nl] = '\0';
+    w->deadline_ms = n.value;
+    uint64_t spent = (clock_mono_ns() - w->dispatch_ns) / 1000000u;
+    uv_timer_start(&w->timer, pool_on_deadline, n.value > spent ? n.value - spent : 1, 0);
+    return 0;
 }
 
 static void pool_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
@@ -161,32 +413,55 @@ static void pool_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
         pool_worker_abandon(w);
         return;
     }
-    if (w->rx_need == 0 && w->rx_len >= 8) {
-        w->rx_need = ipc_frame_len(w->rx, w->rx_len, IPC_RESP_MAGIC, sizeof(struct ipc_resp_head));
+    for (;;) {
         if (w->rx_need == 0) {
-            log_msg(LOG_ERROR, "worker_ipc", "worker %d sent a bad frame head", (int)w->pid);
-            pool_worker_abandon(w);
-            return;
-        }
-        if (w->rx_need > w->rx_cap) {
-            char *nb = realloc(w->rx, w->rx_need);
-            if (nb == NULL) {
-                log_msg(LOG_ERROR, "worker_ipc", "out of memory for a %zu-byte response",
-                        w->rx_need);
+            if (w->rx_len < 8)
+                return;
+            uint32_t magic;
+            memcpy(&magic, w->rx, 4);
+            w->rx_note = magic == IPC_NOTE_MAGIC;
+            w->rx_need =
+                w->rx_note
+                    ? ipc_frame_len(w->rx, w->rx_len, IPC_NOTE_MAGIC, sizeof(struct ipc_note_head))
+                    : ipc_frame_len(w->rx, w->rx_len, IPC_RESP_MAGIC, sizeof(struct ipc_resp_head));
+            if (w->rx_need == 0 ||
+                (w->rx_note && w->rx_need > sizeof(struct ipc_note_head) + IPC_NOTE_NAME_MAX)) {
+                log_msg(LOG_ERROR, "worker_ipc", "worker %d sent a bad frame head", (int)w->pid);
                 pool_worker_abandon(w);
                 return;
             }
-            w->rx = nb;
-            w->rx_cap = w->rx_need;
+            if (w->rx_need > w->rx_cap) {
+                char *nb = realloc(w->rx, w->rx_need);
+                if (nb == NULL) {
+                    log_msg(LOG_ERROR, "worker_ipc", "out of memory for a %zu-byte response",
+                            w->rx_need);
+                    pool_worker_abandon(w);
+                    return;
+                }
+                w->rx = nb;
+                w->rx_cap = w->rx_need;
+            }
         }
+        if (w->rx_len < w->rx_need)
+            return;
+        if (!w->rx_note) {
+            if (w->rx_len > w->rx_need) {
+                log_msg(LOG_ERROR, "worker_ipc", "worker %d wrote past its frame", (int)w->pid);
+                pool_worker_abandon(w);
+                return;
+            }
+            pool_frame_complete(w);
+            return;
+        }
+        if (pool_on_note(w, w->rx, w->rx_need) != 0) {
+            log_msg(LOG_ERROR, "worker_ipc", "worker %d sent a malformed note", (int)w->pid);
+            pool_worker_abandon(w);
+            return;
+        }
+        memmove(w->rx, w->rx + w->rx_need, w->rx_len - w->rx_need);
+        w->rx_len -= w->rx_need;
+        w->rx_need = 0;
     }
-    if (w->rx_need != 0 && w->rx_len > w->rx_need) {
-        log_msg(LOG_ERROR, "worker_ipc", "worker %d wrote past its frame", (int)w->pid);
-        pool_worker_abandon(w);
-        return;
-    }
-    if (w->rx_need != 0 && w->rx_len == w->rx_need)
-        pool_frame_complete(w);
 }
 
 /* ---- sending requests --------------------------------------------------------------------- */
@@ -238,17 +513,51 @@ static void pool_on_deadline(uv_timer_t *t)
     if (!w->busy || w->pid <= 0)
         return;
     w->timed_out = true;
-    log_msg(LOG_WARN, "worker_deadline", "worker %d ran past %llu ms; killing it", (int)w->pid,
-            (unsigned long long)w->pool->o.deadline_ms);
+    log_msg(LOG_WARN, "worker_deadline", "worker %d ran past %llu ms%s%s; killing it", (int)w->pid,
+            (unsigned long long)w->deadline_ms, w->fn[0] ? " in " : "", w->fn);
     pool_worker_abandon(w);
+}
+
+/* Every few ms while a worker is busy: its resident memory against the limit. */
+static void pool_on_mem_tick(uv_timer_t *t)
+{
+    struct pool *p = t->data;
+    int busy = 0;
+    for (int i = 0; i < p->nw; i++) {
+        struct pool_worker *w = &p->w[i];
+        if (!w->busy || w->pid <= 0 || w->reaped || w->timed_out || w->mem_exceeded)
+            continue;
+        busy++;
+        size_t rss = worker_rss_bytes(w->statm_fd);
+        if (rss > p->o.mem_limit_bytes) {
+            w->mem_exceeded = true;
+            w->rss = rss;
+            log_msg(LOG_WARN, "worker_memory",
+                    "worker %d reached %zu MB resident, past the limit of %zu MB; killing it",
+                    (int)w->pid, rss >> 20, p->o.mem_limit_bytes >> 20);
+            pool_worker_abandon(w);
+        }
+    }
+    if (busy == 0) {
+        uv_timer_stop(t);
+        p->mem_timer_on = false;
+    }
 }
 
 static void pool_dispatch(struct pool_worker *w, struct pool_job *job)
 {
+    struct pool *p = w->pool;
     w->busy = true;
     w->timed_out = false;
+    w->mem_exceeded = false;
     w->job = job;
     w->seq = job->seq;
+    w->dispatch_ns = clock_mono_ns();
+    w->deadline_ms = p->o.deadline_ms;
+    w->rss = 0;
+    w->fn[0] = '\0';
+    w->report[0] = '\0';
+    w->out_relayed = 0;
     job->worker = w;
     job->state = POOL_JOB_RUNNING;
     job->prev = job->next = NULL;
@@ -261,8 +570,13 @@ static void pool_dispatch(struct pool_worker *w, struct pool_job *job)
         return;
     }
     w->writing = rc == 0; /* the rest of the frame is queued on the pipe */
-    if (w->pool->o.deadline_ms > 0)
-        uv_timer_start(&w->timer, pool_on_deadline, w->pool->o.deadline_ms, 0);
+    if (w->deadline_ms > 0)
+        uv_timer_start(&w->timer, pool_on_deadline, w->deadline_ms, 0);
+    if (p->o.mem_limit_bytes > 0 && !p->mem_timer_on) {
+        p->mem_timer_on = true;
+        uint64_t ms = p->o.mem_poll_ms ? p->o.mem_poll_ms : POOL_MEM_POLL_MS;
+        uv_timer_start(&p->mem_timer, pool_on_mem_tick, ms, ms);
+    }
 }
 
 /* ---- process lifecycle -------------------------------------------------------------------- */
@@ -270,9 +584,15 @@ static void pool_dispatch(struct pool_worker *w, struct pool_job *job)
 static int pool_worker_spawn(struct pool_worker *w, char *err, size_t errlen)
 {
     struct pool *p = w->pool;
-    int sv[2];
+    int sv[2], op[2] = {-1, -1};
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
         snprintf(err, errlen, "socketpair: %s", strerror(errno));
+        return -1;
+    }
+    if (p->o.capture_output && pipe2(op, O_CLOEXEC) != 0) {
+        snprintf(err, errlen, "pipe: %s", strerror(errno));
+        close(sv[0]);
+        close(sv[1]);
         return -1;
     }
     pid_t parent = getpid();
@@ -288,19 +608,39 @@ static int pool_worker_spawn(struct pool_worker *w, char *err, size_t errlen)
         snprintf(err, errlen, "fork: %s", strerror(errno));
         close(sv[0]);
         close(sv[1]);
+        if (op[0] >= 0) {
+            close(op[0]);
+            close(op[1]);
+        }
         return -1;
     }
     if (pid == 0) {
-        pool_child_prepare(sv[1], parent);
+        pool_child_prepare(sv[1], op[1], parent);
         _exit(p->o.child_main(3, p->o.child_arg));
     }
     close(sv[1]);
+    if (op[1] >= 0)
+        close(op[1]);
     w->pid = pid;
+    w->gen = p->gen;
     w->reaped = false;
     w->busy = false;
     w->timed_out = false;
+    w->mem_exceeded = false;
+    w->retiring = false;
+    w->retire_after = false;
     w->writing = false;
     w->job = NULL;
+    w->line_len = 0;
+    w->out_relayed = w->out_dropped = 0;
+    w->fn[0] = '\0';
+    w->report[0] = '\0';
+    w->statm_fd = -1;
+    if (p->o.mem_limit_bytes > 0) {
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
+        w->statm_fd = open(path, O_RDONLY | O_CLOEXEC);
+    }
     uv_pipe_init(p->loop, &w->pipe, 0);
     w->pipe.data = w;
     p->handles_open++;
@@ -308,6 +648,17 @@ static int pool_worker_spawn(struct pool_worker *w, char *err, size_t errlen)
     int rc = uv_pipe_open(&w->pipe, sv[0]);
     if (rc == 0)
         rc = uv_read_start((uv_stream_t *)&w->pipe, pool_on_alloc, pool_on_read);
+    if (rc == 0 && op[0] >= 0) {
+        uv_pipe_init(p->loop, &w->out, 0);
+        w->out.data = w;
+        p->handles_open++;
+        w->out_open = true;
+        rc = uv_pipe_open(&w->out, op[0]);
+        if (rc == 0)
+            rc = uv_read_start((uv_stream_t *)&w->out, pool_on_out_alloc, pool_on_out_read);
+    } else if (op[0] >= 0) {
+        close(op[0]);
+    }
     if (rc != 0) {
         snprintf(err, errlen, "worker pipe: %s", uv_strerror(rc));
         pool_worker_abandon(w);
@@ -326,7 +677,8 @@ static void pool_on_respawn(uv_timer_t *t)
     if (pool_worker_spawn(w, err, sizeof(err)) != 0) {
         log_msg(LOG_ERROR, "worker_respawn", "cannot start a worker: %s", err);
         w->crashes++;
-        uv_timer_start(&w->timer, pool_on_respawn, POOL_RESPAWN_MAX_MS, 0);
+        if (w->pid == 0)
+            uv_timer_start(&w->timer, pool_on_respawn, POOL_RESPAWN_MAX_MS, 0);
         return;
     }
     p->restarts++;
@@ -334,31 +686,73 @@ static void pool_on_respawn(uv_timer_t *t)
     pool_worker_idle(w);
 }
 
-static void pool_maybe_stopped(struct pool *p);
+/* Logs a failed call's worker: what ended it, the function and how often it failed so far. */
+static void pool_log_failure(const struct pool_result *res, bool during_call)
+{
+    struct log_line l;
+    if (!log_begin(&l, LOG_WARN, "worker_died"))
+        return;
+    log_int(&l, "pid", (long long)res->pid);
+    const char *cause = res->outcome == POOL_TIMED_OUT ? "timeout"
+                        : res->outcome == POOL_MEMORY  ? "memory"
+                        : res->term_signal != 0        ? "signal"
+                                                       : "exit";
+    log_str(&l, "cause", cause);
+    if (res->term_signal != 0) {
+        const char *abbrev = sigabbrev_np(res->term_signal);
+        char sig[32];
+        snprintf(sig, sizeof(sig), "SIG%s", abbrev ? abbrev : "?");
+        log_str(&l, "signal", sig);
+    } else {
+        log_int(&l, "status", res->exit_status);
+    }
+    if (res->outcome == POOL_TIMED_OUT)
+        log_int(&l, "deadline_ms", (long long)res->deadline_ms);
+    if (res->outcome == POOL_MEMORY) {
+        log_int(&l, "rss_mb", (long long)(res->rss_bytes >> 20));
+        log_int(&l, "limit_mb", (long long)(res->mem_limit_bytes >> 20));
+    }
+    log_str(&l, "during", during_call ? "request" : "idle");
+    log_str(&l, "function", res->function);
+    if (res->function != NULL)
+        log_int(&l, "function_failures", res->fn_failures);
+    log_str(&l, "report", res->report);
+    log_end(&l);
+}
 
-/* Called when the process is reaped and its pipe is closed: the worker is fully gone. */
+/* Called when the process is reaped and its pipes are closed: the worker is fully gone. */
 static void pool_worker_finalize(struct pool_worker *w)
 {
-    if (!w->reaped || w->pipe_open || w->pid == 0)
+    if (!w->reaped || w->pipe_open || w->out_open || w->pid == 0)
         return;
     struct pool *p = w->pool;
     uv_timer_stop(&w->timer);
+    if (w->statm_fd >= 0) {
+        close(w->statm_fd);
+        w->statm_fd = -1;
+    }
     struct pool_result res;
     memset(&res, 0, sizeof(res));
     res.pid = w->pid;
-    if (w->timed_out) {
-        res.outcome = POOL_TIMED_OUT;
-    } else {
-        res.outcome = POOL_CRASHED;
-    }
+    res.outcome = w->timed_out ? POOL_TIMED_OUT : w->mem_exceeded ? POOL_MEMORY : POOL_CRASHED;
+    res.deadline_ms = w->deadline_ms;
+    res.mem_limit_bytes = p->o.mem_limit_bytes;
+    res.rss_bytes = w->rss;
     if (WIFSIGNALED(w->wait_status))
         res.term_signal = WTERMSIG(w->wait_status);
     else if (WIFEXITED(w->wait_status))
         res.exit_status = WEXITSTATUS(w->wait_status);
     bool was_busy = w->busy;
+    bool planned = w->retiring && !was_busy;
+    enum pool_restart_cause cause = w->retire_cause;
     struct pool_job *job = w->job;
+    char fn[POOL_FN_NAME], report[POOL_REPORT];
+    snprintf(fn, sizeof(fn), "%s", w->fn);
+    snprintf(report, sizeof(report), "%s", w->report);
     w->job = NULL;
     w->busy = false;
+    w->retiring = false;
+    w->retire_after = false;
     w->pid = 0;
     free(w->rx);
     w->rx = NULL;
@@ -367,12 +761,32 @@ static void pool_worker_finalize(struct pool_worker *w)
         pool_maybe_stopped(p);
         return;
     }
-    if (was_busy || res.term_signal != 0 || res.exit_status != 0) {
-        log_msg(LOG_WARN, "worker_died", "worker %d %s %d%s", (int)res.pid,
-                res.term_signal ? "killed by signal" : "exited with status",
-                res.term_signal ? res.term_signal : res.exit_status,
-                job ? " during a request" : "");
+    if (planned) {
+        if (res.term_signal != 0 || res.exit_status != 0)
+            log_msg(LOG_WARN, "worker_exit", "worker %d, being replaced, ended with %s %d",
+                    (int)res.pid, res.term_signal ? "signal" : "status",
+                    res.term_signal ? res.term_signal : res.exit_status);
+        p->restarts_by[cause]++;
+        if (p->o.restarted != NULL &&
+            (cause == POOL_RESTART_RECYCLE || cause == POOL_RESTART_RELOAD))
+            p->o.restarted(p, cause);
+        uv_timer_start(&w->timer, pool_on_respawn, 0, 0);
+        return;
     }
+    if (fn[0] == '\0' && job != NULL)
+        pool_job_function(job, fn, sizeof(fn));
+    res.function = fn[0] ? fn : NULL;
+    res.report = report[0] ? report : NULL;
+    if (res.function != NULL && (job != NULL || was_busy))
+        res.fn_failures = pool_fn_failed(p, res.function);
+    if (was_busy || res.term_signal != 0 || res.exit_status != 0)
+        pool_log_failure(&res, was_busy);
+    if (res.fn_failures >= 2)
+        log_msg(LOG_WARN, "function_failing", "function %s has cost %u worker(s) so far",
+                res.function, res.fn_failures);
+    p->restarts_by[res.outcome == POOL_TIMED_OUT ? POOL_RESTART_TIMEOUT
+                   : res.outcome == POOL_MEMORY  ? POOL_RESTART_MEMORY
+                                                 : POOL_RESTART_CRASH]++;
     if (job != NULL) {
         job->state = POOL_JOB_IDLE;
         job->worker = NULL;
@@ -404,7 +818,9 @@ static void pool_on_sigchld(uv_signal_t *s, int signum)
             if (w->pid == pid && !w->reaped) {
                 w->reaped = true;
                 w->wait_status = st;
-                /* Anything it wrote before dying is lost with it; its request fails. */
+                /* Anything it wrote on its socket before dying is lost with it (its request
+                 * fails); what it printed is read now. */
+                pool_out_drain(w);
                 pool_worker_abandon(w);
                 pool_worker_finalize(w);
                 break;
@@ -431,9 +847,13 @@ int pool_start(struct pool *p, uv_loop_t *loop, const struct pool_opts *o, char 
     uv_timer_init(loop, &p->stop_timer);
     p->stop_timer.data = p;
     p->handles_open++;
+    uv_timer_init(loop, &p->mem_timer);
+    p->mem_timer.data = p;
+    p->handles_open++;
     for (int i = 0; i < p->nw; i++) {
         struct pool_worker *w = &p->w[i];
         w->pool = p;
+        w->statm_fd = -1;
         uv_timer_init(loop, &w->timer);
         w->timer.data = w;
         p->handles_open++;
@@ -453,7 +873,7 @@ int pool_submit(struct pool *p, struct pool_job *job)
     for (int k = 0; p->qlen == 0 && k < p->nw; k++) {
         int i = (p->next_pick + k) % p->nw;
         struct pool_worker *w = &p->w[i];
-        if (w->pid > 0 && w->pipe_open && !w->reaped && !w->busy) {
+        if (pool_worker_ready(w) && w->gen == p->gen) {
             p->next_pick = (i + 1) % p->nw;
             pool_dispatch(w, job);
             return POOL_OK;
@@ -502,10 +922,28 @@ void pool_cancel(struct pool *p, struct pool_job *job)
     job->prev = job->next = NULL;
 }
 
+void pool_reload(struct pool *p, void *child_arg)
+{
+    p->o.child_arg = child_arg;
+    p->gen++;
+    for (int i = 0; i < p->nw; i++) {
+        struct pool_worker *w = &p->w[i];
+        if (w->pid <= 0 || w->reaped || w->retiring)
+            continue; /* its replacement is forked with the new set */
+        if (w->busy) {
+            w->retire_after = true;
+            w->retire_cause = POOL_RESTART_RELOAD;
+        } else {
+            pool_worker_retire(w, POOL_RESTART_RELOAD);
+        }
+    }
+}
+
 static void pool_on_handle_closed(uv_handle_t *h)
 {
     struct pool *p = h->data;
-    if (h->type == UV_TIMER && h != (uv_handle_t *)&p->stop_timer)
+    if (h->type == UV_TIMER && h != (uv_handle_t *)&p->stop_timer &&
+        h != (uv_handle_t *)&p->mem_timer)
         p = ((struct pool_worker *)h->data)->pool;
     if (--p->handles_open == 0) {
         free(p->w);
@@ -525,6 +963,7 @@ static void pool_maybe_stopped(struct pool *p)
         return;
     uv_close((uv_handle_t *)&p->sigchld, pool_on_handle_closed);
     uv_close((uv_handle_t *)&p->stop_timer, pool_on_handle_closed);
+    uv_close((uv_handle_t *)&p->mem_timer, pool_on_handle_closed);
     for (int i = 0; i < p->nw; i++)
         uv_close((uv_handle_t *)&p->w[i].timer, pool_on_handle_closed);
 }
@@ -542,6 +981,7 @@ void pool_stop(struct pool *p, void (*cb)(struct pool *p))
 {
     p->stopping = true;
     p->stopped_cb = cb;
+    uv_timer_stop(&p->mem_timer);
     for (int i = 0; i < p->nw; i++) {
         struct pool_worker *w = &p->w[i];
         uv_timer_stop(&w->timer);
@@ -567,6 +1007,8 @@ void pool_abort(struct pool *p)
             waitpid(w->pid, NULL, 0);
             w->pid = 0;
         }
+        if (w->statm_fd >= 0)
+            close(w->statm_fd);
         free(w->rx);
         w->rx = NULL;
     }

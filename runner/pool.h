@@ -3,10 +3,20 @@
  * The front forks N workers (after the modules are loaded, so they inherit them) and hands each
  * one request at a time over a socketpair (uv_pipe_t on the front's side, blocking I/O in the
  * worker). Requests that find every worker busy wait in a bounded FIFO queue; past its bound
- * pool_submit() refuses (the front answers 503). A worker that dies, by a signal or an exit, fails
- * its request with POOL_CRASHED; one that runs past the deadline is killed and fails it with
- * POOL_TIMED_OUT. Either way it is replaced by a new fork, with a growing delay when workers keep
- * dying. All callbacks run on the front's loop. */
+ * pool_submit() refuses (the front answers 503). One bad call costs only itself:
+ *   - a worker that dies (signal or exit) fails its request with POOL_CRASHED;
+ *   - one that runs past its deadline (the default, or the function's own, announced by the
+ *     worker in a note before the call) is killed: POOL_TIMED_OUT;
+ *   - one whose resident memory passes the limit during a call (read from /proc every few ms,
+ *     which works the same under AddressSanitizer, whose reserved address space makes
+ *     RLIMIT_AS/RLIMIT_DATA useless) is killed: POOL_MEMORY;
+ * and is replaced by a new fork, with a growing delay when a slot's workers keep dying. A worker
+ * whose memory is past the high-water mark after a call asks to be replaced with its answer
+ * (recycled). Workers' stdout and stderr come through a pipe into the log, one escaped line at a
+ * time, so nothing a hook prints can corrupt a frame or a log line; the first line of a
+ * sanitizer report found there is kept for the failed request's message. pool_reload() switches
+ * to a new module set: idle workers are replaced at once, busy ones after they answer. Failures
+ * are counted per function and logged with their counts. All callbacks run on the front's loop. */
 #ifndef HS_POOL_H
 #define HS_POOL_H
 
@@ -25,14 +35,34 @@ struct pool_worker;
 enum pool_outcome {
     POOL_DONE = 0,  /* the worker answered: res->resp is valid */
     POOL_CRASHED,   /* the worker died (res->term_signal or res->exit_status) */
-    POOL_TIMED_OUT, /* the worker ran past the deadline and was killed */
+    POOL_TIMED_OUT, /* the worker ran past the deadline (res->deadline_ms) and was killed */
+    POOL_MEMORY,    /* the worker's resident memory passed res->mem_limit_bytes; killed */
+};
+
+/* Why a worker was replaced (pool.restarts_by). */
+enum pool_restart_cause {
+    POOL_RESTART_CRASH = 0, /* died by a signal or an exit */
+    POOL_RESTART_TIMEOUT,   /* killed past its deadline */
+    POOL_RESTART_MEMORY,    /* killed past the memory limit */
+    POOL_RESTART_RECYCLE,   /* past the high-water mark after a call */
+    POOL_RESTART_RELOAD,    /* replaced by a module reload */
+    POOL_RESTART_COUNT
 };
 
 struct pool_result {
     enum pool_outcome outcome;
     pid_t pid;
-    int term_signal; /* POOL_CRASHED by a signal: its number, else 0 */
-    int exit_status; /* POOL_CRASHED by exit: the exit code */
+    int term_signal;        /* POOL_CRASHED by a signal: its number, else 0 */
+    int exit_status;        /* POOL_CRASHED by exit: the exit code */
+    uint64_t deadline_ms;   /* POOL_TIMED_OUT: the deadline that applied */
+    size_t mem_limit_bytes; /* POOL_MEMORY: the limit, and the resident size seen */
+    size_t rss_bytes;
+    /* Failures: the function called when known (NUL-terminated, valid during the callback), the
+     * first line of a sanitizer report the worker printed (or NULL), and how many workers this
+     * function has cost so far. */
+    const char *function;
+    const char *report;
+    unsigned fn_failures;
     /* POOL_DONE: the response frame, malloc'd; the callback takes ownership (free()). */
     char *frame;
     size_t frame_len;
@@ -44,7 +74,8 @@ typedef void (*pool_done_cb)(struct pool_job *job, struct pool_result *res);
 enum pool_job_state { POOL_JOB_IDLE = 0, POOL_JOB_QUEUED, POOL_JOB_RUNNING };
 
 /* One invocation; embedded in its owner (the connection), which fills bufs, nbufs, seq and done.
- * bufs must stay valid until done is called or pool_cancel() returns. */
+ * bufs[0] is the request frame's head part (head and fields before the body), bufs[1] the body;
+ * they must stay valid until done is called or pool_cancel() returns. */
 struct pool_job {
     uv_buf_t bufs[2];
     unsigned nbufs;
@@ -59,26 +90,58 @@ struct pool_job {
 struct pool_opts {
     int nworkers;
     size_t max_queue;
-    uint64_t deadline_ms; /* per invocation, from dispatch to a worker */
+    uint64_t deadline_ms;   /* per invocation, from dispatch to a worker; 0: none */
+    size_t mem_limit_bytes; /* resident memory a busy worker may reach; 0: no limit */
+    uint64_t mem_poll_ms;   /* how often busy workers' memory is read; 0: 10 ms */
+    bool capture_output;    /* workers' stdout/stderr into the log (else inherited) */
     /* Runs in each forked worker with its end of the socketpair; returns the exit code. */
     int (*child_main)(int fd, void *arg);
     void *child_arg;
+    /* Optional: a worker was replaced on purpose (POOL_RESTART_RECYCLE or _RELOAD). Failures
+     * reach the job's done callback instead. */
+    void (*restarted)(struct pool *p, enum pool_restart_cause cause);
 };
+
+#define POOL_FN_NAME  (IPC_NOTE_NAME_MAX + 1)
+#define POOL_OUT_LINE 1024
+#define POOL_FN_STATS 64
+#define POOL_REPORT   256
+#define POOL_OUT_RBUF (16u * 1024u)
 
 struct pool_worker {
     struct pool *pool;
     pid_t pid; /* 0: not running */
     uv_pipe_t pipe;
-    uv_timer_t timer; /* the deadline while busy, the respawn delay while dead */
+    uv_pipe_t out;    /* its stdout and stderr (capture_output) */
+    uv_timer_t timer; /* the deadline while busy, the respawn delay while dead, a retire grace */
     uv_write_t wreq;
-    bool pipe_open, reaped, busy, timed_out;
-    bool writing; /* a request frame is partly queued on the pipe */
+    bool pipe_open, out_open, reaped, busy, timed_out, mem_exceeded;
+    bool writing;      /* a request frame is partly queued on the pipe */
+    bool retiring;     /* being replaced on purpose: its end is no crash */
+    bool retire_after; /* busy on an old module set (or recycled): replaced once it answers */
+    enum pool_restart_cause retire_cause;
     int wait_status;
+    unsigned gen;         /* module set (pool.gen) it was forked with */
     struct pool_job *job; /* NULL while idle, or when the job was cancelled */
     uint32_t seq;
-    char *rx; /* response frame being received */
+    uint64_t dispatch_ns;
+    uint64_t deadline_ms; /* of the running call */
+    char *rx;             /* frame being received */
     size_t rx_len, rx_cap, rx_need;
+    bool rx_note;
     unsigned crashes; /* consecutive deaths, for the respawn delay */
+    int statm_fd;     /* /proc/PID/statm, or -1 */
+    size_t rss;
+    char fn[POOL_FN_NAME]; /* the running call's function, from a note ("" unknown) */
+    char report[POOL_REPORT];
+    char line[POOL_OUT_LINE];
+    size_t line_len;
+    size_t out_relayed, out_dropped; /* output bytes of the current call */
+};
+
+struct pool_fn_stat {
+    char name[64];
+    unsigned failures;
 };
 
 struct pool {
@@ -91,10 +154,16 @@ struct pool {
     size_t qlen;
     uv_signal_t sigchld;
     uv_timer_t stop_timer;
+    uv_timer_t mem_timer;
+    bool mem_timer_on;
     bool stopping;
     int handles_open;
     void (*stopped_cb)(struct pool *p);
+    unsigned gen; /* bumped by pool_reload */
     uint64_t restarts;
+    uint64_t restarts_by[POOL_RESTART_COUNT];
+    struct pool_fn_stat fstats[POOL_FN_STATS];
+    char obuf[POOL_OUT_RBUF]; /* reads of workers' output */
 };
 
 enum pool_status { POOL_OK = 0, POOL_E_FULL = -1, POOL_E_STOPPED = -2, POOL_E_SYS = -3 };
@@ -111,6 +180,10 @@ int pool_submit(struct pool *p, struct pool_job *job);
 /* Forgets job: a queued one leaves the queue; a running one's answer will be dropped (the worker
  * finishes it). done is not called afterwards. */
 void pool_cancel(struct pool *p, struct pool_job *job);
+
+/* From now on workers are forked with child_arg (a new module set): idle workers are replaced at
+ * once, busy ones once they answer; new jobs go only to new workers. */
+void pool_reload(struct pool *p, void *child_arg);
 
 /* Ends every worker (closing its pipe; a busy one is killed), then closes the pool's handles and
  * calls cb. Queued jobs must have been cancelled by their owners. */
