@@ -27,6 +27,7 @@
 #include "jsval.h"
 #include "kind.h"
 #include "proto_internal.h"
+#include "text.h"
 #include "registry_internal.h"
 #include "sdk.h"
 
@@ -153,13 +154,10 @@ static int answer_nomem(struct proto_response *resp, struct arena *a)
     return answer_code_first(resp, a, 500, "out_of_memory", m, sizeof(m) - 1);
 }
 
-static int answer_fmt(struct proto_response *resp, struct arena *a, int status, const char *code,
-                      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static int answer_fmt(struct proto_response *resp, struct arena *a, int status, const char *code,
-                      const char *fmt, ...)
+int proto_answer_fmt(struct proto_response *resp, struct arena *a, int status, const char *code,
+                     const char *fmt, ...)
 {
-    char msg[512];
+    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -172,23 +170,6 @@ static int answer_fmt(struct proto_response *resp, struct arena *a, int status, 
 }
 
 /* ---- small string helpers ------------------------------------------------------------------- */
-
-static bool ieq(const char *a, size_t alen, const char *b)
-{
-    size_t blen = strlen(b);
-    if (alen != blen)
-        return false;
-    for (size_t i = 0; i < alen; i++) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z')
-            x = (char)(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z')
-            y = (char)(y - 'A' + 'a');
-        if (x != y)
-            return false;
-    }
-    return true;
-}
 
 static struct strv trim_ows(struct strv s)
 {
@@ -281,7 +262,7 @@ static bool params_parse(const char *s, size_t len, size_t i, char *cs, size_t c
         }
         while (i < len && s[i] == ' ')
             i++;
-        if (ieq(s + k, klen, "charset")) {
+        if (text_ieq(s + k, klen, "charset")) {
             if (over || vn + 1 > cssz)
                 vn = cssz - 1; /* an absurdly long charset is unsupported anyway */
             for (size_t j = 0; j < vn; j++) {
@@ -315,8 +296,8 @@ static bool content_type_json(struct strv ct, char *charset, size_t cssz)
     const char *want = "application/json";
     size_t wl = strlen(want);
     size_t tl = e - b;
-    bool match = (tl == wl && ieq(s + b, tl, want)) ||
-                 (tl == wl + 1 && ieq(s + b, wl, want) && s[b + wl] == '+');
+    bool match = (tl == wl && text_ieq(s + b, tl, want)) ||
+                 (tl == wl + 1 && text_ieq(s + b, wl, want) && s[b + wl] == '+');
     if (!match)
         return false;
     return params_parse(s, len, semi, charset, cssz);
@@ -506,10 +487,11 @@ static struct json_value *body_read(const struct proto_config *cfg, const struct
     bool is_json = content_type_json(ct, charset, sizeof(charset));
     if (json_required && ct.p && ct.len > 0 && !is_json) {
         int n = (int)(ct.len > 100 ? 100 : ct.len);
-        *failed = answer_fmt(resp, a, 415, "unsupported_media_type",
+        *failed =
+            proto_answer_fmt(resp, a, 415, "unsupported_media_type",
                              "Content-Type must be application/json, not \"%.*s\"", n, ct.p) == 0
-                      ? 1
-                      : -1;
+                ? 1
+                : -1;
         return NULL;
     }
     if (!json_required && (!req->body.p || !is_json))
@@ -522,34 +504,34 @@ static struct json_value *body_read(const struct proto_config *cfg, const struct
         for (; charset[i] && i + 1 < sizeof(up); i++)
             up[i] = (charset[i] >= 'a' && charset[i] <= 'z') ? (char)(charset[i] - 32) : charset[i];
         up[i] = '\0';
-        *failed =
-            answer_fmt(resp, a, 415, "unsupported_charset", "unsupported charset \"%s\"", up) == 0
-                ? 1
-                : -1;
+        *failed = proto_answer_fmt(resp, a, 415, "unsupported_charset",
+                                   "unsupported charset \"%s\"", up) == 0
+                      ? 1
+                      : -1;
         return NULL;
     }
     size_t max = cfg->max_body ? cfg->max_body : PROTO_DEFAULT_MAX_BODY;
     struct strv enc = trim_ows(req->content_encoding);
     const char *data = req->body.p;
     size_t len = req->body.len;
-    if (enc.p && enc.len && !ieq(enc.p, enc.len, "identity")) {
-        bool gz = ieq(enc.p, enc.len, "gzip");
-        if (!gz && !ieq(enc.p, enc.len, "deflate")) {
+    if (enc.p && enc.len && !text_ieq(enc.p, enc.len, "identity")) {
+        bool gz = text_ieq(enc.p, enc.len, "gzip");
+        if (!gz && !text_ieq(enc.p, enc.len, "deflate")) {
             char e[64];
             size_t n = enc.len < sizeof(e) - 1 ? enc.len : sizeof(e) - 1;
             for (size_t i = 0; i < n; i++)
                 e[i] = (enc.p[i] >= 'A' && enc.p[i] <= 'Z') ? (char)(enc.p[i] + 32) : enc.p[i];
             e[n] = '\0';
-            *failed = answer_fmt(resp, a, 415, "unsupported_content_encoding",
-                                 "unsupported content encoding \"%s\"", e) == 0
+            *failed = proto_answer_fmt(resp, a, 415, "unsupported_content_encoding",
+                                       "unsupported content encoding \"%s\"", e) == 0
                           ? 1
                           : -1;
             return NULL;
         }
         int order;
         if (charset_kind(charset, &order) == 0) {
-            *failed = answer_fmt(resp, a, 415, "unsupported_charset", "unsupported charset \"%s\"",
-                                 charset) == 0
+            *failed = proto_answer_fmt(resp, a, 415, "unsupported_charset",
+                                       "unsupported charset \"%s\"", charset) == 0
                           ? 1
                           : -1;
             return NULL;
@@ -559,17 +541,17 @@ static struct json_value *body_read(const struct proto_config *cfg, const struct
         const char *msg = "invalid compressed data";
         int rc = inflate_body(a, data, len, gz, max, &out, &outlen, &msg);
         if (rc == 413) {
-            *failed = answer_fmt(resp, a, 413, "request_entity_too_large",
-                                 "request entity too large (limit %zu bytes)", max) == 0
+            *failed = proto_answer_fmt(resp, a, 413, "request_entity_too_large",
+                                       "request entity too large (limit %zu bytes)", max) == 0
                           ? 1
                           : -1;
             return NULL;
         }
         if (rc != 0) {
             *failed = (rc == 500 ? answer_nomem(resp, a)
-                                 : answer_fmt(resp, a, 400, "invalid_body",
-                                              "cannot decompress the %s body: %s",
-                                              gz ? "gzip" : "deflate", msg)) == 0
+                                 : proto_answer_fmt(resp, a, 400, "invalid_body",
+                                                    "cannot decompress the %s body: %s",
+                                                    gz ? "gzip" : "deflate", msg)) == 0
                           ? 1
                           : -1;
             return NULL;
@@ -585,15 +567,15 @@ static struct json_value *body_read(const struct proto_config *cfg, const struct
         for (; charset[i] && i + 1 < sizeof(up); i++)
             up[i] = (charset[i] >= 'a' && charset[i] <= 'z') ? (char)(charset[i] - 32) : charset[i];
         up[i] = '\0';
-        *failed =
-            answer_fmt(resp, a, 415, "unsupported_charset", "unsupported charset \"%s\"", up) == 0
-                ? 1
-                : -1;
+        *failed = proto_answer_fmt(resp, a, 415, "unsupported_charset",
+                                   "unsupported charset \"%s\"", up) == 0
+                      ? 1
+                      : -1;
         return NULL;
     }
     if (len > max) {
-        *failed = answer_fmt(resp, a, 413, "request_entity_too_large",
-                             "request entity too large (limit %zu bytes)", max) == 0
+        *failed = proto_answer_fmt(resp, a, 413, "request_entity_too_large",
+                                   "request entity too large (limit %zu bytes)", max) == 0
                       ? 1
                       : -1;
         return NULL;
@@ -621,13 +603,13 @@ static struct json_value *body_read(const struct proto_config *cfg, const struct
     memset(&je, 0, sizeof(je));
     struct json_value *v = json_parse(a, data, len, &po, &je);
     if (!v) {
-        *failed =
-            (strstr(je.message, "memory")
-                 ? answer_nomem(resp, a)
-                 : answer_fmt(resp, a, 400, "invalid_json", "Invalid JSON: %s at line %u column %u",
-                              je.message, (unsigned)je.line, (unsigned)je.column)) == 0
-                ? 1
-                : -1;
+        *failed = (strstr(je.message, "memory")
+                       ? answer_nomem(resp, a)
+                       : proto_answer_fmt(resp, a, 400, "invalid_json",
+                                          "Invalid JSON: %s at line %u column %u", je.message,
+                                          (unsigned)je.line, (unsigned)je.column)) == 0
+                      ? 1
+                      : -1;
         return NULL;
     }
     return v;
@@ -814,7 +796,7 @@ bool proto_bearer(struct strv authorization, const char **t, size_t *tlen)
     size_t schemelen = (size_t)(sp - auth.p);
     *t = sp + 1;
     *tlen = auth.len - schemelen - 1;
-    return !memchr(*t, ' ', *tlen) && ieq(auth.p, schemelen, "bearer");
+    return !memchr(*t, ' ', *tlen) && text_ieq(auth.p, schemelen, "bearer");
 }
 
 static bool authorized(const struct proto_config *cfg, const struct proto_request *req,

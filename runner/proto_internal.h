@@ -13,6 +13,9 @@
  * out of memory. */
 int proto_answer_code_first(struct proto_response *resp, struct arena *a, int status,
                             const char *code, const char *msg, size_t msglen);
+/* proto_answer_code_first with a printf-style message (cut at 1 KB). */
+int proto_answer_fmt(struct proto_response *resp, struct arena *a, int status, const char *code,
+                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* 500 out_of_memory. 0, or -1 when even that cannot be built. */
 int proto_answer_nomem(struct proto_response *resp, struct arena *a);
 

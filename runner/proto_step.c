@@ -30,26 +30,11 @@
 #define STEP_JSON_TYPE "application/json; charset=utf-8"
 #define STEP_NAME_MAX  256
 
-static int step_fail(struct proto_response *resp, struct arena *a, int status, const char *code,
-                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
 /* One code-first error; 0, or what proto_answer_nomem gives when even that fails. */
-static int step_fail(struct proto_response *resp, struct arena *a, int status, const char *code,
-                     const char *fmt, ...)
-{
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        n = 0;
-    if ((size_t)n >= sizeof(msg))
-        n = (int)sizeof(msg) - 1;
-    if (proto_answer_code_first(resp, a, status, code, msg, (size_t)n) == 0)
-        return 0;
-    return proto_answer_nomem(resp, a);
-}
+#define step_fail(resp, a, status, code, ...)                                                      \
+    (proto_answer_fmt((resp), (a), (status), (code), __VA_ARGS__) == 0                             \
+         ? 0                                                                                       \
+         : proto_answer_nomem((resp), (a)))
 
 static int hexval(char c)
 {

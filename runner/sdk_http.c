@@ -11,6 +11,7 @@
  * one log line per request and every error message name the method and the URL without userinfo,
  * query or fragment. */
 #include "sdk_internal.h"
+#include "text.h"
 
 #include <curl/curl.h>
 #include <stdarg.h>
@@ -79,23 +80,6 @@ struct http_extra {
 };
 
 /* ---- small helpers -------------------------------------------------------------------------- */
-
-static bool ieq_n(const char *a, size_t alen, const char *b)
-{
-    size_t blen = strlen(b);
-    if (alen != blen)
-        return false;
-    for (size_t i = 0; i < alen; i++) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z')
-            x = (char)(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z')
-            y = (char)(y - 'A' + 'a');
-        if (x != y)
-            return false;
-    }
-    return true;
-}
 
 static bool tchar(unsigned char c)
 {
@@ -402,7 +386,7 @@ static CURL *http_handle(hs_ctx *ctx)
 static bool has_header(const hs_http_request_v1 *rq, const char *name)
 {
     for (size_t i = 0; i < rq->nheaders; i++)
-        if (rq->headers[i].name && ieq_n(rq->headers[i].name, strlen(rq->headers[i].name), name))
+        if (rq->headers[i].name && text_ieq(rq->headers[i].name, strlen(rq->headers[i].name), name))
             return true;
     return false;
 }
@@ -688,11 +672,11 @@ hs_status sdk_http_integrator_base(const struct json_value *options, struct aren
         const struct json_value *region = member(src, "integratorRegion");
         if (!region)
             continue;
-        if (region->type == JSON_STRING && ieq_n(region->u.str, region->len, "us")) {
+        if (region->type == JSON_STRING && text_ieq(region->u.str, region->len, "us")) {
             *base = US_BASE;
             return HS_OK;
         }
-        if (region->type == JSON_STRING && ieq_n(region->u.str, region->len, "eu")) {
+        if (region->type == JSON_STRING && text_ieq(region->u.str, region->len, "eu")) {
             *base = EU_BASE;
             return HS_OK;
         }
@@ -749,7 +733,7 @@ const char *sdk_http_header(const hs_http_response *resp, const char *name)
     const char *first = NULL;
     for (size_t i = 0; i < resp->nhdrs; i++) {
         const struct http_hdr *h = &resp->hdrs[i];
-        if (ieq_n(h->name, h->name_len, name)) {
+        if (text_ieq(h->name, h->name_len, name)) {
             if (!first)
                 first = h->value;
             count++;
@@ -764,7 +748,7 @@ const char *sdk_http_header(const hs_http_response *resp, const char *name)
     size_t o = 0;
     for (size_t i = 0; i < resp->nhdrs; i++) {
         const struct http_hdr *h = &resp->hdrs[i];
-        if (!ieq_n(h->name, h->name_len, name))
+        if (!text_ieq(h->name, h->name_len, name))
             continue;
         if (o) {
             memcpy(joined + o, ", ", 2);

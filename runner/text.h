@@ -1,0 +1,11 @@
+/* text.h — small byte-string helpers shared by the protocol, the SDK and the front. */
+#ifndef HS_TEXT_H
+#define HS_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* True when the alen bytes at a equal the NUL-terminated b, ignoring ASCII case. */
+bool text_ieq(const char *a, size_t alen, const char *b);
+
+#endif
