@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "integration/harness_faults.h"
@@ -227,6 +228,37 @@ static void test_garbage_output(void **state)
     hsf_stop_ok(&s);
 }
 
+/* Under AddressSanitizer a memory error ends the worker with status 1 after a report on its
+ * standard error: the answer says so, with the report's first line (else faultSanitizer aborts). */
+static void test_sanitizer_report(void **state)
+{
+    (void)state;
+    const char *bin = getenv("HOOKSTACK_BIN");
+    int asan = bin != NULL && strlen(bin) > 5 && strcmp(bin + strlen(bin) - 5, "-asan") == 0;
+    struct hs_server s;
+    start(&s, (const char *[]){"--workers", "1", NULL});
+    struct hs_response r;
+    call(&s, "faultSanitizer", "{}", 0, &r);
+    if (asan)
+        assert_error(&r, 500, "hook_crashed",
+                     (const char *[]){"The function faultSanitizer crashed: its worker exited with "
+                                      "status 1 (AddressSanitizer: heap-buffer-overflow on address",
+                                      NULL});
+    else
+        assert_error(&r, 500, "hook_crashed",
+                     (const char *[]){"The function faultSanitizer crashed: its worker was killed "
+                                      "by signal 6 (SIGABRT).",
+                                      NULL});
+    hs_response_free(&r);
+    assert_good(&s);
+    int st = hs_server_stop(&s, SIGTERM, 30000);
+    assert_true(st >= 0 && WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+    if (asan) /* the report reached the log, as escaped worker output */
+        assert_true(hsf_log_count(&s, "event=worker_output") > 5);
+    assert_int_equal(hsf_log_count(&s, "LeakSanitizer"), 0);
+}
+
 struct bg_call {
     const struct hs_server *s;
     char body[256];
@@ -282,9 +314,10 @@ int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_crashes),        cmocka_unit_test(test_deadlines),
-        cmocka_unit_test(test_memory_limit),   cmocka_unit_test(test_recycle),
-        cmocka_unit_test(test_garbage_output), cmocka_unit_test(test_queue_limit),
+        cmocka_unit_test(test_crashes),          cmocka_unit_test(test_deadlines),
+        cmocka_unit_test(test_memory_limit),     cmocka_unit_test(test_recycle),
+        cmocka_unit_test(test_garbage_output),   cmocka_unit_test(test_queue_limit),
+        cmocka_unit_test(test_sanitizer_report),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

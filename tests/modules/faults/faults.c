@@ -13,6 +13,8 @@
  *                 stdout and stderr, through stdio and straight to the descriptors, then
  *                 options.lines (default 200, at most 100000) numbered lines to stderr, then
  *                 answers [options] like doSomething
+ *   faultSanitizer  in a sanitizer build, reads past a heap block (AddressSanitizer reports it
+ *                 and ends the process with status 1); in a plain build, abort()
  *   faultSleep    sleeps options.ms (0-600000), then answers [options]
  *   faultTag      sleeps options.ms when given, then answers {"tag":"<8 characters>"}: the tag is
  *                 FAULTS_TAG below, which the reload test patches in a copy of the built file to
@@ -90,6 +92,24 @@ static hs_status fault_abort(hs_ctx *ctx, hs_json *options, hs_json **result)
     (void)options;
     (void)result;
     abort();
+}
+
+static hs_status fault_sanitizer(hs_ctx *ctx, hs_json *options, hs_json **result)
+{
+    (void)result;
+#if defined(__SANITIZE_ADDRESS__)
+    /* The index comes from the request, so the compiler cannot see the overflow coming. */
+    size_t i = (size_t)api->json_number(api->json_get(options, "index"), 8);
+    size_t n = (size_t)api->json_number(api->json_get(options, "size"), 8);
+    volatile char *p = calloc(1, n);
+    char c = p[i]; /* heap-buffer-overflow */
+    free((void *)p);
+    return api->fail(ctx, "no_fault", "read %d", c);
+#else
+    (void)ctx;
+    (void)options;
+    abort();
+#endif
 }
 
 static hs_status fault_exit(hs_ctx *ctx, hs_json *options, hs_json **result)
@@ -183,6 +203,7 @@ static hs_status faults_init(const hs_api *a, hs_module *mod)
         {"faultBus", fault_bus, "SIGBUS: reads past the end of an empty mapped file"},
         {"faultAbort", fault_abort, "abort()"},
         {"faultExit", fault_exit, "exit(3) without answering"},
+        {"faultSanitizer", fault_sanitizer, "a heap overflow under ASan, else abort()"},
         {"faultSpin", fault_spin, "loops forever"},
         {"faultAlloc", fault_alloc, "allocates 1 MB blocks without bound"},
         {"faultGarbage", fault_garbage, "prints garbage on stdout and stderr, answers [options]"},
