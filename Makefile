@@ -40,6 +40,11 @@ fuzz:
 	$(MAKE) deps EXTRA_DEPS="$(FUZZDEPS)"
 	./tests/fuzz/run.sh $(FUZZ_SECONDS)
 
+# 100,000 calls (SOAK_CALLS) through one runner under ASan+UBSan, with module reloads: zero
+# errors, zero leaks (tests/soak/run.sh).
+soak: build
+	BUILD=$(BUILD) ./tests/soak/run.sh
+
 format:
 	clang-format -i runner/*.c runner/*.h include/*.h hooks/*/*.c tests/*/*.c tests/*/*.h 2>/dev/null || true
 
