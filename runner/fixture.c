@@ -336,9 +336,13 @@ static int status_parse(const char *path, const char *s, size_t n, int *status, 
             v = v * 10 + (s[k] - '0');
     }
     if (!ok || v < 100 || v > 599) {
-        int shown = (int)(end - i > 40 ? 40 : end - i);
-        snprintf(err, errlen, "%s: expected an HTTP status (100-599), got '%.*s'", path, shown,
-                 s + i);
+        /* The file's bytes, shown printable only: the message stays one line. */
+        char shown[41];
+        size_t k = 0;
+        for (size_t j = i; j < end && k < sizeof(shown) - 1; j++)
+            shown[k++] = (s[j] >= 0x20 && s[j] < 0x7f) ? s[j] : '?';
+        shown[k] = '\0';
+        snprintf(err, errlen, "%s: expected an HTTP status (100-599), got '%s'", path, shown);
         return -1;
     }
     *status = v;
