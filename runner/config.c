@@ -34,6 +34,7 @@ void config_defaults(struct serve_config *c)
     c->log_level = LOG_INFO;
     c->metrics_port = -1;
     c->worker_memory_mb = 2048;
+    c->max_buffered_mb = 16;
 }
 
 void config_usage(void *file)
@@ -69,6 +70,9 @@ void config_usage(void *file)
             "  --max-body-bytes N          request body limit (default 52428800)\n"
             "  --queue-limit N             invocations waiting for a worker before 503 with\n"
             "                              Retry-After (default 1024; alias --max-queue)\n"
+            "  --max-buffered-mb N         request bodies held for requests not yet given to a\n"
+            "                              worker; past it new requests wait in the socket\n"
+            "                              (default 16; 0: no cap)\n"
             "  --request-timeout-ms N      a request must arrive whole within N ms (default "
             "315000)\n"
             "  --keepalive-timeout-ms N    idle keep-alive connections close after N ms (default "
@@ -188,6 +192,7 @@ enum opt_id {
     O_WORKER_MEMORY,
     O_WORKER_RECYCLE,
     O_SHUTDOWN_TIMEOUT,
+    O_MAX_BUFFERED,
     O_COUNT
 };
 
@@ -240,6 +245,8 @@ static const struct opt_def {
                           OPT_NUM, (uint64_t)1 << 24},
     [O_SHUTDOWN_TIMEOUT] = {"--shutdown-timeout-ms", "HOOKSTACK_SHUTDOWN_TIMEOUT_MS",
                             "shutdownTimeoutMs", OPT_MS, (uint64_t)1 << 40},
+    [O_MAX_BUFFERED] = {"--max-buffered-mb", "HOOKSTACK_MAX_BUFFERED_MB", "maxBufferedMb", OPT_NUM,
+                        (uint64_t)1 << 20},
 };
 
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
@@ -425,6 +432,9 @@ static int opt_set(struct serve_config *c, int *levels, int id, const char *v, c
             break;
         case O_WORKER_RECYCLE:
             c->worker_recycle_mb = (size_t)n;
+            break;
+        case O_MAX_BUFFERED:
+            c->max_buffered_mb = (size_t)n;
             break;
         case O_SHUTDOWN_TIMEOUT:
             c->shutdown_timeout_ms = n;
@@ -1004,6 +1014,7 @@ int config_print(const struct serve_config *c, void *file)
     rc |= print_set(a, o, "workerMemoryMb", json_new_number(a, (double)c->worker_memory_mb));
     rc |= print_set(a, o, "workerRecycleMb", json_new_number(a, (double)c->worker_recycle_mb));
     rc |= print_set(a, o, "shutdownTimeoutMs", json_new_number(a, (double)c->shutdown_timeout_ms));
+    rc |= print_set(a, o, "maxBufferedMb", json_new_number(a, (double)c->max_buffered_mb));
     rc |= print_set(
         a, o, "logLevel",
         print_str(a, level_names[c->log_level >= 0 && c->log_level < 4 ? c->log_level : 1]));

@@ -72,6 +72,9 @@ struct serve_config {
     size_t worker_memory_mb;      /* 2048 */
     size_t worker_recycle_mb;     /* 3/4 of worker_memory_mb */
     uint64_t shutdown_timeout_ms; /* the longest hook deadline + 5000 */
+    /* Request body bytes the front may hold for requests not yet handed to a worker before it
+     * stops reading new requests (front.c, backpressure); 0: no cap. */
+    size_t max_buffered_mb; /* 16 */
 };
 
 enum config_status {

@@ -149,6 +149,13 @@ struct conn {
     bool metrics_only;     /* accepted on --metrics-listen: GET /metrics only, no token */
     bool inflight;         /* a complete request not answered yet (counted in the metrics) */
     uint64_t t_dispatch_ns;
+    /* Backpressure (--max-buffered-mb): the body bytes this connection counts in f->buffered
+     * (linked in f->held while > 0), and its place in the FIFO of connections whose new request
+     * waits in the socket until buffered bytes go to workers. */
+    size_t held;
+    struct conn *hprev, *hnext;
+    bool bp_paused;
+    struct conn *pprev, *pnext;
 };
 
 struct front {
@@ -187,9 +194,19 @@ struct front {
     struct reload_set *modset;
     uv_timer_t shutdown_timer;
     bool shutdown_timer_on;
+    /* Backpressure: body bytes held for requests being read or waiting in the pool's queue, the
+     * cap (0: none), the connections holding them, the paused FIFO, and a check handle (active
+     * while something is paused) that notices queued jobs the pool has handed to a worker. */
+    size_t buffered, bp_cap;
+    struct conn *held;
+    struct conn *paused_head, *paused_tail;
+    uv_check_t bp_check;
+    bool bp_check_on;
 };
 
 static void conn_close(struct conn *c);
+static void front_bp_unlink(struct conn *c);
+static void conn_bp_account(struct conn *c);
 static void conn_feed(struct conn *c, const char *data, size_t len, bool from_pending);
 static void conn_next(struct conn *c);
 static void front_drain(struct front *f, const char *why);
@@ -638,6 +655,8 @@ static void conn_send(struct conn *c, int status, const char *extra, const char 
     conn_log(c, status, pos + (nbufs == 2 ? blen : 0), rv);
     front_metrics_request(c, status, pos + (nbufs == 2 ? blen : 0));
     c->state = CS_WRITING;
+    front_bp_unlink(c);
+    conn_bp_account(c);
     conn_timer(c, f->cfg->request_timeout_ms);
     c->wreq.data = c;
     /* Answers written at once complete here; past a few nested ones (a client pipelining many
@@ -724,6 +743,8 @@ static void conn_close(struct conn *c)
         pool_cancel(&c->f->pool, &c->job);
         c->job_active = false;
     }
+    front_bp_unlink(c);
+    conn_bp_account(c);
     uv_close((uv_handle_t *)&c->timer, conn_on_handle_closed);
     uv_close((uv_handle_t *)&c->tcp, conn_on_handle_closed);
 }
@@ -742,6 +763,154 @@ static void conn_read_start(struct conn *c)
     c->reading = true;
 }
 
+/* ---- backpressure (--max-buffered-mb) ----------------------------------------------------
+ *
+ * f->buffered counts the body buffers of requests the front holds for no worker yet: being read,
+ * or complete and waiting in the pool's queue (a Content-Length body is allocated whole when its
+ * headers arrive, so it counts from then). Once a worker has the job, its bytes leave the count
+ * (the worker is bounded by --workers, not by clients). Past the cap, a connection whose next
+ * request has not reached the end of its headers is not read any further: the bytes already read
+ * (one read, at most 64 KB) wait in conn->pending, the rest in the kernel's socket buffers and
+ * the client. Paused connections resume in FIFO order as the count falls below the cap.
+ *
+ * No deadlock: a request admitted (its headers parsed) is always read to its end, so every byte
+ * counted belongs to a request that completes and goes to a worker (or is answered: 408 when
+ * its client stalls, 503 when the queue is full) and leaves the count; a connection is paused
+ * only while the count is above zero, so a single body larger than the cap is read when nothing
+ * else is held. The overshoot is at most the bodies admitted in the round
+ * that crossed the cap.
+ *
+ * Timeouts: a paused connection's timer is stopped (the wait is the server's, not the client's);
+ * on resuming, its headers and request timeouts start over as if its first byte arrived then. */
+
+static size_t conn_bp_want(const struct conn *c)
+{
+    bool counted = c->state == CS_READING ||
+                   (c->state == CS_PROCESSING && c->job_active && c->job.state == POOL_JOB_QUEUED);
+    return counted && !c->req.discard ? c->req.body_cap : 0;
+}
+
+/* Brings c's share of f->buffered up to date. */
+static void conn_bp_account(struct conn *c)
+{
+    struct front *f = c->f;
+    size_t want = c->state == CS_CLOSING ? 0 : conn_bp_want(c);
+    if (want == c->held)
+        return;
+    if (c->held == 0) {
+        c->hprev = NULL;
+        c->hnext = f->held;
+        if (f->held != NULL)
+            f->held->hprev = c;
+        f->held = c;
+    } else if (want == 0) {
+        if (c->hprev != NULL)
+            c->hprev->hnext = c->hnext;
+        else
+            f->held = c->hnext;
+        if (c->hnext != NULL)
+            c->hnext->hprev = c->hprev;
+        c->hprev = c->hnext = NULL;
+    }
+    f->buffered = f->buffered - c->held + want;
+    c->held = want;
+}
+
+/* Jobs the pool took from its queue since (it tells only when they are answered). */
+static void front_bp_refresh(struct front *f)
+{
+    for (struct conn *c = f->held, *next; c != NULL; c = next) {
+        next = c->hnext;
+        conn_bp_account(c);
+    }
+}
+
+static void front_bp_on_check(uv_check_t *h);
+
+static void front_bp_unlink(struct conn *c)
+{
+    struct front *f = c->f;
+    if (!c->bp_paused)
+        return;
+    if (c->pprev != NULL)
+        c->pprev->pnext = c->pnext;
+    else
+        f->paused_head = c->pnext;
+    if (c->pnext != NULL)
+        c->pnext->pprev = c->pprev;
+    else
+        f->paused_tail = c->pprev;
+    c->pprev = c->pnext = NULL;
+    c->bp_paused = false;
+    if (f->paused_head == NULL && f->bp_check_on) {
+        uv_check_stop(&f->bp_check);
+        f->bp_check_on = false;
+    }
+}
+
+/* Before a connection's next request is parsed further: true when it must wait (it is then
+ * paused: not read, timer stopped, queued). */
+static bool conn_bp_gate(struct conn *c)
+{
+    struct front *f = c->f;
+    if (c->bp_paused)
+        return true;
+    if (f->bp_cap == 0 || c->held > 0 || c->req.headers_done || c->metrics_only)
+        return false;
+    if (f->buffered < f->bp_cap && f->paused_head == NULL)
+        return false;
+    front_bp_refresh(f);
+    if (f->buffered == 0 || (f->buffered < f->bp_cap && f->paused_head == NULL))
+        return false;
+    if (c->reading) {
+        uv_read_stop((uv_stream_t *)&c->tcp);
+        c->reading = false;
+    }
+    uv_timer_stop(&c->timer);
+    if (c->state == CS_IDLE)
+        c->state = CS_READING; /* a request has begun; the drain answers it */
+    c->fresh = false;
+    c->bp_paused = true;
+    c->pnext = NULL;
+    c->pprev = f->paused_tail;
+    if (f->paused_tail != NULL)
+        f->paused_tail->pnext = c;
+    else
+        f->paused_head = c;
+    f->paused_tail = c;
+    if (!f->bp_check_on && f->bp_check.loop != NULL &&
+        !uv_is_closing((uv_handle_t *)&f->bp_check)) {
+        uv_check_start(&f->bp_check, front_bp_on_check);
+        f->bp_check_on = true;
+    }
+    return true;
+}
+
+/* Resumes paused connections, oldest first, while the count is below the cap (or zero). */
+static void front_bp_resume(struct front *f)
+{
+    if (f->paused_head == NULL)
+        return;
+    front_bp_refresh(f);
+    while (f->paused_head != NULL && (f->buffered < f->bp_cap || f->buffered == 0)) {
+        struct conn *c = f->paused_head;
+        front_bp_unlink(c);
+        c->t_start_ns = clock_mono_ns();
+        conn_timer(c, f->cfg->headers_timeout_ms);
+        if (c->pending_len > c->pending_off)
+            conn_feed(c, c->pending + c->pending_off, c->pending_len - c->pending_off, true);
+        else if (c->peer_eof)
+            conn_on_eof(c);
+        else
+            conn_read_start(c);
+    }
+}
+
+static void front_bp_on_check(uv_check_t *h)
+{
+    front_bp_resume(h->data);
+}
+
 /* After an answer on a kept-alive connection: next request from pending bytes or the socket. */
 static void conn_next(struct conn *c)
 {
@@ -755,6 +924,8 @@ static void conn_next(struct conn *c)
     c->bytes_in = 0;
     conn_timer(c, c->f->cfg->keepalive_timeout_ms);
     if (c->pending_len > c->pending_off) {
+        if (conn_bp_gate(c))
+            return;
         conn_feed(c, c->pending + c->pending_off, c->pending_len - c->pending_off, true);
         return;
     }
@@ -861,6 +1032,8 @@ static void conn_on_job_done(struct pool_job *job, struct pool_result *res)
 {
     struct conn *c = (struct conn *)((char *)job - offsetof(struct conn, job));
     c->job_active = false;
+    /* The worker has read the whole frame (or is gone): the body is not needed any more. */
+    http_req_drop_body(&c->req);
     uv_timer_stop(&c->timer);
     double job_ms = (double)(clock_mono_ns() - c->t_dispatch_ns) / 1e6;
     if (res->outcome == POOL_DONE) {
@@ -1137,6 +1310,7 @@ static void conn_feed(struct conn *c, const char *data, size_t len, bool from_pe
     }
     size_t n = http_req_feed(&c->req, data, len);
     c->bytes_in += n;
+    conn_bp_account(c);
     if (from_pending)
         c->pending_off += n;
     if (c->req.err != HTTP_OK) {
@@ -1169,6 +1343,7 @@ static void conn_feed(struct conn *c, const char *data, size_t len, bool from_pe
         c->pending_off = c->pending_len = 0;
     }
     conn_handle(c);
+    conn_bp_account(c);
 }
 
 /* The client ended its side. A request cut short gets a 400 in case it still listens. */
@@ -1222,12 +1397,19 @@ static void conn_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     if (nread > 0) {
         if (busy)
             conn_read_ahead(c, buf->base, (size_t)nread);
+        else if ((c->state == CS_IDLE || c->state == CS_READING) && conn_bp_gate(c))
+            conn_read_ahead(c, buf->base, (size_t)nread); /* read before the pause (TLS) */
         else if (c->state == CS_IDLE || c->state == CS_READING)
             conn_feed(c, buf->base, (size_t)nread, false);
         return;
     }
     if (nread == 0)
         return;
+    if (nread == UV_EOF && c->bp_paused) {
+        /* Half-closed with a request waiting for the pause to end: read it then. */
+        c->peer_eof = true;
+        return;
+    }
     if (nread == UV_EOF && busy) {
         /* Half-closed after sending its request(s): answer them first, then close. */
         c->peer_eof = true;
@@ -1259,6 +1441,8 @@ static void conn_end(struct conn *c)
         c->reading = false;
     }
     c->state = CS_LINGER;
+    front_bp_unlink(c);
+    conn_bp_account(c);
     conn_timer(c, FRONT_LINGER_MS);
     c->sreq.data = c;
     if (uv_shutdown(&c->sreq, (uv_stream_t *)&c->tcp, conn_on_shutdown) != 0)
@@ -1385,6 +1569,8 @@ static void front_on_pool_stopped(struct pool *p)
     f->pool_stopped = true;
     if (f->shutdown_timer_on && !uv_is_closing((uv_handle_t *)&f->shutdown_timer))
         uv_close((uv_handle_t *)&f->shutdown_timer, NULL);
+    if (!uv_is_closing((uv_handle_t *)&f->bp_check))
+        uv_close((uv_handle_t *)&f->bp_check, NULL);
     if (!uv_is_closing((uv_handle_t *)&f->sigterm)) {
         uv_close((uv_handle_t *)&f->sigterm, NULL);
         uv_close((uv_handle_t *)&f->sigint, NULL);
@@ -1735,6 +1921,9 @@ int front_run(struct front *f, const struct proto_config *pcfg)
     uv_timer_init(&f->loop, &f->shutdown_timer);
     f->shutdown_timer.data = f;
     f->shutdown_timer_on = true;
+    uv_check_init(&f->loop, &f->bp_check);
+    f->bp_check.data = f;
+    f->bp_cap = cfg->max_buffered_mb << 20;
 
     if (cfg->dev_token)
         front_print_dev_token(f, cfg->host, port);

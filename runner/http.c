@@ -321,3 +321,11 @@ bool http_req_has_body(const struct http_req *r)
     return (r->parser.flags & F_CHUNKED) != 0 ||
            (r->parser.content_length != ULLONG_MAX && r->parser.content_length > 0);
 }
+
+void http_req_drop_body(struct http_req *r)
+{
+    free(r->body);
+    r->body = NULL;
+    r->body_cap = 0;
+    r->body_len = 0;
+}

@@ -100,5 +100,8 @@ struct strv http_req_body(const struct http_req *r);
 bool http_req_keep_alive(const struct http_req *r);
 const char *http_req_method(const struct http_req *r);
 bool http_req_has_body(const struct http_req *r);
+/* Frees the body buffer of a request the front no longer needs (its worker has read it); the
+ * request's body reads as empty afterwards. */
+void http_req_drop_body(struct http_req *r);
 
 #endif
