@@ -56,12 +56,15 @@ wait $PID || code=$?
 trap - EXIT
 echo "soak: front VmRSS ${RSS0} kB before, ${RSS1} kB after; runner exit status $code"
 [ "$code" = 0 ] || { echo "soak: the runner did not exit 0"; status=1; }
-for pat in "ERROR: AddressSanitizer" "LeakSanitizer" "runtime error:" "event=worker_died" \
-           "event=reload_refused" "event=worker_exit" "level=error"; do
-    n=$(grep -c -- "$pat" "$WORK/server.log" || true)
+# Sanitizer reports (the workers' come as worker_output lines), failed or replaced workers, and
+# any error line of the runner itself (level=error as the line's own level, not inside a message).
+for pat in "ERROR: AddressSanitizer" "LeakSanitizer" "runtime error:" "^ts=[^ ]* level=error " \
+           "^ts=[^ ]* level=[a-z]* event=worker_died " "^ts=[^ ]* level=[a-z]* event=worker_exit " \
+           "^ts=[^ ]* level=[a-z]* event=reload_refused "; do
+    n=$(grep -c -E -- "$pat" "$WORK/server.log" || true)
     if [ "$n" != 0 ]; then
-        echo "soak: $n log line(s) with '$pat':"
-        grep -m 5 -- "$pat" "$WORK/server.log"
+        echo "soak: $n log line(s) matching '$pat':"
+        grep -m 5 -E -- "$pat" "$WORK/server.log"
         status=1
     fi
 done
