@@ -972,3 +972,84 @@ char *hs_recv_all(int fd, int timeout_ms, size_t *len)
         *len = b.len;
     return harness_buf_take(&b);
 }
+
+/* ---- module folders for tests ------------------------------------------------------------ */
+
+#define HS_MODDIRS_MAX 8
+
+struct hs_moddir {
+    char names[128];
+    char dir[64];
+    char links[8][160];
+    int nlinks;
+};
+
+static struct hs_moddir hs_moddirs[HS_MODDIRS_MAX];
+static int hs_nmoddirs;
+static pthread_mutex_t hs_moddir_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void hs_moddirs_remove(void)
+{
+    for (int i = 0; i < hs_nmoddirs; i++) {
+        for (int k = 0; k < hs_moddirs[i].nlinks; k++)
+            unlink(hs_moddirs[i].links[k]);
+        rmdir(hs_moddirs[i].dir);
+    }
+    hs_nmoddirs = 0;
+}
+
+const char *hs_test_module_dir(const char *names)
+{
+    pthread_mutex_lock(&hs_moddir_lock);
+    const char *out = NULL;
+    for (int i = 0; i < hs_nmoddirs; i++) {
+        if (strcmp(hs_moddirs[i].names, names) == 0) {
+            out = hs_moddirs[i].dir;
+            goto done;
+        }
+    }
+    if (hs_nmoddirs == HS_MODDIRS_MAX || strlen(names) >= sizeof(hs_moddirs[0].names)) {
+        fprintf(stderr, "harness: too many module folders or names too long: %s\n", names);
+        goto done;
+    }
+    if (hs_nmoddirs == 0)
+        atexit(hs_moddirs_remove);
+    struct hs_moddir *m = &hs_moddirs[hs_nmoddirs];
+    memset(m, 0, sizeof(*m));
+    snprintf(m->names, sizeof(m->names), "%s", names);
+    snprintf(m->dir, sizeof(m->dir), "/tmp/hs-mods-XXXXXX");
+    if (mkdtemp(m->dir) == NULL) {
+        fprintf(stderr, "harness: mkdtemp: %s\n", strerror(errno));
+        goto done;
+    }
+    hs_nmoddirs++;
+    char dir[sizeof(m->dir)];
+    memcpy(dir, m->dir, sizeof(dir));
+    const char *env = getenv("HS_TEST_MODULES_DIR");
+    const char *base = env ? env : "build/test-modules";
+    const char *p = names;
+    while (*p != '\0' && m->nlinks < 8) {
+        size_t n = strcspn(p, ",");
+        char target[600], real[4096];
+        snprintf(target, sizeof(target), "%s/%.*s.so", base, (int)n, p);
+        if (realpath(target, real) == NULL) {
+            fprintf(stderr, "harness: test module %s: %s\n", target, strerror(errno));
+            goto done;
+        }
+        char link[sizeof(m->links[0])];
+        snprintf(link, sizeof(link), "%s/%.*s.so", dir, (int)n, p);
+        memcpy(m->links[m->nlinks], link, sizeof(link));
+        if (symlink(real, m->links[m->nlinks]) != 0) {
+            fprintf(stderr, "harness: symlink %s: %s\n", m->links[m->nlinks], strerror(errno));
+            goto done;
+        }
+        m->nlinks++;
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    out = m->dir;
+done:
+    pthread_mutex_unlock(&hs_moddir_lock);
+    return out;
+}

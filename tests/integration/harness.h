@@ -96,4 +96,9 @@ int hs_request_stream(const struct hs_server *s, const char *method, const char 
                       const char *const *headers, hs_body_fill fill, void *ud, size_t body_len,
                       struct hs_response *out);
 
+/* A temporary folder holding links to the named test modules ($HS_TEST_MODULES_DIR/<name>.so),
+ * names separated by commas ("slow" or "kindcheck,slow"), so a server loads only those. Made on
+ * first use per name list, removed at exit; NULL (with a message) when a module is missing. */
+const char *hs_test_module_dir(const char *names);
+
 #endif

@@ -23,34 +23,12 @@
 
 #define API_TOKEN "step-api-token-1"
 
-/* A folder holding only the kindcheck and slow test modules (links), removed at exit. */
-static char mod_dir[64];
-static char links[2][128];
-
-static void mod_dir_remove(void)
-{
-    unlink(links[0]);
-    unlink(links[1]);
-    rmdir(mod_dir);
-}
-
+/* A folder holding only the kindcheck and slow test modules. */
 static const char *step_modules(void)
 {
-    if (mod_dir[0] != '\0')
-        return mod_dir;
-    const char *m = getenv("HS_TEST_MODULES_DIR");
-    snprintf(mod_dir, sizeof(mod_dir), "/tmp/hs-step-XXXXXX");
-    assert_non_null(mkdtemp(mod_dir));
-    const char *names[] = {"kindcheck.so", "slow.so"};
-    for (int i = 0; i < 2; i++) {
-        char target[512], real[4096];
-        snprintf(target, sizeof(target), "%s/%s", m ? m : "build/test-modules", names[i]);
-        assert_non_null(realpath(target, real));
-        snprintf(links[i], sizeof(links[i]), "%s/%s", mod_dir, names[i]);
-        assert_int_equal(symlink(real, links[i]), 0);
-    }
-    atexit(mod_dir_remove);
-    return mod_dir;
+    const char *d = hs_test_module_dir("kindcheck,slow");
+    assert_non_null(d);
+    return d;
 }
 
 static void stop_ok(struct hs_server *s)

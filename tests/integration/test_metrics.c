@@ -26,31 +26,12 @@
 #define SLEEP_2S                                                                                   \
     "{\"diy\":true,\"type\":\"hook\",\"function\":\"sleepMs\",\"options\":{\"ms\":2000}}"
 
-/* A folder holding only the slow test module (a link), removed at exit. */
-static char slow_dir[64];
-static char slow_link[128];
-
-static void slow_dir_remove(void)
-{
-    unlink(slow_link);
-    rmdir(slow_dir);
-}
-
+/* A folder holding only the slow test module. */
 static const char *slow_modules(void)
 {
-    if (slow_dir[0] != '\0')
-        return slow_dir;
-    const char *m = getenv("HS_TEST_MODULES_DIR");
-    char target[512], real[4096];
-    snprintf(target, sizeof(target), "%s/slow.so", m ? m : "build/test-modules");
-    snprintf(slow_dir, sizeof(slow_dir), "/tmp/hs-metrics-XXXXXX");
-    if (realpath(target, real) == NULL || mkdtemp(slow_dir) == NULL)
-        return m ? m : "build/test-modules";
-    snprintf(slow_link, sizeof(slow_link), "%s/slow.so", slow_dir);
-    if (symlink(real, slow_link) != 0)
-        return m ? m : "build/test-modules";
-    atexit(slow_dir_remove);
-    return slow_dir;
+    const char *d = hs_test_module_dir("slow");
+    assert_non_null(d);
+    return d;
 }
 
 static void stop_ok(struct hs_server *s)

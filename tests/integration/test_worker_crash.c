@@ -27,40 +27,13 @@
 #define DO_SOMETHING_RESULT "[{\"hello\":\"world\",\"function\":\"doSomething\"}]"
 #define CRASH_NOW           "{\"diy\":true,\"type\":\"hook\",\"function\":\"crashNow\",\"options\":{}}"
 
-/* A folder holding only the slow test module (a link to $HS_TEST_MODULES_DIR/slow.so), so these
- * tests do not depend on what other test modules exist. Made once, removed at exit. */
-static char slow_dir[64];
-static char slow_link[128];
-
-static void slow_dir_remove(void)
-{
-    unlink(slow_link);
-    rmdir(slow_dir);
-}
-
+/* A folder holding only the slow test module, so these tests do not depend on what other test
+ * modules exist. */
 static const char *test_modules(void)
 {
-    if (slow_dir[0] != '\0')
-        return slow_dir;
-    const char *m = getenv("HS_TEST_MODULES_DIR");
-    char target[512];
-    snprintf(target, sizeof(target), "%s/slow.so", m ? m : "build/test-modules");
-    char real[4096];
-    if (realpath(target, real) == NULL)
-        return m ? m : "build/test-modules";
-    snprintf(slow_dir, sizeof(slow_dir), "/tmp/hs-slow-XXXXXX");
-    if (mkdtemp(slow_dir) == NULL) {
-        slow_dir[0] = '\0';
-        return m ? m : "build/test-modules";
-    }
-    snprintf(slow_link, sizeof(slow_link), "%s/slow.so", slow_dir);
-    if (symlink(real, slow_link) != 0) {
-        rmdir(slow_dir);
-        slow_dir[0] = '\0';
-        return m ? m : "build/test-modules";
-    }
-    atexit(slow_dir_remove);
-    return slow_dir;
+    const char *d = hs_test_module_dir("slow");
+    assert_non_null(d);
+    return d;
 }
 
 static void start(struct hs_server *s, const char *workers, const char *a1, const char *a2)
