@@ -995,7 +995,7 @@ int config_print(const struct serve_config *c, void *file)
     rc |= print_set(a, o, "workers", json_new_number(a, c->workers));
     rc |= print_set(a, o, "noDiy", json_new_bool(a, c->no_diy));
     rc |= print_set(a, o, "maxBodyBytes", json_new_number(a, (double)c->max_body_bytes));
-    rc |= print_set(a, o, "maxQueue", json_new_number(a, (double)c->max_queue));
+    rc |= print_set(a, o, "queueLimit", json_new_number(a, (double)c->max_queue));
     rc |= print_set(a, o, "requestTimeoutMs", json_new_number(a, (double)c->request_timeout_ms));
     rc |=
         print_set(a, o, "keepaliveTimeoutMs", json_new_number(a, (double)c->keepalive_timeout_ms));
