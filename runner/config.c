@@ -34,7 +34,7 @@ void config_defaults(struct serve_config *c)
     c->log_level = LOG_INFO;
     c->metrics_port = -1;
     c->worker_memory_mb = 2048;
-    c->max_buffered_mb = 16;
+    c->max_buffered_mb = 8;
 }
 
 void config_usage(void *file)
@@ -72,7 +72,7 @@ void config_usage(void *file)
             "                              Retry-After (default 1024; alias --max-queue)\n"
             "  --max-buffered-mb N         request bodies held for requests not yet given to a\n"
             "                              worker; past it new requests wait in the socket\n"
-            "                              (default 16; 0: no cap)\n"
+            "                              (default 8; 0: no cap)\n"
             "  --request-timeout-ms N      a request must arrive whole within N ms (default "
             "315000)\n"
             "  --keepalive-timeout-ms N    idle keep-alive connections close after N ms (default "
