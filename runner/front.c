@@ -201,6 +201,8 @@ struct front {
     struct conn *held;
     struct conn *paused_head, *paused_tail;
     uv_check_t bp_check;
+    uv_check_t log_check;     /* flushes the buffered log after each round of I/O */
+    uv_prepare_t log_prepare; /* ... and before the loop waits for I/O */
     bool bp_check_on;
 };
 
@@ -1875,6 +1877,18 @@ void front_close(struct front *f)
         front_discard(f);
 }
 
+static void front_on_log_check(uv_check_t *h)
+{
+    (void)h;
+    log_flush();
+}
+
+static void front_on_log_prepare(uv_prepare_t *h)
+{
+    (void)h;
+    log_flush();
+}
+
 int front_run(struct front *f, const struct proto_config *pcfg)
 {
     const struct serve_config *cfg = f->cfg;
@@ -1923,6 +1937,16 @@ int front_run(struct front *f, const struct proto_config *pcfg)
     f->shutdown_timer_on = true;
     uv_check_init(&f->loop, &f->bp_check);
     f->bp_check.data = f;
+    /* Request lines are buffered and written after each round of I/O and before the loop waits
+     * (one write(2) for many requests, never held while idle); warnings and errors are written at
+     * once. Both handles are unref'd: they never keep the loop alive. */
+    uv_check_init(&f->loop, &f->log_check);
+    uv_check_start(&f->log_check, front_on_log_check);
+    uv_unref((uv_handle_t *)&f->log_check);
+    uv_prepare_init(&f->loop, &f->log_prepare);
+    uv_prepare_start(&f->log_prepare, front_on_log_prepare);
+    uv_unref((uv_handle_t *)&f->log_prepare);
+    log_set_buffered(1);
     f->bp_cap = cfg->max_buffered_mb << 20;
 
     if (cfg->dev_token)
@@ -1944,6 +1968,7 @@ int front_run(struct front *f, const struct proto_config *pcfg)
 
     uv_run(&f->loop, UV_RUN_DEFAULT);
     log_msg(LOG_INFO, "stopped", "server stopped");
+    log_set_buffered(0);
     rc = uv_loop_close(&f->loop);
     if (rc != 0) {
         uv_walk(&f->loop, front_on_walk_close, NULL);

@@ -4,12 +4,16 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 static enum log_level g_level = LOG_INFO;
+static int g_buffered;
+static char g_buf[64 * 1024];
+static size_t g_buf_len;
 static int g_fd = 2;
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
 
@@ -48,6 +52,7 @@ int log_begin(struct log_line *l, enum log_level level, const char *event)
 {
     l->len = 0;
     l->truncated = 0;
+    l->urgent = level >= LOG_WARN;
     if (level < g_level) {
         l->truncated = -1; /* marks a filtered line */
         return 0;
@@ -130,6 +135,44 @@ void log_ms(struct log_line *l, const char *key, double ms)
     log_strn(l, key, b, (size_t)n);
 }
 
+static void write_all(const char *p, size_t len)
+{
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = write(g_fd, p + off, len - off);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return;
+        }
+        off += (size_t)w;
+    }
+}
+
+void log_flush(void)
+{
+    if (g_buf_len > 0) {
+        write_all(g_buf, g_buf_len);
+        g_buf_len = 0;
+    }
+}
+
+void log_set_buffered(int on)
+{
+    static int registered;
+    if (!on)
+        log_flush();
+    else if (!registered && atexit(log_flush) == 0)
+        registered = 1;
+    g_buffered = on;
+}
+
+void log_after_fork(void)
+{
+    g_buf_len = 0;
+    g_buffered = 0;
+}
+
 void log_end(struct log_line *l)
 {
     if (l->truncated < 0)
@@ -140,16 +183,15 @@ void log_end(struct log_line *l)
         l->len += strlen(t);
     }
     l->buf[l->len++] = '\n';
-    size_t off = 0;
-    while (off < l->len) {
-        ssize_t w = write(g_fd, l->buf + off, l->len - off);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return;
-        }
-        off += (size_t)w;
+    if (g_buffered && !l->urgent) {
+        if (g_buf_len + l->len > sizeof(g_buf))
+            log_flush();
+        memcpy(g_buf + g_buf_len, l->buf, l->len);
+        g_buf_len += l->len;
+        return;
     }
+    log_flush(); /* keep the order of lines */
+    write_all(l->buf, l->len);
 }
 
 void log_msg(enum log_level level, const char *event, const char *fmt, ...)

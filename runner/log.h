@@ -16,6 +16,7 @@ enum log_level { LOG_DEBUG = 0, LOG_INFO, LOG_WARN, LOG_ERROR };
 struct log_line {
     size_t len;
     int truncated;
+    int urgent; /* warn and error lines are written at once, even in buffered mode */
     char buf[LOG_LINE_MAX];
 };
 
@@ -23,6 +24,15 @@ void log_set_level(enum log_level level);
 enum log_level log_get_level(void);
 /* Where lines go (default 2). Tests may point it at a pipe or file. */
 void log_set_fd(int fd);
+
+/* Buffered mode, for the front's loop: lines are kept in a 64 KB buffer and written by log_flush()
+ * (the loop calls it once per iteration), when the buffer is full, for every warn or error line,
+ * and at exit. Saves one write(2) per request. Off by default. */
+void log_set_buffered(int on);
+void log_flush(void);
+/* In a child right after fork(): forget the lines inherited from the parent (the parent writes
+ * them) and go back to unbuffered writes. */
+void log_after_fork(void);
 
 /* Starts a line with ts, level and event; returns 0 when the level is filtered out (the other
  * calls are then no-ops and log_end writes nothing). */

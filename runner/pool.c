@@ -656,6 +656,7 @@ static int pool_worker_spawn(struct pool_worker *w, char *err, size_t errlen)
         return -1;
     }
     if (pid == 0) {
+        log_after_fork(); /* the parent writes the lines it had buffered */
         pool_child_prepare(sv[1], op[1], parent);
         _exit(p->o.child_main(3, p->o.child_arg));
     }
