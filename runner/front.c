@@ -30,6 +30,7 @@
 #include "http.h"
 #include "ipc.h"
 #include "json.h"
+#include "uvx.h"
 #include "log.h"
 #include "metrics.h"
 #include "pool.h"
@@ -519,36 +520,6 @@ static void front_metrics_request(struct conn *c, int status, size_t bytes_out)
 
 /* ---- writing answers ---------------------------------------------------------------------- */
 
-/* Writes bufs without waking the loop when the socket takes them at once (uv_try_write), else
- * queues the rest with uv_write. Returns 1 when everything was written (cb will not be called),
- * 0 when cb will be called, or a negative libuv error. (uv_write alone would re-arm the
- * descriptor in epoll for every answer.) */
-static int conn_write(uv_write_t *req, uv_stream_t *s, const uv_buf_t *bufs, unsigned n,
-                      uv_write_cb cb)
-{
-    int w = uv_try_write(s, bufs, n);
-    if (w < 0 && w != UV_EAGAIN)
-        return w;
-    size_t done = w > 0 ? (size_t)w : 0;
-    uv_buf_t rest[4];
-    unsigned k = 0;
-    for (unsigned i = 0; i < n; i++) {
-        if (done >= bufs[i].len) {
-            done -= bufs[i].len;
-            continue;
-        }
-        if (k == 4)
-            return UV_EINVAL;
-        rest[k] = uv_buf_init(bufs[i].base + done, (unsigned)(bufs[i].len - done));
-        done = 0;
-        k++;
-    }
-    if (k == 0)
-        return 1;
-    int rc = uv_write(req, s, rest, k, cb);
-    return rc < 0 ? rc : 0;
-}
-
 static void conn_on_timer(uv_timer_t *t);
 
 static void conn_timer(struct conn *c, uint64_t ms)
@@ -666,7 +637,7 @@ static void conn_send(struct conn *c, int status, const char *extra, const char 
     int rc = c->tls != NULL ? front_tls_write(c->tls, &c->wreq, bufs, nbufs, conn_on_written,
                                               f->sync_depth < FRONT_SYNC_DEPTH)
              : f->sync_depth < FRONT_SYNC_DEPTH
-                 ? conn_write(&c->wreq, (uv_stream_t *)&c->tcp, bufs, nbufs, conn_on_written)
+                 ? uvx_write(&c->wreq, (uv_stream_t *)&c->tcp, bufs, nbufs, conn_on_written)
                  : uv_write(&c->wreq, (uv_stream_t *)&c->tcp, bufs, nbufs, conn_on_written);
     if (rc < 0) {
         free(c->owned);

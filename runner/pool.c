@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "uvx.h"
 #include "log.h"
 #include "worker.h"
 
@@ -507,36 +508,6 @@ static void pool_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 
 /* ---- sending requests --------------------------------------------------------------------- */
 
-/* Writes bufs without waking the loop when the socket takes them at once (uv_try_write), else
- * queues the rest with uv_write. Returns 1 when everything was written (cb will not be called),
- * 0 when cb will be called, or a negative libuv error. (uv_write alone would re-arm the
- * descriptor in epoll for every answer.) */
-static int pool_write(uv_write_t *req, uv_stream_t *s, const uv_buf_t *bufs, unsigned n,
-                      uv_write_cb cb)
-{
-    int w = uv_try_write(s, bufs, n);
-    if (w < 0 && w != UV_EAGAIN)
-        return w;
-    size_t done = w > 0 ? (size_t)w : 0;
-    uv_buf_t rest[4];
-    unsigned k = 0;
-    for (unsigned i = 0; i < n; i++) {
-        if (done >= bufs[i].len) {
-            done -= bufs[i].len;
-            continue;
-        }
-        if (k == 4)
-            return UV_EINVAL;
-        rest[k] = uv_buf_init(bufs[i].base + done, (unsigned)(bufs[i].len - done));
-        done = 0;
-        k++;
-    }
-    if (k == 0)
-        return 1;
-    int rc = uv_write(req, s, rest, k, cb);
-    return rc < 0 ? rc : 0;
-}
-
 static void pool_on_written(uv_write_t *req, int status)
 {
     struct pool_worker *w = req->data;
@@ -603,7 +574,7 @@ static void pool_dispatch(struct pool_worker *w, struct pool_job *job)
     job->state = POOL_JOB_RUNNING;
     job->prev = job->next = NULL;
     w->wreq.data = w;
-    int rc = pool_write(&w->wreq, (uv_stream_t *)&w->pipe, job->bufs, job->nbufs, pool_on_written);
+    int rc = uvx_write(&w->wreq, (uv_stream_t *)&w->pipe, job->bufs, job->nbufs, pool_on_written);
     if (rc < 0) {
         log_msg(LOG_ERROR, "worker_ipc", "cannot write to worker %d: %s", (int)w->pid,
                 uv_strerror(rc));
