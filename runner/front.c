@@ -1688,12 +1688,19 @@ static int worker_entry(int fd, void *arg)
     return worker_serve(fd, arg);
 }
 
-/* A worker replaced on purpose (recycled past its memory high-water mark, or by a reload). */
+/* A worker replaced without a call to report it: recycled past its memory high-water mark,
+ * replaced by a reload, or dead between calls. */
 static void front_on_worker_restart(struct pool *p, enum pool_restart_cause cause)
 {
     struct front *f = (struct front *)((char *)p - offsetof(struct front, pool));
-    metrics_worker_restart(f->metrics, cause == POOL_RESTART_RELOAD ? METRICS_RESTART_RELOAD
-                                                                    : METRICS_RESTART_MEMORY);
+    enum metrics_restart_cause m = METRICS_RESTART_CRASH;
+    if (cause == POOL_RESTART_RELOAD)
+        m = METRICS_RESTART_RELOAD;
+    else if (cause == POOL_RESTART_RECYCLE || cause == POOL_RESTART_MEMORY)
+        m = METRICS_RESTART_MEMORY;
+    else if (cause == POOL_RESTART_TIMEOUT)
+        m = METRICS_RESTART_TIMEOUT;
+    metrics_worker_restart(f->metrics, m);
 }
 
 static void front_print_dev_token(const struct front *f, const char *host, int port)

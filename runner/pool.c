@@ -797,9 +797,13 @@ static void pool_worker_finalize(struct pool_worker *w)
     if (res.fn_failures >= 2)
         log_msg(LOG_WARN, "function_failing", "function %s has cost %u worker(s) so far",
                 res.function, res.fn_failures);
-    p->restarts_by[res.outcome == POOL_TIMED_OUT ? POOL_RESTART_TIMEOUT
-                   : res.outcome == POOL_MEMORY  ? POOL_RESTART_MEMORY
-                                                 : POOL_RESTART_CRASH]++;
+    enum pool_restart_cause why = res.outcome == POOL_TIMED_OUT ? POOL_RESTART_TIMEOUT
+                                  : res.outcome == POOL_MEMORY  ? POOL_RESTART_MEMORY
+                                                                : POOL_RESTART_CRASH;
+    p->restarts_by[why]++;
+    /* A worker that died between calls has no call to carry the news: tell the owner here. */
+    if (job == NULL && p->o.restarted != NULL)
+        p->o.restarted(p, why);
     if (job != NULL) {
         job->state = POOL_JOB_IDLE;
         job->worker = NULL;

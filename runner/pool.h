@@ -97,8 +97,9 @@ struct pool_opts {
     /* Runs in each forked worker with its end of the socketpair; returns the exit code. */
     int (*child_main)(int fd, void *arg);
     void *child_arg;
-    /* Optional: a worker was replaced on purpose (POOL_RESTART_RECYCLE or _RELOAD). Failures
-     * reach the job's done callback instead. */
+    /* Optional: a worker was replaced with no call to report it: on purpose (POOL_RESTART_RECYCLE
+     * or _RELOAD) or by dying between calls (its cause). A failure during a call reaches that
+     * job's done callback instead. */
     void (*restarted)(struct pool *p, enum pool_restart_cause cause);
 };
 

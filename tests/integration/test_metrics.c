@@ -180,6 +180,20 @@ static void test_main_port_scrape(void **state)
             value0(later, "hookstack_requests_total{route=\"function\",status=\"504\"}"),
         2);
     free(later);
+    /* A worker killed between calls has no call to report it; it is counted all the same. */
+    pid_t pids[8];
+    int nw = hs_server_workers(&s, pids, 8);
+    assert_true(nw >= 1);
+    assert_int_equal(kill(pids[0], SIGKILL), 0);
+    double crashes = 0;
+    for (int i = 0; i < 100 && crashes < 2; i++) {
+        usleep(20 * 1000);
+        char *t = scrape(&s, auth);
+        crashes = sample(t, "hookstack_worker_restarts_total{cause=\"crash\"}");
+        free(t);
+    }
+    assert_int_equal(crashes, 2);
+    post(&s, DO_SOMETHING, 200);
     /* HEAD works too (no body). */
     assert_int_equal(hs_request(&s, "HEAD", "/metrics", auth, NULL, 0, &r), 0);
     assert_int_equal(r.status, 200);
