@@ -1,8 +1,8 @@
 /* json.h — the JSON engine: a strict reader with JSON.parse's rules and a writer with
  * JSON.stringify's output, over an arena-allocated tree (docs/json-fidelity.md in shared/).
  *
- * Strings are byte strings of explicit length in WTF-8: UTF-8 where a lone surrogate (only ever made
- * by a \uD800-\uDFFF escape) is kept as its 3-byte generalised UTF-8 form, so U+0000 and lone
+ * Strings are byte strings of explicit length in WTF-8: UTF-8 where a lone surrogate (only ever
+ * made by a \uD800-\uDFFF escape) is kept as its 3-byte generalised UTF-8 form, so U+0000 and lone
  * surrogates survive a round trip. Objects keep insertion order; a repeated key keeps its first
  * position and takes the last value. The writer prints array-index keys first, ascending, like
  * JavaScript. Every node lives in the arena it was made in; nothing here frees a node. */
@@ -38,12 +38,12 @@ struct json_member {
 };
 
 struct json_value {
-    uint8_t type;     /* enum json_type */
-    uint32_t len;     /* string: bytes; array: items; object: members */
-    uint32_t cap;     /* allocated items/members */
-    void *index;      /* object: optional key index for large objects (owned by the arena) */
+    uint8_t type; /* enum json_type */
+    uint32_t len; /* string: bytes; array: items; object: members */
+    uint32_t cap; /* allocated items/members */
+    void *index;  /* object: optional key index for large objects (owned by the arena) */
     union {
-        double num;   /* JSON_NUMBER, JSON_DATE */
+        double num;      /* JSON_NUMBER, JSON_DATE */
         const char *str; /* JSON_STRING, NUL-terminated, len bytes */
         struct json_value **items;
         struct json_member *members;
@@ -66,9 +66,9 @@ struct json_parse_opts {
 #define JSON_MAX_PARSE_DEPTH 100000u
 
 struct json_error {
-    size_t offset; /* byte offset of the error in the input as given */
-    uint32_t line; /* 1-based */
-    uint32_t column; /* 1-based, in bytes */
+    size_t offset;     /* byte offset of the error in the input as given */
+    uint32_t line;     /* 1-based */
+    uint32_t column;   /* 1-based, in bytes */
     char message[128]; /* e.g. "unexpected character 'x'", "unexpected end of input" */
 };
 
