@@ -30,6 +30,7 @@
 #include "http.h"
 #include "ipc.h"
 #include "json.h"
+#include "text.h"
 #include "uvx.h"
 #include "log.h"
 #include "metrics.h"
@@ -333,32 +334,6 @@ static bool strv_eq_ci(struct strv a, const char *b)
     return a.p != NULL && a.len == n && strncasecmp(a.p, b, n) == 0;
 }
 
-/* Constant-time comparison of a presented token with every configured one. */
-static bool front_token_ok(const struct front *f, const char *t, size_t len)
-{
-    bool ok = false;
-    for (size_t i = 0; i < f->cfg->ntokens; i++) {
-        const char *k = f->cfg->tokens[i];
-        size_t kl = strlen(k);
-        unsigned char diff = (unsigned char)(kl != len);
-        for (size_t j = 0; j < len; j++)
-            diff |= (unsigned char)(t[j] ^ k[j < kl ? j : 0]);
-        ok |= diff == 0;
-    }
-    return ok;
-}
-
-static int hexval(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
-
 /* The value of a query parameter, percent-decoded into out (NUL-terminated). -1 when absent. */
 static int query_param(struct strv q, const char *name, char *out, size_t cap)
 {
@@ -372,8 +347,9 @@ static int query_param(struct strv q, const char *name, char *out, size_t cap)
             const char *v = p + nl + (p + nl < stop ? 1 : 0);
             size_t o = 0;
             while (v < stop && o + 1 < cap) {
-                if (*v == '%' && stop - v >= 3 && hexval(v[1]) >= 0 && hexval(v[2]) >= 0) {
-                    out[o++] = (char)(hexval(v[1]) * 16 + hexval(v[2]));
+                if (*v == '%' && stop - v >= 3 && text_hexval(v[1]) >= 0 &&
+                    text_hexval(v[2]) >= 0) {
+                    out[o++] = (char)(text_hexval(v[1]) * 16 + text_hexval(v[2]));
                     v += 3;
                 } else {
                     out[o++] = *v == '+' ? ' ' : *v;
@@ -418,21 +394,18 @@ static bool conn_authorized(struct conn *c)
 {
     struct strv auth = http_req_header(&c->req, HTTP_HDR_AUTHORIZATION);
     if (auth.p != NULL) {
-        const char *sp = memchr(auth.p, ' ', auth.len);
-        if (sp == NULL)
-            return false;
-        struct strv scheme = {auth.p, (size_t)(sp - auth.p)};
-        const char *tok = sp + 1;
-        size_t tlen = auth.len - scheme.len - 1;
-        if (!strv_eq_ci(scheme, "bearer") || memchr(tok, ' ', tlen) != NULL)
-            return false;
-        return front_token_ok(c->f, tok, tlen);
+        const char *tok;
+        size_t tlen;
+        return proto_bearer(auth, &tok, &tlen) &&
+               proto_tokens_match((const char *const *)c->f->cfg->tokens, c->f->cfg->ntokens, tok,
+                                  tlen);
     }
     struct strv path, query;
     url_split(http_req_url(&c->req), &path, &query);
     char tok[CONFIG_TOKEN_MAX + 1];
     int n = query.p ? query_param(query, "access_token", tok, sizeof(tok)) : -1;
-    bool ok = n >= 0 && front_token_ok(c->f, tok, (size_t)n);
+    bool ok = n >= 0 && proto_tokens_match((const char *const *)c->f->cfg->tokens,
+                                           c->f->cfg->ntokens, tok, (size_t)n);
     explicit_bzero(tok, sizeof(tok));
     return ok;
 }

@@ -110,6 +110,21 @@ static inline size_t json__utf8_bad(const unsigned char *s, size_t n)
     return 3; /* four-byte lead, three good bytes, bad or missing fourth */
 }
 
+/* SWAR string scanning, 8 bytes at a time (reader and writer). */
+#define ONES  0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* Non-zero when one of the 8 bytes needs more than a copy: '"', '\\', < 0x20 or >= 0x80. */
+static inline uint64_t word_special(uint64_t w)
+{
+    uint64_t lt = (w - ONES * 0x20) & ~w;
+    uint64_t q = w ^ (ONES * 0x22);
+    uint64_t bs = w ^ (ONES * 0x5C);
+    q = (q - ONES) & ~q;
+    bs = (bs - ONES) & ~bs;
+    return (lt | q | bs | w) & HIGHS;
+}
+
 #ifdef __cplusplus
 }
 #endif

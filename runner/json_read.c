@@ -118,20 +118,6 @@ static const char MSG_EOF[] = "unexpected end of input";
 
 /* ---- strings -------------------------------------------------------------------------------- */
 
-#define ONES  0x0101010101010101ull
-#define HIGHS 0x8080808080808080ull
-
-/* Non-zero when the 8 bytes hold a quote, a backslash, a control character or a non-ASCII byte. */
-static inline uint64_t word_special(uint64_t w)
-{
-    uint64_t lt = (w - ONES * 0x20) & ~w;
-    uint64_t q = w ^ (ONES * 0x22);
-    uint64_t bs = w ^ (ONES * 0x5C);
-    q = (q - ONES) & ~q;
-    bs = (bs - ONES) & ~bs;
-    return (lt | q | bs | w) & HIGHS;
-}
-
 /* 1 for bytes a string copies without a second look: ASCII 0x20..0x7F but '"' and '\\'. */
 static const unsigned char plain_byte[256] = {
 #define R16(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x

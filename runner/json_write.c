@@ -151,20 +151,6 @@ static inline int wr_need(struct wr *w, size_t n)
 
 /* ---- strings -------------------------------------------------------------------------------- */
 
-#define ONES  0x0101010101010101ull
-#define HIGHS 0x8080808080808080ull
-
-/* Non-zero when one of the 8 bytes needs more than a copy: '"', '\\', < 0x20 or >= 0x80. */
-static inline uint64_t word_special(uint64_t w)
-{
-    uint64_t lt = (w - ONES * 0x20) & ~w;
-    uint64_t q = w ^ (ONES * 0x22);
-    uint64_t bs = w ^ (ONES * 0x5C);
-    q = (q - ONES) & ~q;
-    bs = (bs - ONES) & ~bs;
-    return (lt | q | bs | w) & HIGHS;
-}
-
 /* 0: copied as is; 1: needs an escape; 2: non-ASCII. */
 static const unsigned char byte_class[256] = {
 #define R16(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x

@@ -617,17 +617,6 @@ static struct json_value *body_read(const struct proto_config *cfg, const struct
 
 /* ---- the token ------------------------------------------------------------------------------ */
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Length of the valid UTF-8 sequence at s (decodeURIComponent's rules), or 0. */
 static size_t utf8_valid_at(const unsigned char *s, size_t len)
 {
@@ -679,8 +668,8 @@ static char *qs_decode(struct arena *a, const char *s, size_t len, size_t *outle
             dec[n++] = plus[i++];
             continue;
         }
-        int h = i + 2 < len ? hexval(plus[i + 1]) : -1;
-        int l = i + 2 < len ? hexval(plus[i + 2]) : -1;
+        int h = i + 2 < len ? text_hexval(plus[i + 1]) : -1;
+        int l = i + 2 < len ? text_hexval(plus[i + 2]) : -1;
         if (h < 0 || l < 0) {
             ok = false;
             break;

@@ -92,4 +92,12 @@ int proto_handle_step(const struct proto_config *cfg, struct strv fn_name,
                       const struct proto_request *req, struct proto_response *resp,
                       struct arena *a);
 
+/* The token rules, shared with the front's admin routes. */
+/* The token of an Authorization header "Bearer <token>" (scheme in any case, exactly two parts
+ * separated by one space, surrounding white space ignored): true with *t, *tlen pointing into
+ * the header; false when the header is absent or of another form. */
+bool proto_bearer(struct strv authorization, const char **t, size_t *tlen);
+/* True when t equals one of the (non-empty) tokens; each comparison takes constant time. */
+bool proto_tokens_match(const char *const *tokens, size_t ntokens, const char *t, size_t tlen);
+
 #endif

@@ -29,11 +29,4 @@ struct json_value *proto_body_read(const struct proto_config *cfg, const struct 
                                    struct proto_response *resp, struct arena *a, bool json_required,
                                    int *failed);
 
-/* The token of an Authorization header "Bearer <token>" (scheme in any case, exactly two parts
- * separated by one space, surrounding white space ignored): true with *t, *tlen pointing into
- * the header; false when the header is absent or of another form. */
-bool proto_bearer(struct strv authorization, const char **t, size_t *tlen);
-/* True when t equals one of the (non-empty) tokens; each comparison takes constant time. */
-bool proto_tokens_match(const char *const *tokens, size_t ntokens, const char *t, size_t tlen);
-
 #endif

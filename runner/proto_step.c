@@ -26,6 +26,7 @@
 #include "proto_internal.h"
 #include "registry_internal.h"
 #include "sdk.h"
+#include "text.h"
 
 #define STEP_JSON_TYPE "application/json; charset=utf-8"
 #define STEP_NAME_MAX  256
@@ -35,17 +36,6 @@
     (proto_answer_fmt((resp), (a), (status), (code), __VA_ARGS__) == 0                             \
          ? 0                                                                                       \
          : proto_answer_nomem((resp), (a)))
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* The function name of the path segment: percent-decoded, 1 to STEP_NAME_MAX bytes, no '/' and
  * no control character. Returns its length, or 0 when the segment names nothing. */
@@ -57,7 +47,7 @@ static size_t name_decode(struct strv seg, char out[STEP_NAME_MAX + 1])
         if (c == '%') {
             if (i + 2 >= seg.len)
                 return 0;
-            int h = hexval(seg.p[i + 1]), l = hexval(seg.p[i + 2]);
+            int h = text_hexval(seg.p[i + 1]), l = text_hexval(seg.p[i + 2]);
             if (h < 0 || l < 0)
                 return 0;
             c = (unsigned char)(h << 4 | l);

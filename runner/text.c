@@ -19,3 +19,14 @@ bool text_ieq(const char *a, size_t alen, const char *b)
     }
     return true;
 }
+
+int text_hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}

@@ -8,4 +8,7 @@
 /* True when the alen bytes at a equal the NUL-terminated b, ignoring ASCII case. */
 bool text_ieq(const char *a, size_t alen, const char *b);
 
+/* The value of a hexadecimal digit, or -1. */
+int text_hexval(char c);
+
 #endif
