@@ -1053,3 +1053,25 @@ done:
     pthread_mutex_unlock(&hs_moddir_lock);
     return out;
 }
+
+pid_t hs_server_wait_busy(const struct hs_server *s, int timeout_ms)
+{
+    for (int waited = 0; waited <= timeout_ms; waited += 10) {
+        pid_t pids[64];
+        int n = hs_server_workers(s, pids, 64);
+        for (int i = 0; i < n; i++) {
+            char path[64], wchan[128] = "";
+            snprintf(path, sizeof(path), "/proc/%d/wchan", (int)pids[i]);
+            FILE *f = fopen(path, "r");
+            if (f == NULL)
+                continue;
+            size_t len = fread(wchan, 1, sizeof(wchan) - 1, f);
+            fclose(f);
+            wchan[len] = '\0';
+            if (len > 1 && strstr(wchan, "unix_stream_read") == NULL)
+                return pids[i];
+        }
+        usleep(10000);
+    }
+    return 0;
+}

@@ -101,4 +101,9 @@ int hs_request_stream(const struct hs_server *s, const char *method, const char 
  * first use per name list, removed at exit; NULL (with a message) when a module is missing. */
 const char *hs_test_module_dir(const char *names);
 
+/* Waits until one of the server's workers is running a call (it no longer waits in a read on its
+ * socket, per /proc/PID/wchan), so a test acts while the call is surely in flight. Returns that
+ * worker's pid, or 0 after timeout_ms. */
+pid_t hs_server_wait_busy(const struct hs_server *s, int timeout_ms);
+
 #endif

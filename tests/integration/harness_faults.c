@@ -195,25 +195,7 @@ long hsf_rss_kb(pid_t pid)
 
 pid_t hsf_wait_busy(const struct hs_server *s, int timeout_ms)
 {
-    long long end = hsf_now_ms() + timeout_ms;
-    do {
-        pid_t pids[64];
-        int n = hs_server_workers(s, pids, 64);
-        for (int i = 0; i < n; i++) {
-            char path[64], wchan[128] = "";
-            snprintf(path, sizeof(path), "/proc/%d/wchan", (int)pids[i]);
-            FILE *f = fopen(path, "r");
-            if (f == NULL)
-                continue;
-            size_t len = fread(wchan, 1, sizeof(wchan) - 1, f);
-            fclose(f);
-            wchan[len] = '\0';
-            if (len > 1 && strstr(wchan, "unix_stream_read") == NULL)
-                return pids[i];
-        }
-        hsf_sleep_ms(10);
-    } while (hsf_now_ms() < end);
-    return 0;
+    return hs_server_wait_busy(s, timeout_ms);
 }
 
 int hsf_wait_workers(const struct hs_server *s, int n, pid_t *pids, int max, int timeout_ms)

@@ -469,30 +469,6 @@ static void *slow_call_run(void *arg)
     return NULL;
 }
 
-/* Waits until one of the server's workers is running a call (it no longer waits in a read on its
- * socket, per /proc/PID/wchan). Returns that worker's pid, or 0 after timeout_ms. */
-static pid_t wait_worker_busy(const struct hs_server *s, int timeout_ms)
-{
-    for (int waited = 0; waited <= timeout_ms; waited += 10) {
-        pid_t pids[16];
-        int n = hs_server_workers(s, pids, 16);
-        for (int i = 0; i < n; i++) {
-            char path[64], wchan[128] = "";
-            snprintf(path, sizeof(path), "/proc/%d/wchan", (int)pids[i]);
-            FILE *f = fopen(path, "r");
-            if (f == NULL)
-                continue;
-            size_t len = fread(wchan, 1, sizeof(wchan) - 1, f);
-            fclose(f);
-            wchan[len] = '\0';
-            if (len > 1 && strstr(wchan, "unix_stream_read") == NULL)
-                return pids[i];
-        }
-        usleep(10000);
-    }
-    return 0;
-}
-
 static void test_queue_full_503(void **state)
 {
     (void)state;
@@ -503,7 +479,7 @@ static void test_queue_full_503(void **state)
     pthread_t th[2];
     /* The first runs (its worker is seen busy), the second waits in the queue. */
     assert_int_equal(pthread_create(&th[0], NULL, slow_call_run, &calls[0]), 0);
-    assert_true(wait_worker_busy(&s, 10000) > 0);
+    assert_true(hs_server_wait_busy(&s, 10000) > 0);
     assert_int_equal(pthread_create(&th[1], NULL, slow_call_run, &calls[1]), 0);
     usleep(300000);
     struct hs_response r;

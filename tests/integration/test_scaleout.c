@@ -29,7 +29,7 @@
 
 #include "integration/harness.h"
 
-#define THREADS 4
+#define THREADS    4
 #define PER_THREAD 150
 #define KILL_AFTER 120 /* total answered requests before instance A is killed */
 
@@ -206,8 +206,9 @@ static void test_kill_one_instance_under_load(void **state)
         if (loads[t].first_problem[0])
             fprintf(stderr, "thread %d: %s\n", t, loads[t].first_problem);
     }
-    fprintf(stderr, "scale-out: %d correct, %d wrong, %d failed of %d (instance A killed after %d)\n",
-             ok, wrong, failed, THREADS * PER_THREAD, KILL_AFTER);
+    fprintf(stderr,
+            "scale-out: %d correct, %d wrong, %d failed of %d (instance A killed after %d)\n", ok,
+            wrong, failed, THREADS * PER_THREAD, KILL_AFTER);
 
     /* B must still be healthy and must have served after A died. */
     struct hs_response r;

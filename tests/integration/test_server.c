@@ -758,31 +758,6 @@ static void test_processing_102(void **state)
     stop_ok(&s);
 }
 
-/* Waits until one of the server's workers is running a call (it no longer waits in a read on its
- * socket, per /proc/PID/wchan), so a test acts while the call is surely in flight. Returns that
- * worker's pid, or 0 after timeout_ms. */
-static pid_t wait_worker_busy(const struct hs_server *s, int timeout_ms)
-{
-    for (int waited = 0; waited <= timeout_ms; waited += 10) {
-        pid_t pids[16];
-        int n = hs_server_workers(s, pids, 16);
-        for (int i = 0; i < n; i++) {
-            char path[64], wchan[128] = "";
-            snprintf(path, sizeof(path), "/proc/%d/wchan", (int)pids[i]);
-            FILE *f = fopen(path, "r");
-            if (f == NULL)
-                continue;
-            size_t len = fread(wchan, 1, sizeof(wchan) - 1, f);
-            fclose(f);
-            wchan[len] = '\0';
-            if (len > 1 && strstr(wchan, "unix_stream_read") == NULL)
-                return pids[i];
-        }
-        usleep(10000);
-    }
-    return 0;
-}
-
 struct slow_call {
     struct hs_server *s;
     int ms;
@@ -814,7 +789,7 @@ static void test_sigterm_drains_in_flight(void **state)
     struct slow_call c = {.s = &s, .ms = 1200};
     pthread_t th;
     assert_int_equal(pthread_create(&th, NULL, slow_call_run, &c), 0);
-    assert_true(wait_worker_busy(&s, 10000) > 0);
+    assert_true(hs_server_wait_busy(&s, 10000) > 0);
     assert_int_equal(kill(s.pid, SIGTERM), 0);
     usleep(200000);
     /* No new connections once draining. */

@@ -79,31 +79,6 @@ static int wait_workers(const struct hs_server *s, int n, pid_t *pids, int max)
     return got;
 }
 
-/* Waits until one of the server's workers is running a call (it no longer waits in a read on its
- * socket, per /proc/PID/wchan), so a test acts while the call is surely in flight. Returns that
- * worker's pid, or 0 after timeout_ms. */
-static pid_t wait_worker_busy(const struct hs_server *s, int timeout_ms)
-{
-    for (int waited = 0; waited <= timeout_ms; waited += 10) {
-        pid_t pids[16];
-        int n = hs_server_workers(s, pids, 16);
-        for (int i = 0; i < n; i++) {
-            char path[64], wchan[128] = "";
-            snprintf(path, sizeof(path), "/proc/%d/wchan", (int)pids[i]);
-            FILE *f = fopen(path, "r");
-            if (f == NULL)
-                continue;
-            size_t len = fread(wchan, 1, sizeof(wchan) - 1, f);
-            fclose(f);
-            wchan[len] = '\0';
-            if (len > 1 && strstr(wchan, "unix_stream_read") == NULL)
-                return pids[i];
-        }
-        usleep(10000);
-    }
-    return 0;
-}
-
 struct call {
     const struct hs_server *s;
     const char *body;
@@ -132,7 +107,7 @@ static void test_kill9_during_slow_request(void **state)
     };
     pthread_t th;
     assert_int_equal(pthread_create(&th, NULL, call_run, &c), 0);
-    assert_int_equal(wait_worker_busy(&s, 10000), before[0]);
+    assert_int_equal(hs_server_wait_busy(&s, 10000), before[0]);
     assert_int_equal(kill(before[0], SIGKILL), 0);
     pthread_join(th, NULL);
     assert_int_equal(c.rc, 0);
@@ -206,7 +181,7 @@ static void test_other_requests_unaffected(void **state)
     };
     pthread_t th;
     assert_int_equal(pthread_create(&th, NULL, call_run, &slow), 0);
-    assert_true(wait_worker_busy(&s, 10000) > 0);
+    assert_true(hs_server_wait_busy(&s, 10000) > 0);
     struct hs_response r;
     assert_int_equal(hs_post_function(&s, CRASH_NOW, &r), 0);
     assert_int_equal(r.status, 500);
