@@ -448,11 +448,12 @@ struct hs_api {
 
     /* -- since 1.0: logging (into the request's log, never to the client) ----------------- */
 
-    /* One log line. The invocation's bearerToken and every string inside an `encrypted` object
-     * of the options are replaced by [redacted] wherever they appear in the text. */
+    /* One log line. The invocation's bearerToken and every string or number under an `encrypted`
+     * member of the options are replaced by [redacted] wherever they appear in the text, as they
+     * are or JSON-escaped (longest first; values under 3 bytes are not matched). */
     void (*log)(hs_ctx *ctx, hs_log_level level, const char *fmt, ...) HS_PRINTF(3, 4);
-    /* label, then the compact JSON of v with bearerToken values and `encrypted` objects
-     * redacted. */
+    /* label, then the compact JSON of v with bearerToken values and `encrypted` members
+     * redacted ("[redacted]" alone when v is such a value or lies inside one). */
     void (*log_json)(hs_ctx *ctx, hs_log_level level, const char *label, const hs_json *v);
 
     /* -- since 1.0: memory (arena-owned, released when the invocation ends) ------------------ */

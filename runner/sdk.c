@@ -1,12 +1,12 @@
 /* sdk.c — the runner side of the hook API (include/hookstack.h): the hs_api table, the invocation
- * context (arena, options, ids, settings, log with secret redaction, failure record), the JSON
+ * context (arena, options, ids, settings, log, failure record), the JSON
  * calls on hs_json, and the per-record / page-level helpers that walk a page and assemble the
  * kind's answer.
  *
- * Outbound HTTP (http_request, integrator_request, the http_* calls) lives in sdk_http.c, which
- * shares the context through sdk_internal.h. Branching functions may route by name
- * (page_route_named, names from settings.branches); each routing call is also noted in
- * call->routes for the HTTP-step answer (proto_step.c).
+ * Outbound HTTP (http_request, integrator_request, the http_* calls) lives in sdk_http.c and the
+ * log's secret redaction in sdk_redact.c; both share the context through sdk_internal.h. Branching
+ * functions may route by name (page_route_named, names from settings.branches); each routing call
+ * is also noted in call->routes for the HTTP-step answer (proto_step.c).
  *
  * Everything a hook makes through the context comes from the invocation's arena (the request
  * arena proto.c passes in) and is released when the caller resets it. A failing API call records
@@ -26,8 +26,6 @@
 #define SDK_LOG_DEFAULT_LIMIT 65536
 #define SDK_LOG_LINE_MAX      8192
 #define SDK_PATH_KEY_MAX      512
-#define SDK_SECRETS_MAX       256
-#define SDK_SECRET_MIN        3 /* shorter values would redact ordinary text */
 
 #define J(v) ((struct json_value *)(v))
 #define H(v) ((hs_json *)(v))
@@ -415,69 +413,6 @@ static hs_status fail(hs_ctx *ctx, const char *code, const char *fmt, ...)
 
 /* ---- logging -------------------------------------------------------------------------------- */
 
-static void secrets_add(hs_ctx *ctx, const struct json_value *v)
-{
-    if (v->type != JSON_STRING || v->len < SDK_SECRET_MIN || ctx->nsecrets >= SDK_SECRETS_MAX)
-        return;
-    ctx->secrets[ctx->nsecrets++] = (struct sdk_secret){.p = v->u.str, .len = v->len};
-}
-
-/* Every string inside `encrypted` objects, and every bearerToken value, anywhere in options. */
-static void secrets_collect(hs_ctx *ctx)
-{
-    ctx->secrets_ready = true;
-    ctx->secrets = arena_alloc(ctx->a, SDK_SECRETS_MAX * sizeof(*ctx->secrets));
-    if (!ctx->secrets || !ctx->call->options)
-        return;
-    size_t cap = 64, n = 0;
-    struct frame {
-        const struct json_value *v;
-        bool secret;
-    } *st = arena_alloc(ctx->a, cap * sizeof(*st));
-    if (!st)
-        return;
-    st[n++] = (struct frame){ctx->call->options, false};
-    while (n > 0) {
-        struct frame f = st[--n];
-        if (f.secret && f.v->type == JSON_STRING) {
-            secrets_add(ctx, f.v);
-            continue;
-        }
-        if (f.v->type != JSON_OBJECT && f.v->type != JSON_ARRAY)
-            continue;
-        for (uint32_t i = 0; i < f.v->len; i++) {
-            const struct json_value *c;
-            bool secret = f.secret;
-            if (f.v->type == JSON_OBJECT) {
-                const struct json_member *m = &f.v->u.members[i];
-                c = m->value;
-                if (m->key_len == 11 && memcmp(m->key, "bearerToken", 11) == 0)
-                    secret = true;
-                if (m->key_len == 9 && memcmp(m->key, "encrypted", 9) == 0 &&
-                    (c->type == JSON_OBJECT || c->type == JSON_STRING))
-                    secret = true;
-            } else {
-                c = f.v->u.items[i];
-            }
-            if (c->type == JSON_STRING && secret) {
-                secrets_add(ctx, c);
-                continue;
-            }
-            if (c->type != JSON_OBJECT && c->type != JSON_ARRAY)
-                continue;
-            if (n == cap) {
-                struct frame *ns =
-                    arena_realloc(ctx->a, st, cap * sizeof(*st), 2 * cap * sizeof(*st));
-                if (!ns)
-                    return;
-                st = ns;
-                cap *= 2;
-            }
-            st[n++] = (struct frame){c, secret};
-        }
-    }
-}
-
 static void log_append(hs_ctx *ctx, const char *s, size_t n)
 {
     struct json_buf *out = ctx->call->log;
@@ -499,21 +434,13 @@ static void log_text(hs_ctx *ctx, hs_log_level level, const char *text, size_t l
     static const char *const names[] = {"debug", "info", "warn", "error"};
     if (!ctx->call->log)
         return;
-    if (!ctx->secrets_ready)
-        secrets_collect(ctx);
+    sdk_secrets_collect(ctx);
     char line[SDK_LOG_LINE_MAX + 64];
     size_t o = 0;
     const char *lv = names[(unsigned)level < 4 ? level : 1];
     o += (size_t)snprintf(line, sizeof(line), "%s ", lv);
     for (size_t i = 0; i < len && o < SDK_LOG_LINE_MAX;) {
-        size_t hit = 0;
-        for (size_t k = 0; k < ctx->nsecrets; k++) {
-            const struct sdk_secret *s = &ctx->secrets[k];
-            if (s->len <= len - i && memcmp(text + i, s->p, s->len) == 0) {
-                hit = s->len;
-                break;
-            }
-        }
+        size_t hit = sdk_secret_at(ctx, text + i, len - i);
         if (hit) {
             memcpy(line + o, "[redacted]", 10);
             o += 10;
@@ -552,54 +479,11 @@ static void log_fmt(hs_ctx *ctx, hs_log_level level, const char *fmt, ...)
     log_text(ctx, level, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 }
 
-/* Replaces bearerToken values and `encrypted` objects with "[redacted]" in a copy of v. */
-static struct json_value *redacted_copy(hs_ctx *ctx, const struct json_value *v)
-{
-    struct json_value *c = json_clone(ctx->a, v);
-    if (!c)
-        return NULL;
-    size_t cap = 64, n = 0;
-    struct json_value **st = arena_alloc(ctx->a, cap * sizeof(*st));
-    struct json_value *mark = json_new_string(ctx->a, "[redacted]", 10);
-    if (!st || !mark)
-        return NULL;
-    st[n++] = c;
-    while (n > 0) {
-        struct json_value *x = st[--n];
-        for (uint32_t i = 0; i < x->len; i++) {
-            struct json_value **slot;
-            if (x->type == JSON_OBJECT) {
-                struct json_member *m = &x->u.members[i];
-                if ((m->key_len == 11 && memcmp(m->key, "bearerToken", 11) == 0) ||
-                    (m->key_len == 9 && memcmp(m->key, "encrypted", 9) == 0)) {
-                    m->value = mark;
-                    continue;
-                }
-                slot = &m->value;
-            } else {
-                slot = &x->u.items[i];
-            }
-            if ((*slot)->type != JSON_OBJECT && (*slot)->type != JSON_ARRAY)
-                continue;
-            if (n == cap) {
-                struct json_value **ns =
-                    arena_realloc(ctx->a, st, cap * sizeof(*st), 2 * cap * sizeof(*st));
-                if (!ns)
-                    return NULL;
-                st = ns;
-                cap *= 2;
-            }
-            st[n++] = *slot;
-        }
-    }
-    return c;
-}
-
 static void log_json(hs_ctx *ctx, hs_log_level level, const char *label, const hs_json *v)
 {
     if (!ctx || !ctx->call->log)
         return;
-    struct json_value *c = v ? redacted_copy(ctx, J(v)) : NULL;
+    struct json_value *c = v ? sdk_redacted_copy(ctx, J(v)) : NULL;
     struct json_buf b;
     json_buf_init(&b, SDK_LOG_LINE_MAX);
     if (label) {

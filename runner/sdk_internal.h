@@ -22,8 +22,10 @@ struct hs_ctx {
     const struct registry_fn *fn;
     const struct registry_module *module;
     bool secrets_ready;
-    struct sdk_secret *secrets;
+    struct sdk_secret *secrets; /* longest first (sdk_redact.c) */
     size_t nsecrets;
+    const struct json_value **secret_roots; /* values of bearerToken and encrypted members */
+    size_t nsecret_roots;
     bool log_full;
     struct sdk_http *http;
 };
@@ -33,6 +35,16 @@ struct hs_ctx {
 void sdk_ctx_error_set(hs_ctx *ctx, const char *name, const char *msg);
 /* One hook log line of len bytes, with the invocation's secrets redacted. */
 void sdk_ctx_log(hs_ctx *ctx, hs_log_level level, const char *text, size_t len);
+
+/* ---- sdk_redact.c: the secrets a hook's log must not show ----------------------------------- */
+
+/* Collects the invocation's secrets from its options, once (later calls return at once). */
+void sdk_secrets_collect(hs_ctx *ctx);
+/* Length of the secret that text (len bytes) starts with, longest first; 0 when none. */
+size_t sdk_secret_at(const hs_ctx *ctx, const char *text, size_t len);
+/* A copy of v for log_json: bearerToken and encrypted members' values replaced by "[redacted]",
+ * or "[redacted]" itself when v is such a value or lies inside one. NULL when out of memory. */
+struct json_value *sdk_redacted_copy(hs_ctx *ctx, const struct json_value *v);
 
 /* ---- sdk_http.c: the table's outbound HTTP calls (see include/hookstack.h) ---------------- */
 

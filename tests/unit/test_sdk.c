@@ -185,6 +185,24 @@ static hs_status logs(hs_ctx *ctx, hs_json *options, hs_json **result)
     return HS_OK;
 }
 
+/* Secrets a simple redaction would let through: one that starts with another, one with
+ * characters JSON escapes (printed by log_json), numbers and a boolean under encrypted. */
+static hs_status logs_tricky(hs_ctx *ctx, hs_json *options, hs_json **result)
+{
+    (void)result;
+    hs_json *enc = api->json_get(options, "encrypted");
+    api->log(ctx, HS_LOG_INFO, "long %s",
+             api->json_string(ctx, api->json_get(enc, "long"), NULL, ""));
+    api->log_json(ctx, HS_LOG_INFO, "data", api->json_get(options, "data"));
+    char num[HS_NUMBER_MAX];
+    api->json_number_format(api->json_number(api->json_get(enc, "pin"), 0), num);
+    api->log(ctx, HS_LOG_INFO, "pin %s", num);
+    api->log_json(ctx, HS_LOG_INFO, "flag", api->json_get(enc, "flag"));
+    api->log_json(ctx, HS_LOG_INFO, "nested", api->json_path(enc, "more.list"));
+    api->log_json(ctx, HS_LOG_INFO, "encryptedNumber", api->json_get(options, "other"));
+    return HS_OK;
+}
+
 static hs_status log_flood(hs_ctx *ctx, hs_json *options, hs_json **result)
 {
     (void)options;
@@ -350,6 +368,7 @@ static hs_status sdk_init(const hs_api *a, hs_module *mod)
         {"failSilent", HS_KIND_UTILITY, fail_silent},
         {"setOnOptions", HS_KIND_UTILITY, set_on_options},
         {"logs", HS_KIND_UTILITY, logs},
+        {"logsTricky", HS_KIND_UTILITY, logs_tricky},
         {"logFlood", HS_KIND_UTILITY, log_flood},
         {"memory", HS_KIND_UTILITY, memory},
         {"brokenPreMap", HS_KIND_PRE_MAP, broken_pre_map},
@@ -552,6 +571,31 @@ static void test_log_and_redaction(void **state)
     assert_null(strstr(a.log, "hunter2"));
 }
 
+static void test_redaction_tricky_secrets(void **state)
+{
+    (void)state;
+    static struct answer a;
+    call("{\"diy\":true,\"function\":\"logsTricky\",\"options\":{"
+         "\"bearerToken\":\"tok-abc\","
+         "\"encrypted\":{\"long\":\"tok-abc-SECRETTAIL\",\"pin\":12345678,\"flag\":true,"
+         "\"quoted\":\"q\\\"u\\\\o\\te<\",\"more\":{\"list\":[false,7]}},"
+         "\"data\":{\"copy\":\"q\\\"u\\\\o\\te<\",\"pinCopy\":12345678,"
+         "\"longCopy\":\"tok-abc-SECRETTAIL\",\"plain\":\"tok\"},"
+         "\"other\":{\"encrypted\":99}}}",
+         &a);
+    assert_int_equal(a.status, 200);
+    assert_string_equal(a.log, "info long [redacted]\n"
+                               "info data {\"copy\":\"[redacted]\",\"pinCopy\":[redacted],"
+                               "\"longCopy\":\"[redacted]\",\"plain\":\"tok\"}\n"
+                               "info pin [redacted]\n"
+                               "info flag \"[redacted]\"\n"
+                               "info nested \"[redacted]\"\n"
+                               "info encryptedNumber {\"encrypted\":\"[redacted]\"}\n");
+    assert_null(strstr(a.log, "SECRETTAIL"));
+    assert_null(strstr(a.log, "12345678"));
+    assert_null(strstr(a.log, "u\\\\o"));
+}
+
 static void test_log_is_bounded(void **state)
 {
     (void)state;
@@ -628,6 +672,7 @@ int main(void)
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_failing),
         cmocka_unit_test(test_log_and_redaction),
+        cmocka_unit_test(test_redaction_tricky_secrets),
         cmocka_unit_test(test_log_is_bounded),
         cmocka_unit_test(test_memory_state_cleanup),
         cmocka_unit_test(test_record_helpers),
