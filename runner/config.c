@@ -35,6 +35,7 @@ void config_defaults(struct serve_config *c)
     c->metrics_port = -1;
     c->worker_memory_mb = 2048;
     c->max_buffered_mb = 8;
+    c->max_response_bytes = 52428800;
 }
 
 void config_usage(void *file)
@@ -68,6 +69,8 @@ void config_usage(void *file)
             "                              file's \"apiTokens\"; none: that route answers 401)\n"
             "  --no-diy                    serve no DIY scope\n"
             "  --max-body-bytes N          request body limit (default 52428800)\n"
+            "  --max-response-bytes N      answer body limit: a call whose answer is larger\n"
+            "                              gets 500 response_too_large (default 52428800)\n"
             "  --queue-limit N             invocations waiting for a worker before 503 with\n"
             "                              Retry-After (default 1024; alias --max-queue)\n"
             "  --max-buffered-mb N         request bodies held for requests not yet given to a\n"
@@ -193,6 +196,7 @@ enum opt_id {
     O_WORKER_RECYCLE,
     O_SHUTDOWN_TIMEOUT,
     O_MAX_BUFFERED,
+    O_MAX_RESPONSE_BYTES,
     O_COUNT
 };
 
@@ -247,6 +251,9 @@ static const struct opt_def {
                             "shutdownTimeoutMs", OPT_MS, (uint64_t)1 << 40},
     [O_MAX_BUFFERED] = {"--max-buffered-mb", "HOOKSTACK_MAX_BUFFERED_MB", "maxBufferedMb", OPT_NUM,
                         (uint64_t)1 << 20},
+    /* An answer travels back in one frame too (ipc.h). */
+    [O_MAX_RESPONSE_BYTES] = {"--max-response-bytes", "HOOKSTACK_MAX_RESPONSE_BYTES",
+                              "maxResponseBytes", OPT_NUM, (uint64_t)1 << 30},
 };
 
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
@@ -435,6 +442,9 @@ static int opt_set(struct serve_config *c, int *levels, int id, const char *v, c
             break;
         case O_MAX_BUFFERED:
             c->max_buffered_mb = (size_t)n;
+            break;
+        case O_MAX_RESPONSE_BYTES:
+            c->max_response_bytes = (size_t)n;
             break;
         case O_SHUTDOWN_TIMEOUT:
             c->shutdown_timeout_ms = n;
@@ -1015,6 +1025,7 @@ int config_print(const struct serve_config *c, void *file)
     rc |= print_set(a, o, "workerRecycleMb", json_new_number(a, (double)c->worker_recycle_mb));
     rc |= print_set(a, o, "shutdownTimeoutMs", json_new_number(a, (double)c->shutdown_timeout_ms));
     rc |= print_set(a, o, "maxBufferedMb", json_new_number(a, (double)c->max_buffered_mb));
+    rc |= print_set(a, o, "maxResponseBytes", json_new_number(a, (double)c->max_response_bytes));
     rc |= print_set(
         a, o, "logLevel",
         print_str(a, level_names[c->log_level >= 0 && c->log_level < 4 ? c->log_level : 1]));

@@ -75,6 +75,9 @@ struct serve_config {
     /* Request body bytes the front may hold for requests not yet handed to a worker before it
      * stops reading new requests (front.c, backpressure); 0: no cap. */
     size_t max_buffered_mb; /* 16 */
+    /* Largest answer body a worker may send (a larger one is answered 500 response_too_large;
+     * a frame claiming more makes the front stop that worker). */
+    size_t max_response_bytes; /* 52428800 */
 };
 
 enum config_status {

@@ -1036,6 +1036,12 @@ static void conn_on_job_done(struct pool_job *job, struct pool_result *res)
                             "%s used more than %zu MB of memory (%zu MB resident); its worker was "
                             "stopped.",
                             what, res->mem_limit_bytes >> 20, res->rss_bytes >> 20);
+    } else if (res->outcome == POOL_TOO_LARGE) {
+        n = conn_error_body(
+            c, "hook_crashed",
+            "%s crashed: its worker announced an answer frame of %zu bytes, more than the %zu "
+            "allowed by --max-response-bytes; its worker was stopped.",
+            what, res->frame_bytes, res->frame_limit);
     } else if (res->term_signal != 0) {
         const char *abbrev = sigabbrev_np(res->term_signal);
         n = conn_error_body(c, "hook_crashed",
@@ -1860,6 +1866,7 @@ int front_run(struct front *f, const struct proto_config *pcfg)
         .deadline_ms = cfg->hook_timeout_ms,
         .mem_limit_bytes = cfg->worker_memory_mb << 20,
         .capture_output = true,
+        .max_frame_bytes = ipc_resp_frame_max(cfg->max_response_bytes),
         .child_main = worker_entry,
         .child_arg = &f->modset->wo,
         .restarted = front_on_worker_restart,

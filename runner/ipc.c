@@ -111,7 +111,7 @@ int ipc_resp_encode(struct ipc_resp_head *h, struct iovec *iov, uint32_t seq,
             len = resp->body.len;
         } else {
             p = strs[i];
-            len = p != NULL ? strlen(p) : 0;
+            len = p != NULL ? strnlen(p, IPC_RESP_FIELD_MAX) : 0;
         }
         if (p == NULL) {
             h->len[i] = IPC_ABSENT;
@@ -128,6 +128,13 @@ int ipc_resp_encode(struct ipc_resp_head *h, struct iovec *iov, uint32_t seq,
     }
     h->frame_len = (uint32_t)total;
     return n;
+}
+
+size_t ipc_resp_frame_max(size_t max_body)
+{
+    size_t fields = (size_t)(IPC_RESP_NFIELDS - 1) * IPC_RESP_FIELD_MAX;
+    size_t head = sizeof(struct ipc_resp_head) + fields;
+    return max_body > IPC_FRAME_MAX - head ? IPC_FRAME_MAX : head + max_body;
 }
 
 int ipc_resp_decode(const char *buf, size_t len, struct ipc_resp_view *out)

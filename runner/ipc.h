@@ -25,8 +25,12 @@
 #define IPC_RESP_MAGIC 0x31415348u /* "HSA1" */
 #define IPC_NOTE_MAGIC 0x314e5348u /* "HSN1" */
 #define IPC_ABSENT     0xffffffffu
-/* Largest frame either side accepts (a 50 MB body plus headers fits many times over). */
+/* Largest frame either side accepts (a 50 MB body plus headers fits many times over). The front
+ * also caps a response frame at ipc_resp_frame_max(--max-response-bytes). */
 #define IPC_FRAME_MAX ((size_t)1 << 31)
+/* A response's fields other than the body (content type, function, type, ids) are only for the
+ * request's log line: each is cut at this many bytes. */
+#define IPC_RESP_FIELD_MAX 1024u
 
 enum ipc_req_field {
     IPC_REQ_AUTHORIZATION = 0,
@@ -122,6 +126,9 @@ int ipc_req_decode(const char *buf, size_t len, uint32_t *seq, struct proto_requ
  * empty fields skipped); returns the number of iov entries, or -1 when too large. */
 int ipc_resp_encode(struct ipc_resp_head *h, struct iovec *iov, uint32_t seq,
                     const struct proto_response *resp);
+
+/* The largest response frame a body of at most max_body bytes makes (head and fields included). */
+size_t ipc_resp_frame_max(size_t max_body);
 
 /* Decodes a whole response frame. 0, or -1 when malformed. */
 int ipc_resp_decode(const char *buf, size_t len, struct ipc_resp_view *out);

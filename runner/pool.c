@@ -472,6 +472,20 @@ static void pool_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
                 pool_worker_abandon(w);
                 return;
             }
+            size_t cap = w->pool->o.max_frame_bytes ? w->pool->o.max_frame_bytes : IPC_FRAME_MAX;
+            if (!w->rx_note && w->rx_need > cap) {
+                /* Nothing of it is held: the call fails now, the worker is stopped. */
+                log_msg(LOG_WARN, "worker_frame_too_large",
+                        "worker %d announced a %zu-byte answer frame, past the limit of %zu "
+                        "bytes (--max-response-bytes); killing it",
+                        (int)w->pid, w->rx_need, cap);
+                w->too_large = true;
+                w->frame_claim = w->rx_need;
+                w->rx_need = 0;
+                w->rx_len = 0;
+                pool_worker_abandon(w);
+                return;
+            }
             if (w->rx_need > w->rx_cap) {
                 char *nb = realloc(w->rx, w->rx_need);
                 if (nb == NULL) {
@@ -562,6 +576,7 @@ static void pool_dispatch(struct pool_worker *w, struct pool_job *job)
     w->busy = true;
     w->timed_out = false;
     w->mem_exceeded = false;
+    w->too_large = false;
     w->job = job;
     w->seq = job->seq;
     w->dispatch_ns = clock_mono_ns();
@@ -640,6 +655,7 @@ static int pool_worker_spawn(struct pool_worker *w, char *err, size_t errlen)
     w->busy = false;
     w->timed_out = false;
     w->mem_exceeded = false;
+    w->too_large = false;
     w->retiring = false;
     w->retire_after = false;
     w->writing = false;
@@ -706,10 +722,11 @@ static void pool_log_failure(const struct pool_result *res, bool during_call)
     if (!log_begin(&l, LOG_WARN, "worker_died"))
         return;
     log_int(&l, "pid", (long long)res->pid);
-    const char *cause = res->outcome == POOL_TIMED_OUT ? "timeout"
-                        : res->outcome == POOL_MEMORY  ? "memory"
-                        : res->term_signal != 0        ? "signal"
-                                                       : "exit";
+    const char *cause = res->outcome == POOL_TIMED_OUT   ? "timeout"
+                        : res->outcome == POOL_MEMORY    ? "memory"
+                        : res->outcome == POOL_TOO_LARGE ? "frame_too_large"
+                        : res->term_signal != 0          ? "signal"
+                                                         : "exit";
     log_str(&l, "cause", cause);
     if (res->term_signal != 0) {
         const char *abbrev = sigabbrev_np(res->term_signal);
@@ -747,8 +764,13 @@ static void pool_worker_finalize(struct pool_worker *w)
     struct pool_result res;
     memset(&res, 0, sizeof(res));
     res.pid = w->pid;
-    res.outcome = w->timed_out ? POOL_TIMED_OUT : w->mem_exceeded ? POOL_MEMORY : POOL_CRASHED;
+    res.outcome = w->timed_out      ? POOL_TIMED_OUT
+                  : w->mem_exceeded ? POOL_MEMORY
+                  : w->too_large    ? POOL_TOO_LARGE
+                                    : POOL_CRASHED;
     res.deadline_ms = w->deadline_ms;
+    res.frame_bytes = w->frame_claim;
+    res.frame_limit = p->o.max_frame_bytes ? p->o.max_frame_bytes : IPC_FRAME_MAX;
     res.mem_limit_bytes = p->o.mem_limit_bytes;
     res.rss_bytes = w->rss;
     if (WIFSIGNALED(w->wait_status))

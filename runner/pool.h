@@ -37,6 +37,9 @@ enum pool_outcome {
     POOL_CRASHED,   /* the worker died (res->term_signal or res->exit_status) */
     POOL_TIMED_OUT, /* the worker ran past the deadline (res->deadline_ms) and was killed */
     POOL_MEMORY,    /* the worker's resident memory passed res->mem_limit_bytes; killed */
+    /* the worker's response frame claimed res->frame_bytes, more than res->frame_limit; killed
+     * at the frame's head, before the front holds any of it */
+    POOL_TOO_LARGE,
 };
 
 /* Why a worker was replaced (pool.restarts_by). */
@@ -57,6 +60,7 @@ struct pool_result {
     uint64_t deadline_ms;   /* POOL_TIMED_OUT: the deadline that applied */
     size_t mem_limit_bytes; /* POOL_MEMORY: the limit, and the resident size seen */
     size_t rss_bytes;
+    size_t frame_bytes, frame_limit; /* POOL_TOO_LARGE */
     /* Failures: the function called when known (NUL-terminated, valid during the callback), the
      * first line of a sanitizer report the worker printed (or NULL), and how many workers this
      * function has cost so far. */
@@ -94,6 +98,9 @@ struct pool_opts {
     size_t mem_limit_bytes; /* resident memory a busy worker may reach; 0: no limit */
     uint64_t mem_poll_ms;   /* how often busy workers' memory is read; 0: 10 ms */
     bool capture_output;    /* workers' stdout/stderr into the log (else inherited) */
+    /* A response frame whose head claims more fails its call at once (POOL_TOO_LARGE) and stops
+     * the worker; 0: IPC_FRAME_MAX. */
+    size_t max_frame_bytes;
     /* Runs in each forked worker with its end of the socketpair; returns the exit code. */
     int (*child_main)(int fd, void *arg);
     void *child_arg;
@@ -116,7 +123,7 @@ struct pool_worker {
     uv_pipe_t out;    /* its stdout and stderr (capture_output) */
     uv_timer_t timer; /* the deadline while busy, the respawn delay while dead, a retire grace */
     uv_write_t wreq;
-    bool pipe_open, out_open, reaped, busy, timed_out, mem_exceeded;
+    bool pipe_open, out_open, reaped, busy, timed_out, mem_exceeded, too_large;
     bool writing;      /* a request frame is partly queued on the pipe */
     bool retiring;     /* being replaced on purpose: its end is no crash */
     bool retire_after; /* busy on an old module set (or recycled): replaced once it answers */
@@ -133,6 +140,7 @@ struct pool_worker {
     unsigned crashes; /* consecutive deaths, for the respawn delay */
     int statm_fd;     /* /proc/PID/statm, or -1 */
     size_t rss;
+    size_t frame_claim;    /* too_large: what the frame's head claimed */
     char fn[POOL_FN_NAME]; /* the running call's function, from a note ("" unknown) */
     char report[POOL_REPORT];
     char line[POOL_OUT_LINE];

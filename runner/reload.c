@@ -32,6 +32,7 @@ struct reload_set *reload_set_new(const struct serve_config *cfg, const struct p
     s->wo.deadlines = s->deadlines;
     s->wo.ndeadlines = n;
     s->wo.recycle_bytes = cfg->worker_recycle_mb << 20;
+    s->wo.max_response_bytes = cfg->max_response_bytes;
     return s;
 }
 

@@ -60,6 +60,35 @@ static void worker_print_hook_log(const struct json_buf *log, struct strv req_id
     }
 }
 
+/* An answer larger than --max-response-bytes: 500 response_too_large instead (the front would stop
+ * a worker whose frame is larger than that). */
+static void worker_too_large(struct proto_response *resp, size_t limit, struct arena *a)
+{
+    char msg[512];
+    snprintf(msg, sizeof(msg),
+             "The function %.256s answered %zu bytes, more than this server's limit of %zu bytes "
+             "(--max-response-bytes).",
+             resp->function != NULL ? resp->function : "", resp->body.len, limit);
+    struct json_value *item = json_new_object(a), *errs = json_new_array(a), *root = NULL;
+    if (item != NULL && errs != NULL &&
+        json_object_set(a, item, "code", 4, json_new_string(a, "response_too_large", 18)) == 0 &&
+        json_object_set(a, item, "message", 7, json_new_string(a, msg, strlen(msg))) == 0 &&
+        json_array_push(a, errs, item) == 0) {
+        root = json_new_object(a);
+        if (root != NULL && json_object_set(a, root, "errors", 6, errs) != 0)
+            root = NULL;
+    }
+    resp->status = 500;
+    resp->content_type = "application/json; charset=utf-8";
+    resp->body.len = 0;
+    if (root == NULL || json_write(&resp->body, root, 0, NULL) != 0) {
+        static const char fixed[] = "{\"errors\":[{\"code\":\"response_too_large\",\"message\":"
+                                    "\"The answer is larger than this server's limit.\"}]}";
+        resp->body.len = 0;
+        json_buf_append(&resp->body, fixed, sizeof(fixed) - 1);
+    }
+}
+
 /* ---- the function a body names ------------------------------------------------------------ */
 
 static size_t scan_ws(const char *s, size_t i, size_t n)
@@ -258,6 +287,8 @@ int worker_serve(int fd, const struct worker_opts *o)
             resp.content_type = "application/json; charset=utf-8";
             json_buf_append(&resp.body, oom, sizeof(oom) - 1);
         }
+        if (o->max_response_bytes > 0 && resp.body.len > o->max_response_bytes)
+            worker_too_large(&resp, o->max_response_bytes, a);
         if (resp.log.len > 0)
             worker_print_hook_log(&resp.log, req.req_id);
         struct ipc_resp_head h;

@@ -28,6 +28,9 @@ struct worker_opts {
     const struct worker_deadline *deadlines; /* ndeadlines entries; none: no notes are sent */
     size_t ndeadlines;
     size_t recycle_bytes; /* resident size past which an answer asks for replacement; 0: never */
+    /* Largest answer body sent as it is (--max-response-bytes); a larger one is replaced by 500
+     * response_too_large. 0: no limit. */
+    size_t max_response_bytes;
 };
 
 /* Serves frames on fd until end of file; returns the process exit code (0 on a clean end). */

@@ -7,7 +7,9 @@
  * answers 500 hook_memory_exceeded; a worker past --worker-recycle-mb after a call is replaced
  * without failing anything; garbage printed by a hook reaches the log as escaped lines and never
  * the IPC channel; --queue-limit (and its alias --max-queue) answers 503 with Retry-After when
- * every worker is busy and the queue is full. */
+ * every worker is busy and the queue is full; an answer past --max-response-bytes is answered 500
+ * response_too_large, and a worker whose frame head claims more than that (2 GiB) fails its call
+ * at once, without the front growing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -259,6 +261,72 @@ static void test_sanitizer_report(void **state)
     assert_int_equal(hsf_log_count(&s, "LeakSanitizer"), 0);
 }
 
+/* The front's peak resident size (VmHWM) in kB, or -1. */
+static long peak_rss_kb(pid_t pid)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return -1;
+    long kb = -1;
+    while (fgets(line, sizeof(line), f) != NULL) {
+        if (strncmp(line, "VmHWM:", 6) == 0)
+            kb = strtol(line + 6, NULL, 10);
+    }
+    fclose(f);
+    return kb;
+}
+
+static void test_answer_limits(void **state)
+{
+    (void)state;
+    struct hs_server s;
+    /* A worker that claims a 2 GiB answer and streams it: stopped at the head, at once. */
+    start(&s, (const char *[]){"--workers", "1", "--hook-timeout-ms", "8000", NULL});
+    assert_good(&s);
+    long before = peak_rss_kb(s.pid);
+    assert_true(before > 0);
+    struct hs_response r;
+    long long t0 = hsf_now_ms();
+    call(&s, "faultFrameLie", "{}", 0, &r);
+    long long took = hsf_now_ms() - t0;
+    assert_error(&r, 500, "hook_crashed",
+                 (const char *[]){"The function faultFrameLie crashed: its worker announced an "
+                                  "answer frame of 2147483648 bytes, more than the ",
+                                  " allowed by --max-response-bytes; its worker was stopped.",
+                                  NULL});
+    hs_response_free(&r);
+    long after = peak_rss_kb(s.pid);
+    fprintf(stderr, "front peak RSS %ld kB before, %ld kB after; answered in %lld ms\n", before,
+            after, took);
+    assert_true(took < 4000);
+    assert_true(after < before + 64 * 1024);
+    assert_good(&s);
+    assert_true(hsf_wait_log(&s, "cause=frame_too_large", 1, 5000));
+    assert_int_equal(hsf_log_count(&s, "event=worker_frame_too_large"), 1);
+    hsf_stop_ok(&s);
+
+    /* An honest answer past --max-response-bytes: 500 response_too_large; a smaller one passes. */
+    start(&s, (const char *[]){"--workers", "1", "--max-response-bytes", "1000", NULL});
+    char big[1600], body[1800];
+    memset(big, 'x', 1200);
+    big[1200] = '\0';
+    snprintf(body, sizeof(body),
+             "{\"diy\":true,\"type\":\"hook\",\"function\":\"faultSleep\",\"options\":{\"ms\":0,"
+             "\"big\":\"%s\"}}",
+             big);
+    assert_int_equal(hs_post_function(&s, body, &r), 0);
+    assert_error(&r, 500, "response_too_large",
+                 (const char *[]){"The function faultSleep answered 1219 bytes, more than this "
+                                  "server's limit of 1000 bytes (--max-response-bytes).",
+                                  NULL});
+    hs_response_free(&r);
+    assert_good(&s);
+    assert_int_equal(hsf_log_count(&s, "event=worker_died"), 0);
+    hsf_stop_ok(&s);
+}
+
 struct bg_call {
     const struct hs_server *s;
     char body[256];
@@ -317,7 +385,7 @@ int main(void)
         cmocka_unit_test(test_crashes),          cmocka_unit_test(test_deadlines),
         cmocka_unit_test(test_memory_limit),     cmocka_unit_test(test_recycle),
         cmocka_unit_test(test_garbage_output),   cmocka_unit_test(test_queue_limit),
-        cmocka_unit_test(test_sanitizer_report),
+        cmocka_unit_test(test_sanitizer_report), cmocka_unit_test(test_answer_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* test_ipc.c — the front<->worker frames (runner/ipc.c): request and response round trips
  * through a real socketpair (absent, empty and present fields), a frame larger than the
- * reader's first buffer, a clean end of file, and malformed frames refused. */
+ * reader's first buffer, a clean end of file, and malformed frames refused; a response frame
+ * stays within ipc_resp_frame_max() of its body whatever the length of its other fields. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -142,6 +143,42 @@ static void test_response_round_trip(void **state)
     free(flat);
 }
 
+static void test_response_frame_bound(void **state)
+{
+    (void)state;
+    /* Every field but the body is cut at IPC_RESP_FIELD_MAX bytes: a function name of 5000 bytes
+     * (a request may name any function) cannot push a frame past the cap the front applies. */
+    char *name = malloc(5001);
+    memset(name, 'f', 5000);
+    name[5000] = '\0';
+    struct proto_response r;
+    memset(&r, 0, sizeof(r));
+    r.status = 404;
+    r.content_type = "application/json; charset=utf-8";
+    char body[] = "{}";
+    r.body.data = body;
+    r.body.len = 2;
+    r.function = name;
+    r.type = name;
+    r.connector_id = name;
+    r.integration_id = name;
+    r.flow_id = name;
+    r.export_id = name;
+    r.import_id = name;
+    r.connection_id = name;
+    struct ipc_resp_head h;
+    struct iovec iov[IPC_RESP_NFIELDS + 1];
+    int n = ipc_resp_encode(&h, iov, 1, &r);
+    assert_true(n > 1);
+    assert_int_equal(h.len[IPC_RESP_FUNCTION], IPC_RESP_FIELD_MAX);
+    assert_int_equal(h.len[IPC_RESP_CONNECTION_ID], IPC_RESP_FIELD_MAX);
+    assert_int_equal(h.len[IPC_RESP_BODY], 2);
+    assert_true(h.frame_len <= ipc_resp_frame_max(2));
+    assert_true(ipc_resp_frame_max(2) < ipc_resp_frame_max(3));
+    assert_int_equal(ipc_resp_frame_max((size_t)1 << 31), IPC_FRAME_MAX);
+    free(name);
+}
+
 static void test_malformed_frames(void **state)
 {
     (void)state;
@@ -201,9 +238,8 @@ static void test_read_frame_cut_short(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_request_round_trip),
-        cmocka_unit_test(test_response_round_trip),
-        cmocka_unit_test(test_malformed_frames),
+        cmocka_unit_test(test_request_round_trip),   cmocka_unit_test(test_response_round_trip),
+        cmocka_unit_test(test_response_frame_bound), cmocka_unit_test(test_malformed_frames),
         cmocka_unit_test(test_read_frame_cut_short),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,7 +18,10 @@
  *   faultSleep    sleeps options.ms (0-600000), then answers [options]
  *   faultTag      sleeps options.ms when given, then answers {"tag":"<8 characters>"}: the tag is
  *                 FAULTS_TAG below, which the reload test patches in a copy of the built file to
- *                 tell an old module from a new one */
+ *                 tell an old module from a new one
+ *   faultFrameLie writes, on the worker's socket to the front (descriptor 3), the head of a
+ *                 response frame claiming 2 GiB, then zeros in 1 MB writes until a write fails
+ *                 (a worker whose memory a hook corrupted could do the same) */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -191,6 +194,21 @@ static hs_status fault_tag(hs_ctx *ctx, hs_json *options, hs_json **result)
     return HS_OK;
 }
 
+static hs_status fault_frame_lie(hs_ctx *ctx, hs_json *options, hs_json **result)
+{
+    (void)options;
+    (void)result;
+    /* "HSA1", then the frame length: 2^31 bytes, the largest a frame head may state. */
+    static const unsigned char head[8] = {'H', 'S', 'A', '1', 0, 0, 0, 0x80};
+    static char zeros[1 << 20];
+    if (write(3, head, sizeof(head)) != (ssize_t)sizeof(head))
+        return api->fail(ctx, "write_failed", "cannot write to descriptor 3");
+    for (;;) {
+        if (write(3, zeros, sizeof(zeros)) < 0 && errno != EINTR)
+            return api->fail(ctx, "write_failed", "the front stopped reading");
+    }
+}
+
 static hs_status faults_init(const hs_api *a, hs_module *mod)
 {
     api = a;
@@ -209,6 +227,7 @@ static hs_status faults_init(const hs_api *a, hs_module *mod)
         {"faultGarbage", fault_garbage, "prints garbage on stdout and stderr, answers [options]"},
         {"faultSleep", fault_sleep, "sleeps options.ms, answers [options]"},
         {"faultTag", fault_tag, "answers {\"tag\": the module's tag}"},
+        {"faultFrameLie", fault_frame_lie, "a response frame head claiming 2 GiB, then zeros"},
     };
     for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
         hs_fn_opts o = HS_FN_OPTS_INIT;
