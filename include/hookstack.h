@@ -76,8 +76,9 @@ extern "C" {
 #define HS_ABI_MAJOR 1
 /* Minors: 1.0 the first table; 1.1 outbound HTTP (http_request, integrator_request and the
  * http_* response calls), ctx_last_error, page_route_named, statuses HS_ERR_TIMEOUT and
- * HS_ERR_NETWORK. */
-#define HS_ABI_MINOR 1
+ * HS_ERR_NETWORK; 1.2 money and dates (hs_decimal and the decimal_* calls, currency_minor_units,
+ * json_new_decimal*, hs_datetime and the date_* calls, ctx_now). */
+#define HS_ABI_MINOR 2
 
 /* First word a loader checks in hs_module_info ("HSM1"). */
 #define HS_MODULE_MAGIC 0x48534d31u
@@ -317,6 +318,81 @@ typedef hs_http_request_v1 hs_http_request;
         .size = sizeof(hs_http_request)                                                            \
     }
 #endif
+
+/* ---- money: exact decimals (since 1.2) ------------------------------------------------------ */
+
+/* An exact decimal number: units x 10^-scale (3333.33 is {333333, 2}). A small value passed by
+ * value; every call that makes one checks for overflow, so units is always within
+ * [-INT64_MAX, INT64_MAX] (INT64_MIN is never produced and is refused as input) and scale within
+ * [0, HS_DECIMAL_MAX_SCALE]. The scale is kept as written: "1.50" is {150, 2} and prints back as
+ * "1.50". No binary floating point is used anywhere on the way in or out. Build a literal with
+ * HS_DECIMAL(units, scale): HS_DECIMAL(1999, 2) is 19.99. */
+typedef struct hs_decimal {
+    int64_t units;
+    int32_t scale;
+} hs_decimal;
+
+#define HS_DECIMAL_MAX_SCALE 18
+/* Output size of decimal_format (sign, 19 digits, point, leading zero, NUL, with room). */
+#define HS_DECIMAL_MAX 32
+
+#ifdef __cplusplus
+#define HS_DECIMAL(u, s)                                                                           \
+    hs_decimal                                                                                     \
+    {                                                                                              \
+        (int64_t)(u), (int32_t)(s)                                                                 \
+    }
+#else
+#define HS_DECIMAL(u, s) ((hs_decimal){.units = (int64_t)(u), .scale = (int32_t)(s)})
+#endif
+
+/* How a result is rounded to fewer decimal places. 0 is not a mode (HS_ERR_INVALID), so a
+ * forgotten argument cannot pass as one. decimal_round_mode reads these from a setting's text. */
+typedef enum hs_round {
+    HS_ROUND_HALF_UP = 1,   /* "half-up": nearest, ties away from zero (2.5 -> 3, -2.5 -> -3) */
+    HS_ROUND_HALF_EVEN = 2, /* "half-even" (banker's): nearest, ties to even (2.5 -> 2, 3.5 -> 4) */
+    HS_ROUND_HALF_DOWN = 3, /* "half-down": nearest, ties toward zero (2.5 -> 2, -2.5 -> -2) */
+    HS_ROUND_DOWN = 4,      /* "down": toward zero, truncation (2.9 -> 2, -2.9 -> -2) */
+    HS_ROUND_UP = 5,        /* "up": away from zero (2.1 -> 3, -2.1 -> -3) */
+    HS_ROUND_FLOOR = 6,     /* "floor": toward -infinity (-2.1 -> -3) */
+    HS_ROUND_CEILING = 7    /* "ceiling": toward +infinity (2.1 -> 3) */
+} hs_round;
+
+/* ---- dates and times (since 1.2) --------------------------------------------------------------
+ */
+
+enum hs_datetime_flags {
+    HS_DATETIME_HAS_TIME = 1u << 0,  /* hour..millisecond were given (else they are 0) */
+    HS_DATETIME_HAS_OFFSET = 1u << 1 /* offset_minutes was given: the value is an instant */
+};
+
+/* A calendar date, optionally with a wall-clock time, optionally with a UTC offset. Three shapes
+ * occur: a date ("2024-03-05", a Salesforce date, a NetSuite date-only field), a local date-time
+ * without offset ("3/5/2024 2:03 pm" from a NetSuite saved search, in the account's zone), and an
+ * instant ("2024-03-05T14:03:00.000+0000"). Calls that fill one always set every field; fields a
+ * form does not carry are 0. */
+typedef struct hs_datetime {
+    int year;           /* 1..9999 */
+    int month;          /* 1..12 */
+    int day;            /* 1..31, valid for the month (leap years by the Gregorian rule) */
+    int hour;           /* 0..23 */
+    int minute;         /* 0..59 */
+    int second;         /* 0..59 (no leap seconds) */
+    int millisecond;    /* 0..999 */
+    int offset_minutes; /* east of UTC: "+01:00" is 60, "-08:00" is -480, "Z" is 0 */
+    unsigned flags;     /* enum hs_datetime_flags */
+} hs_datetime;
+
+/* Formats for date_parse / date_format (see date_parse for the pattern language). */
+#define HS_DATE_FORMAT_ISO_DATE   "YYYY-MM-DD"
+#define HS_DATE_FORMAT_ISO        "YYYY-MM-DDTHH:mm:ss.SSSXXX" /* 2024-03-05T14:03:00.000+01:00 */
+#define HS_DATE_FORMAT_SALESFORCE "YYYY-MM-DDTHH:mm:ss.SSSZ"   /* 2024-03-05T14:03:00.000+0000 */
+
+enum hs_now_flags {
+    /* ctx_now: when the invocation carries no currentExportDateTime, read the runner's clock
+     * (UTC) instead of failing. Opt-in, so no hook reads the wall clock without saying so. */
+    HS_NOW_WALL_CLOCK = 1u << 0
+};
 
 /* ---- the module record ----------------------------------------------------------------------- */
 
@@ -641,6 +717,164 @@ struct hs_api {
      * (an index) answers settings.branches[index]'s name there, or the index as a string when
      * settings.branches is absent. HS_ERR_UNSUPPORTED for other kinds. */
     hs_status (*page_route_named)(hs_page *page, const char *name, const char *reason);
+    /* -- since 1.2: exact decimals (hs_decimal) --------------------------------------------- */
+    /* Every decimal call takes a ctx that may be NULL (in init, say); with a ctx, a failure
+     * records a description on it (read it with ctx_last_error): RangeError for overflow or
+     * precision, TypeError for a wrong JSON type, SyntaxError for text that is not a decimal.
+     * Statuses: HS_ERR_PARSE (not a decimal), HS_ERR_RANGE (the result needs more than 19
+     * digits or more than HS_DECIMAL_MAX_SCALE places), HS_ERR_INVALID (bad argument: a NULL
+     * out, an invalid hs_decimal, a scale outside 0..18, mode 0, division by zero). On failure
+     * *out is left unchanged. */
+
+    /* Reads decimal text: an optional sign, digits with an optional point ("3333.33", "-0.5",
+     * ".5", "5."), an optional exponent ("1e3", "2.5E-2"); len bytes (the whole text: no
+     * surrounding spaces, no thousands separators, no currency sign, no "NaN"/"Infinity", no
+     * hex). The scale is kept as written ("1.50" -> {150, 2}; "1e3" -> {1000, 0}; "1.5e-1" ->
+     * {15, 2}); trailing zeros past 18 places are dropped. HS_ERR_PARSE for junk, HS_ERR_RANGE
+     * for more than 19 significant digits or 18 places. */
+    hs_status (*decimal_parse)(hs_ctx *ctx, const char *s, size_t len, hs_decimal *out);
+    /* A JavaScript number, through its shortest round-trip text as JavaScript prints it
+     * (String(d)): 0.1 -> 0.1 exactly, 3333.33 -> 3333.33, 1e-7 -> {1, 7}. HS_ERR_INVALID for
+     * NaN and the infinities; HS_ERR_RANGE past 19 digits (1e21, say). */
+    hs_status (*decimal_from_number)(hs_ctx *ctx, double d, hs_decimal *out);
+    /* A JSON number (as decimal_from_number) or a decimal string (as decimal_parse: NetSuite
+     * sends "3333.33"). HS_ERR_NOT_FOUND when v is NULL (absent), HS_ERR_TYPE for null, a
+     * boolean, an object, an array or a Date. */
+    hs_status (*decimal_from_json)(hs_ctx *ctx, const hs_json *v, hs_decimal *out);
+    /* Exact a + b, a - b, a * b. The result's scale is max(a.scale, b.scale) for + and -, and
+     * a.scale + b.scale for * (trailing zeros are dropped only when needed to fit). */
+    hs_status (*decimal_add)(hs_ctx *ctx, hs_decimal a, hs_decimal b, hs_decimal *out);
+    hs_status (*decimal_sub)(hs_ctx *ctx, hs_decimal a, hs_decimal b, hs_decimal *out);
+    hs_status (*decimal_mul)(hs_ctx *ctx, hs_decimal a, hs_decimal b, hs_decimal *out);
+    /* a * b rounded once, to `scale` places with `mode` (an amount times a rate or a discount:
+     * the exact product is never rounded twice and may have up to 36 places on the way). */
+    hs_status (*decimal_mul_round)(hs_ctx *ctx, hs_decimal a, hs_decimal b, int scale,
+                                   hs_round mode, hs_decimal *out);
+    /* a / b to `scale` places, rounded once with `mode` (exact when the quotient ends within
+     * `scale` places). HS_ERR_INVALID for b == 0 (RangeError "Division by zero" recorded). */
+    hs_status (*decimal_div)(hs_ctx *ctx, hs_decimal a, hs_decimal b, int scale, hs_round mode,
+                             hs_decimal *out);
+    /* a to exactly `scale` places: rounded with `mode` when a has more, padded with zeros when
+     * it has fewer (2.5 at scale 2 is 2.50). */
+    hs_status (*decimal_round)(hs_ctx *ctx, hs_decimal a, int scale, hs_round mode,
+                               hs_decimal *out);
+    /* Splits `total` over n weights so the n parts (written to parts[0..n-1], each at `scale`
+     * places) sum to total exactly: the largest-remainder method. Each part first gets its exact
+     * share |total| * w[i] / sum(w) rounded toward zero (in units of 10^-scale); the units left
+     * over (fewer than n) go one each to the parts with the largest discarded remainders, ties
+     * to the lower index. So every part is within one unit of its exact share, a zero weight
+     * gets zero, and the result depends only on the inputs. A negative total gives the negated
+     * parts of its absolute value. total must be exact at `scale` (round it first, else
+     * HS_ERR_INVALID); weights must be >= 0 with a positive sum (else HS_ERR_INVALID); n >= 1.
+     * parts may not overlap weights. Allocation over lines: weights = the line amounts. */
+    hs_status (*decimal_allocate)(hs_ctx *ctx, hs_decimal total, const hs_decimal *weights,
+                                  size_t n, int scale, hs_decimal *parts);
+    /* -1, 0 or 1 as a < b, a == b, a > b, by value (1.5 == 1.50). */
+    int (*decimal_cmp)(hs_decimal a, hs_decimal b);
+    /* -1, 0 or 1 by the sign of a. */
+    int (*decimal_sign)(hs_decimal a);
+    /* 1 when a is zero (at any scale), else 0. */
+    int (*decimal_is_zero)(hs_decimal a);
+    /* -a and |a|, same scale (never overflow: units are within [-INT64_MAX, INT64_MAX]). */
+    hs_decimal (*decimal_neg)(hs_decimal a);
+    hs_decimal (*decimal_abs)(hs_decimal a);
+    /* The text of a with exactly a.scale places ("3333.30", "-0.05", "1000"; never an
+     * exponent, never "-0"): round first for a fixed scale. NUL-terminated into out; returns
+     * the length, 0 for an invalid hs_decimal (out is then ""). */
+    size_t (*decimal_format)(hs_decimal a, char out[HS_DECIMAL_MAX]);
+    /* The rounding mode a setting names: "half-up", "half-even", "half-down", "down", "up",
+     * "floor", "ceiling" (ASCII case ignored, '_' or ' ' for '-'; "HALF_EVEN" works).
+     * HS_ERR_INVALID (TypeError recorded, naming the text) for anything else or NULL. */
+    hs_status (*decimal_round_mode)(hs_ctx *ctx, const char *name, hs_round *mode);
+    /* ISO 4217 minor units of a currency code (three ASCII letters, case ignored): "USD" 2,
+     * "JPY" 0, "KRW" 0, "BHD" 3, "KWD" 3, "TND" 3, "CLF" 4. -1 when the code is unknown or ISO
+     * gives no minor unit (XAU, XDR, ...). The table (runner/sdk_currency.c) holds every
+     * current code of ISO 4217 List One and recently withdrawn ones (HRK, SLL, ...). */
+    int (*currency_minor_units)(const char *code);
+    /* A JSON number of the value (arena-owned): 3333.30 -> 3333.3. NULL with a RangeError
+     * recorded when the number would not print back as the same value (more than 15 or so
+     * significant digits), or past the memory limit. */
+    hs_json *(*json_new_decimal)(hs_ctx *ctx, hs_decimal a);
+    /* A JSON string of decimal_format's text ("3333.30"; arena-owned), or NULL (invalid
+     * hs_decimal: RangeError recorded; memory limit). */
+    hs_json *(*json_new_decimal_string)(hs_ctx *ctx, hs_decimal a);
+
+    /* -- since 1.2: dates and times (hs_datetime) -------------------------------------------- */
+    /* Every date call takes a ctx that may be NULL (then nothing is recorded, and date_format
+     * cannot allocate: HS_ERR_INVALID). A failure leaves *out unchanged and records a
+     * description: SyntaxError for text that does not match, RangeError for a field out of
+     * range (February 30, hour 24), TypeError for a bad format or a wrong JSON type.
+     * Time zones are IANA names ("Europe/Paris", "America/Los_Angeles", "UTC") read from the
+     * system's tz database (Debian's tzdata through GLib's GTimeZone); NULL means UTC; an
+     * unknown name is HS_ERR_NOT_FOUND. */
+
+    /* Reads `text` (the whole of it) with `format`:
+     *   NULL: ISO 8601 as Salesforce and NetSuite SOAP write it: "2024-03-05",
+     *     "2024-03-05T14:03", "2024-03-05T14:03:00", with fractions ".5" to ".123456789"
+     *     (milliseconds kept, further digits dropped), then optionally "Z", "+01:00", "+0100" or
+     *     "+01"; a space may stand for the "T".
+     *   else a pattern. Tokens: YYYY (4-digit year), MM / M (month, 2 digits / 1-2 digits), DD /
+     *     D (day, likewise), Mon (Jan..Dec), Month (January..December; MON, MONTH also; names
+     *     match case-insensitively), HH / H (hour 0-23), hh / h (hour 1-12, needs a or A in the
+     *     same pattern), mm (minute), ss (second), SSS (milliseconds, 3 digits), a / A (am / pm,
+     *     any case, also "a.m."), Z (offset "+0000"), XXX (offset "Z" or "+00:00"; either token
+     *     reads any of Z, +hh:mm, +hhmm, +hh), T (a literal T). Other letters are an error;
+     *     '...' quotes literal text ('' is a quote); other characters match themselves, a space
+     *     matches one or more spaces. [ ... ] is an optional part, read when it matches
+     *     ("M/D/YYYY[ h:mm a]" reads "3/5/2024" and "3/5/2024 2:03 pm").
+     * NetSuite account formats are patterns as NetSuite names them: "M/D/YYYY", "D/M/YYYY",
+     * "MM/DD/YYYY", "DD/MM/YYYY", "D.M.YYYY", "DD-Mon-YYYY", "D-MONTH-YYYY", "YYYY/MM/DD",
+     * "YYYY-MM-DD", with " h:mm a" or " H:mm" for date-times. The format is never guessed:
+     * "3/5/2024" is March 5 with "M/D/YYYY" and May 3 with "D/M/YYYY"; read the account's from
+     * a setting. HAS_TIME is set when an hour was read, HAS_OFFSET when an offset was.
+     * HS_ERR_PARSE (no match), HS_ERR_RANGE (impossible date or time), HS_ERR_INVALID (bad
+     * pattern, NULL text or out). */
+    hs_status (*date_parse)(hs_ctx *ctx, const char *text, const char *format, hs_datetime *out);
+    /* Writes d with `format` (the tokens of date_parse; Mon/Month print "Mar"/"March", MON/MONTH
+     * "MAR"/"MARCH", a "am"/"pm", A "AM"/"PM", Z "+0100", XXX "Z" or "+01:00"; an optional part
+     * is written when d has what it uses). NULL format: "2024-03-05" for a date,
+     * "2024-03-05T14:03:00.000" with a time, plus "Z" or "+01:00" with an offset.
+     * HS_DATE_FORMAT_SALESFORCE gives Salesforce's "2024-03-05T14:03:00.000+0000" for an
+     * instant in UTC (date_from_ms(ms, NULL) gives one). *out is arena-owned. HS_ERR_INVALID when d
+     * is not a valid value, the pattern is bad, or a required token needs a time or an offset
+     * that d lacks (TypeError recorded). */
+    hs_status (*date_format)(hs_ctx *ctx, const hs_datetime *d, const char *format,
+                             const char **out);
+    /* A JSON value as a date: a Date (options.lastExportDateTime, say) gives its UTC instant
+     * (HAS_TIME | HAS_OFFSET, offset 0); a string is read with date_parse(format).
+     * HS_ERR_NOT_FOUND when v is NULL, HS_ERR_TYPE for other types, HS_ERR_RANGE for an invalid
+     * Date, else date_parse's statuses. */
+    hs_status (*date_from_json)(hs_ctx *ctx, const hs_json *v, const char *format,
+                                hs_datetime *out);
+    /* Milliseconds since 1970-01-01T00:00:00Z (a JavaScript time value: json_new_date takes
+     * it). A value with an offset is that instant; one without is read as wall time in `tz`
+     * (a date as its midnight). A wall time that a DST change skips (02:30 on a spring-forward
+     * day) is moved forward by the gap; one that occurs twice gives the earlier instant.
+     * HS_ERR_INVALID for an invalid d, HS_ERR_NOT_FOUND for an unknown tz. */
+    hs_status (*date_to_ms)(hs_ctx *ctx, const hs_datetime *d, const char *tz, int64_t *ms);
+    /* The instant ms as wall time in `tz`: every field set, HAS_TIME | HAS_OFFSET, offset the
+     * zone's at that instant. HS_ERR_RANGE outside years 1..9999, HS_ERR_NOT_FOUND for an
+     * unknown tz. */
+    hs_status (*date_from_ms)(hs_ctx *ctx, int64_t ms, const char *tz, hs_datetime *out);
+    /* Whole calendar days from `from` to `to` (negative when to is earlier), counted in `tz`:
+     * an instant (HAS_OFFSET) counts by its calendar date in tz; a date, or a date-time without
+     * offset, by its own date. So "days overdue" is date_days_between(due, now, tz) with due a
+     * date and now an instant, and a DST change in between does not shift the count.
+     * HS_ERR_INVALID for an invalid value, HS_ERR_NOT_FOUND for an unknown tz. */
+    hs_status (*date_days_between)(hs_ctx *ctx, const hs_datetime *from, const hs_datetime *to,
+                                   const char *tz, int64_t *days);
+    /* d moved by `days` calendar days (negative: back), time, offset and flags unchanged
+     * ("Net 30": due = date_add_days(trandate, 30)). HS_ERR_RANGE outside years 1..9999,
+     * HS_ERR_INVALID for an invalid d. */
+    hs_status (*date_add_days)(hs_ctx *ctx, const hs_datetime *d, int64_t days, hs_datetime *out);
+    /* "Now" as the invocation sees it: options.currentExportDateTime (a Date, as the runner
+     * makes it, or an ISO 8601 string), as a UTC instant (HAS_TIME | HAS_OFFSET, offset 0).
+     * Delta exports carry it; other invocations do not, and then: with HS_NOW_WALL_CLOCK in
+     * flags, the runner's clock (UTC); else HS_ERR_NOT_FOUND with a RangeError recorded. So a
+     * fixture that sets currentExportDateTime gives the same answer on any day.
+     * HS_ERR_INVALID (RangeError) when currentExportDateTime is present but not a valid date
+     * (no fallback then). */
+    hs_status (*ctx_now)(hs_ctx *ctx, unsigned flags, hs_datetime *out);
 };
 
 #ifdef __cplusplus

@@ -3,10 +3,11 @@
  * calls on hs_json, and the per-record / page-level helpers that walk a page and assemble the
  * kind's answer.
  *
- * Outbound HTTP (http_request, integrator_request, the http_* calls) lives in sdk_http.c and the
- * log's secret redaction in sdk_redact.c; both share the context through sdk_internal.h. Branching
- * functions may route by name (page_route_named, names from settings.branches); each routing call
- * is also noted in call->routes for the HTTP-step answer (proto_step.c).
+ * Outbound HTTP (http_request, integrator_request, the http_* calls) lives in sdk_http.c, the
+ * log's secret redaction in sdk_redact.c, money in sdk_decimal.c and sdk_currency.c, dates in
+ * sdk_date.c and sdk_tz.c; they share the context through sdk_internal.h. Branching functions may
+ * route by name (page_route_named, names from settings.branches); each routing call is also noted
+ * in call->routes for the HTTP-step answer (proto_step.c).
  *
  * Everything a hook makes through the context comes from the invocation's arena (the request
  * arena proto.c passes in) and is released when the caller resets it. A failing API call records
@@ -94,6 +95,17 @@ void sdk_ctx_error_set(hs_ctx *ctx, const char *name, const char *msg)
         ctx->call->error_name = name;
         ctx->call->error_message = msg ? msg : "out of memory";
     }
+}
+
+void sdk_ctx_errorf(hs_ctx *ctx, const char *name, const char *fmt, ...)
+{
+    if (!ctx)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = arena_vprintf(ctx->a, fmt, ap);
+    va_end(ap);
+    sdk_ctx_error_set(ctx, name, msg);
 }
 
 static const char *ctx_last_error(const hs_ctx *ctx, const char **name)
@@ -666,6 +678,11 @@ static hs_json *made(hs_ctx *ctx, struct json_value *v)
     if (!v)
         ctx_nomem(ctx);
     return H(v);
+}
+
+hs_json *sdk_json_made(hs_ctx *ctx, struct json_value *v)
+{
+    return made(ctx, v);
 }
 
 static hs_json *new_null(hs_ctx *ctx)
@@ -1273,6 +1290,34 @@ static const hs_api api_table = {
     .http_json = sdk_http_json,
     .integrator_request = sdk_http_integrator_request,
     .page_route_named = page_route_named,
+    .decimal_parse = sdk_decimal_parse,
+    .decimal_from_number = sdk_decimal_from_number,
+    .decimal_from_json = sdk_decimal_from_json,
+    .decimal_add = sdk_decimal_add,
+    .decimal_sub = sdk_decimal_sub,
+    .decimal_mul = sdk_decimal_mul,
+    .decimal_mul_round = sdk_decimal_mul_round,
+    .decimal_div = sdk_decimal_div,
+    .decimal_round = sdk_decimal_round,
+    .decimal_allocate = sdk_decimal_allocate,
+    .decimal_cmp = sdk_decimal_cmp,
+    .decimal_sign = sdk_decimal_sign,
+    .decimal_is_zero = sdk_decimal_is_zero,
+    .decimal_neg = sdk_decimal_neg,
+    .decimal_abs = sdk_decimal_abs,
+    .decimal_format = sdk_decimal_format,
+    .decimal_round_mode = sdk_decimal_round_mode,
+    .currency_minor_units = sdk_currency_minor_units,
+    .json_new_decimal = sdk_json_new_decimal,
+    .json_new_decimal_string = sdk_json_new_decimal_string,
+    .date_parse = sdk_date_parse,
+    .date_format = sdk_date_format,
+    .date_from_json = sdk_date_from_json,
+    .date_to_ms = sdk_date_to_ms,
+    .date_from_ms = sdk_date_from_ms,
+    .date_days_between = sdk_date_days_between,
+    .date_add_days = sdk_date_add_days,
+    .ctx_now = sdk_ctx_now,
 };
 
 const hs_api *sdk_api(void)

@@ -1,5 +1,6 @@
 /* sdk_internal.h — the invocation context shared by the SDK's files: sdk.c (the table, JSON,
- * helpers) and sdk_http.c (outbound HTTP). Not part of the hook API; nothing outside the SDK
+ * helpers), sdk_http.c (outbound HTTP), sdk_decimal.c and sdk_currency.c (money), sdk_date.c and
+ * sdk_tz.c (dates). Not part of the hook API; nothing outside the SDK
  * includes it but its unit tests. */
 #ifndef HS_SDK_INTERNAL_H
 #define HS_SDK_INTERNAL_H
@@ -33,6 +34,11 @@ struct hs_ctx {
 /* Records an error on the context (name static, msg arena-owned or static), as the table's
  * failing calls do; proto answers it when the function returns the status unexplained. */
 void sdk_ctx_error_set(hs_ctx *ctx, const char *name, const char *msg);
+/* The same with a printf-style message (formatted into the arena); nothing when ctx is NULL. */
+void sdk_ctx_errorf(hs_ctx *ctx, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* v as a handle, recording "out of memory" on ctx when v is NULL. */
+hs_json *sdk_json_made(hs_ctx *ctx, struct json_value *v);
 /* One hook log line of len bytes, with the invocation's secrets redacted. */
 void sdk_ctx_log(hs_ctx *ctx, hs_log_level level, const char *text, size_t len);
 
@@ -61,5 +67,50 @@ hs_status sdk_http_json(hs_ctx *ctx, const hs_http_response *resp, hs_json **out
  * HS_ERR_INVALID with *why (static or arena-owned) when a configured value is unusable. */
 hs_status sdk_http_integrator_base(const struct json_value *options, struct arena *a,
                                    const char **base, const char **why);
+
+/* ---- sdk_decimal.c, sdk_currency.c: money (see include/hookstack.h, since 1.2) ------------- */
+
+hs_status sdk_decimal_parse(hs_ctx *ctx, const char *s, size_t len, hs_decimal *out);
+hs_status sdk_decimal_from_number(hs_ctx *ctx, double d, hs_decimal *out);
+hs_status sdk_decimal_from_json(hs_ctx *ctx, const hs_json *v, hs_decimal *out);
+hs_status sdk_decimal_add(hs_ctx *ctx, hs_decimal a, hs_decimal b, hs_decimal *out);
+hs_status sdk_decimal_sub(hs_ctx *ctx, hs_decimal a, hs_decimal b, hs_decimal *out);
+hs_status sdk_decimal_mul(hs_ctx *ctx, hs_decimal a, hs_decimal b, hs_decimal *out);
+hs_status sdk_decimal_mul_round(hs_ctx *ctx, hs_decimal a, hs_decimal b, int scale, hs_round mode,
+                                hs_decimal *out);
+hs_status sdk_decimal_div(hs_ctx *ctx, hs_decimal a, hs_decimal b, int scale, hs_round mode,
+                          hs_decimal *out);
+hs_status sdk_decimal_round(hs_ctx *ctx, hs_decimal a, int scale, hs_round mode, hs_decimal *out);
+hs_status sdk_decimal_allocate(hs_ctx *ctx, hs_decimal total, const hs_decimal *weights, size_t n,
+                               int scale, hs_decimal *parts);
+int sdk_decimal_cmp(hs_decimal a, hs_decimal b);
+int sdk_decimal_sign(hs_decimal a);
+int sdk_decimal_is_zero(hs_decimal a);
+hs_decimal sdk_decimal_neg(hs_decimal a);
+hs_decimal sdk_decimal_abs(hs_decimal a);
+size_t sdk_decimal_format(hs_decimal a, char out[HS_DECIMAL_MAX]);
+hs_status sdk_decimal_round_mode(hs_ctx *ctx, const char *name, hs_round *mode);
+hs_json *sdk_json_new_decimal(hs_ctx *ctx, hs_decimal a);
+hs_json *sdk_json_new_decimal_string(hs_ctx *ctx, hs_decimal a);
+int sdk_currency_minor_units(const char *code);
+/* The currency table's size and its row i's code (NULL past the end), for its unit test. */
+size_t sdk_currency_count(void);
+const char *sdk_currency_code_at(size_t i);
+
+/* ---- sdk_date.c, sdk_tz.c: dates (see include/hookstack.h, since 1.2) ---------------------- */
+
+hs_status sdk_date_parse(hs_ctx *ctx, const char *text, const char *format, hs_datetime *out);
+hs_status sdk_date_format(hs_ctx *ctx, const hs_datetime *d, const char *format, const char **out);
+hs_status sdk_date_from_json(hs_ctx *ctx, const hs_json *v, const char *format, hs_datetime *out);
+hs_status sdk_date_to_ms(hs_ctx *ctx, const hs_datetime *d, const char *tz, int64_t *ms);
+hs_status sdk_date_from_ms(hs_ctx *ctx, int64_t ms, const char *tz, hs_datetime *out);
+hs_status sdk_date_days_between(hs_ctx *ctx, const hs_datetime *from, const hs_datetime *to,
+                                const char *tz, int64_t *days);
+hs_status sdk_date_add_days(hs_ctx *ctx, const hs_datetime *d, int64_t days, hs_datetime *out);
+hs_status sdk_ctx_now(hs_ctx *ctx, unsigned flags, hs_datetime *out);
+
+/* The UTC offset of zone `tz` (an IANA name; NULL: UTC) at the instant utc_s (seconds since
+ * the epoch), in seconds east of UTC. HS_ERR_NOT_FOUND for an unknown or malformed name. */
+hs_status sdk_tz_offset_at(const char *tz, int64_t utc_s, int32_t *offset_s);
 
 #endif

@@ -894,7 +894,7 @@ static void test_status_names(void **state)
     assert_string_equal(hs_status_name(HS_ERR_NETWORK), "HS_ERR_NETWORK");
     assert_true(HS_API_HAS(api, page_route_named));
     assert_true(HS_API_HAS(api, http_request));
-    assert_int_equal(api->abi_minor, 1);
+    assert_true(api->abi_minor >= 1); /* the HTTP calls came with 1.1 */
 }
 
 static int group_setup(void **state)
