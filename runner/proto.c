@@ -187,12 +187,6 @@ static struct strv trim_ows(struct strv s)
 /* ---- Content-Type -----------------------------------------------------------------------------
  */
 
-static bool tchar(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c && strchr("!#$%&'*+.^_`|~-", c));
-}
-
 /* Parses the parameters after the first ';' the way media-typer / content-type do: a run of
  * `; *token *= *(token|"quoted") *` that must reach the end. On success fills the charset
  * (lowercased, unquoted) into cs (empty when absent). */
@@ -206,7 +200,7 @@ static bool params_parse(const char *s, size_t len, size_t i, char *cs, size_t c
         while (i < len && s[i] == ' ')
             i++;
         size_t k = i;
-        while (i < len && tchar((unsigned char)s[i]))
+        while (i < len && text_tchar((unsigned char)s[i]))
             i++;
         if (i == k)
             return false;
@@ -249,7 +243,7 @@ static bool params_parse(const char *s, size_t len, size_t i, char *cs, size_t c
             }
         } else {
             size_t v = i;
-            while (i < len && tchar((unsigned char)s[i]))
+            while (i < len && text_tchar((unsigned char)s[i]))
                 i++;
             if (i == v)
                 return false;

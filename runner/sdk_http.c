@@ -81,17 +81,11 @@ struct http_extra {
 
 /* ---- small helpers -------------------------------------------------------------------------- */
 
-static bool tchar(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c && strchr("!#$%&'*+.^_`|~-", c));
-}
-
 static bool token_ok(const char *s, size_t max)
 {
     size_t n = 0;
     for (; s[n]; n++)
-        if (n >= max || !tchar((unsigned char)s[n]))
+        if (n >= max || !text_tchar((unsigned char)s[n]))
             return false;
     return n > 0;
 }

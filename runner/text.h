@@ -11,4 +11,8 @@ bool text_ieq(const char *a, size_t alen, const char *b);
 /* The value of a hexadecimal digit, or -1. */
 int text_hexval(char c);
 
+/* True for an HTTP token character (RFC 9110 tchar): what header names, methods and media types
+ * are made of. */
+bool text_tchar(unsigned char c);
+
 #endif
