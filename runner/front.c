@@ -267,6 +267,8 @@ static const char *status_text(int status)
         return "Payload Too Large";
     case 415:
         return "Unsupported Media Type";
+    case 417:
+        return "Expectation Failed";
     case 422:
         return "Unprocessable Entity";
     case 431:
@@ -1238,6 +1240,10 @@ static void conn_http_error(struct conn *c)
     case HTTP_E_NOMEM:
         conn_send_error(c, 503, "Retry-After: 1\r\n", "server_busy",
                         "Out of memory for this request.");
+        return;
+    case HTTP_E_EXPECTATION:
+        conn_send_error(c, 417, NULL, "expectation_failed",
+                        "The only expectation supported is 100-continue.");
         return;
     case HTTP_E_BAD_REQUEST:
     case HTTP_OK: {

@@ -1,6 +1,8 @@
 /* http.c — http-parser glue: one bounded request at a time per connection (see http.h). */
 #include "http.h"
 
+#include "text.h"
+
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +115,11 @@ static int on_header_value(http_parser *p, const char *at, size_t n)
     if (!r->in_value) {
         r->in_value = true;
         r->cur = -1;
+        /* Trailer fields (after the header section) are counted, never kept. */
+        if (r->headers_done)
+            return 0;
+        if (r->name_len == 4 && memcmp(r->name, "host", 4) == 0)
+            r->has_host = true;
         for (int h = 0; h < HTTP_HDR_COUNT && r->name_len <= sizeof(r->name); h++) {
             size_t hl = strlen(hdr_names[h]);
             if (hl == r->name_len && memcmp(r->name, hdr_names[h], hl) == 0) {
@@ -131,10 +138,39 @@ static int on_header_value(http_parser *p, const char *at, size_t n)
     return 0;
 }
 
+/* Field values end without the spaces and tabs before their CRLF (leading ones http-parser
+ * skips). */
+static void trim_values(struct http_req *r)
+{
+    for (int h = 0; h < HTTP_HDR_COUNT; h++) {
+        struct http_span *s = &r->hdr[h];
+        while (s->present && s->len > 0 &&
+               (r->text[s->off + s->len - 1] == ' ' || r->text[s->off + s->len - 1] == '\t'))
+            s->len--;
+    }
+}
+
+/* What Node 20 refuses once the header section is in: a version other than 1.0 and 1.1,
+ * HTTP/1.1 without Host, and (HTTP/1.1) an expectation other than 100-continue. */
+static int check_head(struct http_req *r, const http_parser *p)
+{
+    if (p->http_major != 1 || p->http_minor > 1)
+        return fail(r, HTTP_E_BAD_REQUEST, "unsupported HTTP version");
+    if (p->http_minor == 1 && !r->has_host)
+        return fail(r, HTTP_E_BAD_REQUEST, "HTTP/1.1 request without a Host header");
+    struct strv expect = http_req_header(r, HTTP_HDR_EXPECT);
+    if (p->http_minor == 1 && expect.p != NULL && !text_ieq(expect.p, expect.len, "100-continue"))
+        return fail(r, HTTP_E_EXPECTATION, "only the expectation 100-continue is supported");
+    return 0;
+}
+
 static int on_headers_complete(http_parser *p)
 {
     struct http_req *r = req_of(p);
     r->headers_done = true;
+    trim_values(r);
+    if (check_head(r, p) != 0)
+        return -1;
     bool chunked = (p->flags & F_CHUNKED) != 0;
     uint64_t cl = p->content_length;
     bool has_cl = cl != ULLONG_MAX && cl > 0;
@@ -154,6 +190,15 @@ static int on_headers_complete(http_parser *p)
                 return fail(r, HTTP_E_NOMEM, "out of memory for the request body");
         }
     }
+    return 0;
+}
+
+/* A chunk that cannot fit is refused at its size line, before its bytes. */
+static int on_chunk_header(http_parser *p)
+{
+    struct http_req *r = req_of(p);
+    if (p->content_length > r->lim->max_body - r->body_len)
+        return fail(r, HTTP_E_BODY_TOO_LARGE, "request body too large");
     return 0;
 }
 
@@ -196,6 +241,7 @@ static const http_parser_settings settings = {
     .on_header_value = on_header_value,
     .on_headers_complete = on_headers_complete,
     .on_body = on_body,
+    .on_chunk_header = on_chunk_header,
     .on_message_complete = on_message_complete,
 };
 
@@ -213,6 +259,7 @@ static void reset_fields(struct http_req *r)
     memset(r->hdr, 0, sizeof(r->hdr));
     r->header_bytes = 0;
     r->nheaders = 0;
+    r->has_host = false;
     r->cur = -1;
     r->in_value = false;
     r->name_len = 0;
@@ -222,6 +269,7 @@ static void reset_fields(struct http_req *r)
     r->err = HTTP_OK;
     r->err_detail = NULL;
     r->bytes_in = 0;
+    http_scan_init(&r->scan);
 }
 
 void http_req_init(struct http_req *r, const struct http_limits *lim, http_headers_cb cb, void *arg)
@@ -259,22 +307,61 @@ void http_req_free(struct http_req *r)
     r->text_cap = r->body_cap = 0;
 }
 
-size_t http_req_feed(struct http_req *r, const char *data, size_t len)
+/* Gives n bytes the scanner accepted to http-parser; returns how many it consumed. */
+static size_t parse(struct http_req *r, const char *data, size_t n)
 {
-    if (r->complete || r->err != HTTP_OK)
-        return 0;
-    size_t n = http_parser_execute(&r->parser, &settings, data, len);
-    r->bytes_in += n;
+    size_t used = http_parser_execute(&r->parser, &settings, data, n);
     enum http_errno e = HTTP_PARSER_ERRNO(&r->parser);
-    if (e == HPE_OK || e == HPE_PAUSED)
-        return n;
-    if (r->err == HTTP_OK) {
+    if (e != HPE_OK && e != HPE_PAUSED && r->err == HTTP_OK) {
         if (e == HPE_HEADER_OVERFLOW)
             fail(r, HTTP_E_HEADERS_TOO_LARGE, "request header fields too large");
         else
             fail(r, HTTP_E_BAD_REQUEST, http_errno_description(e));
     }
-    return n;
+    return used;
+}
+
+/* The scanner and http-parser must agree on where the header section and a chunked message
+ * end (in_body: the header section had ended before these bytes); a request they would read
+ * differently is refused. */
+static void check_agree(struct http_req *r, enum http_scan_stop stop, size_t ok, size_t used,
+                        bool in_body)
+{
+    if (r->err != HTTP_OK)
+        return;
+    bool same;
+    if (!r->complete)
+        same = used == ok && stop != HTTP_SCAN_MSG_END &&
+               (stop != HTTP_SCAN_HEAD_END || r->headers_done);
+    else if ((r->parser.flags & F_CHUNKED) != 0)
+        same = used == ok && stop == HTTP_SCAN_MSG_END;
+    else if (stop == HTTP_SCAN_HEAD_END)
+        same = used == ok; /* a request without a body */
+    else
+        same = in_body; /* a Content-Length body ends where http-parser says */
+    if (!same)
+        fail(r, HTTP_E_BAD_REQUEST, "ambiguous message framing");
+}
+
+size_t http_req_feed(struct http_req *r, const char *data, size_t len)
+{
+    size_t total = 0;
+    while (total < len && !r->complete && r->err == HTTP_OK) {
+        enum http_scan_stop stop;
+        bool in_body = r->headers_done;
+        size_t ok = http_scan_run(&r->scan, data + total, len - total, &stop);
+        size_t used = ok > 0 ? parse(r, data + total, ok) : 0;
+        total += used;
+        check_agree(r, stop, ok, used, in_body);
+        if (r->err != HTTP_OK || r->complete)
+            break;
+        if (stop == HTTP_SCAN_ERROR)
+            fail(r, HTTP_E_BAD_REQUEST, r->scan.err);
+        else if (stop == HTTP_SCAN_HEAD_END)
+            http_scan_body(&r->scan, (r->parser.flags & F_CHUNKED) != 0);
+    }
+    r->bytes_in += total;
+    return total;
 }
 
 static struct strv span(const struct http_req *r, const struct http_span *s)

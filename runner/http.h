@@ -5,9 +5,16 @@
  * Content-Encoding, traceid, Expect; the first of duplicates wins) and the body, joined from
  * Content-Length or chunked framing. Every size is bounded at init: the request line plus the
  * header block (431), the number of headers (431) and the body (413, checked against
- * Content-Length before any body byte and against the running total for chunked bodies). Parsing
- * stops after each complete request, so pipelined bytes stay with the caller until it has
- * answered. */
+ * Content-Length or a chunk's size before its bytes, and against the running total for chunked
+ * bodies). Parsing stops after each complete request, so pipelined bytes stay with the caller
+ * until it has answered.
+ *
+ * Parsing is as strict as Node 20's (llhttp): http_scan.c refuses the framing forms http-parser
+ * lets through (bare LF or CR, obsolete line folding, a space in or before a header name, bad
+ * chunk-size lines, chunk data not followed by CRLF) before http-parser sees them, and the
+ * callbacks refuse HTTP versions other than 1.0 and 1.1, an HTTP/1.1 request without Host (400)
+ * and an Expect other than 100-continue (417). Trailer fields are read but never kept, so they
+ * cannot stand in for a header. Kept header values lose their trailing spaces and tabs. */
 #ifndef HS_HTTP_H
 #define HS_HTTP_H
 
@@ -16,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "http_scan.h"
 #include "proto.h" /* struct strv */
 
 enum http_hdr {
@@ -33,6 +41,7 @@ enum http_error {
     HTTP_E_HEADERS_TOO_LARGE, /* 431 */
     HTTP_E_BODY_TOO_LARGE,    /* 413 */
     HTTP_E_NOMEM,             /* 503: no memory for the body */
+    HTTP_E_EXPECTATION,       /* 417: an Expect other than 100-continue */
 };
 
 /* What to do with the body, decided by the front once the headers are in. */
@@ -57,6 +66,7 @@ typedef enum http_body_mode (*http_headers_cb)(struct http_req *r, void *arg);
 
 struct http_req {
     http_parser parser;
+    struct http_scan scan; /* checks each byte before parser sees it */
     const struct http_limits *lim;
     http_headers_cb on_headers;
     void *arg;
@@ -65,6 +75,7 @@ struct http_req {
     size_t text_len, text_cap;
     struct http_span url, hdr[HTTP_HDR_COUNT];
     size_t header_bytes, nheaders;
+    bool has_host;
     int cur;       /* header whose value is arriving (enum http_hdr), or -1 */
     bool in_value; /* last callback was a value */
     char name[20]; /* the current header name, lowercased (longer names are not kept) */
