@@ -2,9 +2,11 @@
  * $HS_SOURCE_DIR/tests/integration/cases (format: cases/README.md; expected bytes recorded from
  * Celigo's reference server, deviations marked) is sent over real HTTP to the real hookstack
  * binary, one server per distinct `server-args:` / `server-group:`, and every mismatch is reported
- * with the case name, the expected and the actual value. D10 (/stopServer while connections are
- * open) needs extra open connections, so it is written here in C. The last test stops every server
- * and checks each exited cleanly (status 0, no sanitizer report in its log).
+ * with the case name, the expected and the actual value. A case with a `--- request` section sends
+ * those exact bytes on a fresh connection instead (malformed framing, P..), and may require the
+ * server to close the connection after its answer or to keep it. D10 (/stopServer while connections
+ * are open) needs extra open connections, so it is written here in C. The last test stops every
+ * server and checks each exited cleanly (status 0, no sanitizer report in its log).
  *
  * HS_TEST_FILTER=<glob> runs only the matching cases (cmocka test filter). */
 #include <setjmp.h>
@@ -17,11 +19,13 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -57,6 +61,9 @@ struct pc_case {
     int npresent, nabsent;
     char *body, *ebody; /* NULL: no such section */
     size_t body_len, ebody_len;
+    char *request; /* raw request bytes (escapes decoded), or NULL */
+    size_t request_len;
+    int expect_close; /* -1 not checked, 0 the connection stays open, 1 the server closes it */
 };
 
 static struct pc_case pc_cases[PC_MAX_CASES];
@@ -110,6 +117,50 @@ static long pc_unhex(char *s, size_t len)
     return hi < 0 ? (long)w : -1;
 }
 
+/* Decodes a `--- request` section in place: \\r \\n \\t \\\\ \\xNN are bytes, the file's own line
+ * breaks are not part of the request. Returns the byte count or -1. */
+static long pc_unescape(char *s, size_t len)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = s[i];
+        if (ch == '\n')
+            continue;
+        if (ch != '\\') {
+            s[w++] = ch;
+            continue;
+        }
+        if (++i >= len)
+            return -1;
+        switch (s[i]) {
+        case 'r':
+            s[w++] = '\r';
+            break;
+        case 'n':
+            s[w++] = '\n';
+            break;
+        case 't':
+            s[w++] = '\t';
+            break;
+        case '\\':
+            s[w++] = '\\';
+            break;
+        case 'x': {
+            int hi = i + 2 < len ? pc_hexval((unsigned char)s[i + 1]) : -1;
+            int lo = i + 2 < len ? pc_hexval((unsigned char)s[i + 2]) : -1;
+            if (hi < 0 || lo < 0)
+                return -1;
+            s[w++] = (char)(hi * 16 + lo);
+            i += 2;
+            break;
+        }
+        default:
+            return -1;
+        }
+    }
+    return (long)w;
+}
+
 /* Parses one case file; on error writes a message into err and returns -1. */
 static int pc_parse(struct pc_case *c, const char *dir, const char *fname, char *err, size_t el)
 {
@@ -143,6 +194,7 @@ static int pc_parse(struct pc_case *c, const char *dir, const char *fname, char 
     memset(c, 0, sizeof(*c));
     c->file = strdup(fname);
     c->status = -1;
+    c->expect_close = -1;
     char *section = NULL; /* name of the open raw section */
     const char *sec_start = NULL;
     int ended = 0, rc = -1;
@@ -166,7 +218,15 @@ static int pc_parse(struct pc_case *c, const char *dir, const char *fname, char 
                     free(copy);
                     goto out;
                 }
-                if (strncmp(section, "body", 4) == 0 && c->body == NULL) {
+                if (strcmp(section, "request") == 0 && (blen = pc_unescape(copy, n)) < 0) {
+                    snprintf(err, el, "%s: bad escape in section request", fname);
+                    free(copy);
+                    goto out;
+                }
+                if (strcmp(section, "request") == 0 && c->request == NULL) {
+                    c->request = copy;
+                    c->request_len = (size_t)blen;
+                } else if (strncmp(section, "body", 4) == 0 && c->body == NULL) {
                     c->body = copy;
                     c->body_len = (size_t)blen;
                 } else if (strncmp(section, "expect-body", 11) == 0 && c->ebody == NULL) {
@@ -186,7 +246,8 @@ static int pc_parse(struct pc_case *c, const char *dir, const char *fname, char 
             if (strcmp(name, "end") == 0) {
                 ended = 1;
             } else if (strcmp(name, "body") == 0 || strcmp(name, "body-hex") == 0 ||
-                       strcmp(name, "expect-body") == 0 || strcmp(name, "expect-body-hex") == 0) {
+                       strcmp(name, "expect-body") == 0 || strcmp(name, "expect-body-hex") == 0 ||
+                       strcmp(name, "request") == 0) {
                 section = strdup(name);
                 sec_start = eol != NULL ? eol + 1 : end;
             } else {
@@ -268,6 +329,10 @@ static int pc_parse(struct pc_case *c, const char *dir, const char *fname, char 
                 char *e;
                 c->status = (int)strtol(val, &e, 10);
                 bad = *e != '\0' || c->status < 100 || c->status > 599;
+            } else if (strcmp(key, "expect-close") == 0) {
+                bad = c->expect_close != -1 || (strcmp(val, "yes") != 0 && strcmp(val, "no") != 0);
+                if (!bad)
+                    c->expect_close = strcmp(val, "yes") == 0;
             } else if (strcmp(key, "settle-ms") == 0) {
                 c->settle_ms = strtol(val, NULL, 10);
             } else if (strcmp(key, "timeout-ms") == 0) {
@@ -300,8 +365,20 @@ static int pc_parse(struct pc_case *c, const char *dir, const char *fname, char 
         snprintf(err, el, "%s: no '--- end' line", fname);
         goto out;
     }
-    if (c->name == NULL || c->method == NULL || c->path == NULL || c->status < 0) {
-        snprintf(err, el, "%s: needs name:, method:, path: and status:", fname);
+    if (c->request != NULL && (c->method != NULL || c->path != NULL || c->nheaders > 0 ||
+                               c->body != NULL || c->encode != NULL || c->has_repeat)) {
+        snprintf(err, el, "%s: a raw request takes no method:, path:, header:, body or encoding",
+                 fname);
+        goto out;
+    }
+    if (c->name == NULL || c->status < 0 ||
+        (c->request == NULL && (c->method == NULL || c->path == NULL))) {
+        snprintf(err, el, "%s: needs name:, status: and method: with path: (or --- request)",
+                 fname);
+        goto out;
+    }
+    if (c->expect_close != -1 && c->request == NULL) {
+        snprintf(err, el, "%s: expect-close: needs a raw request", fname);
         goto out;
     }
     size_t fl = strlen(fname);
@@ -322,9 +399,9 @@ out:
 
 static void pc_case_free(struct pc_case *c)
 {
-    char **strs[] = {&c->file,        &c->name,           &c->peer,   &c->deviation,
-                     &c->server_args, &c->server_group,   &c->method, &c->path,
-                     &c->encode,      &c->expect_interim, &c->body,   &c->ebody};
+    char **strs[] = {&c->file,         &c->name,   &c->peer,   &c->deviation, &c->server_args,
+                     &c->server_group, &c->method, &c->path,   &c->encode,    &c->expect_interim,
+                     &c->body,         &c->ebody,  &c->request};
     for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
         free(*strs[i]);
         *strs[i] = NULL;
@@ -551,6 +628,108 @@ static int pc_send(const struct pc_case *c, const struct hs_server *s, struct hs
     return rc;
 }
 
+/* The response of a raw request: 1xx blocks, then the final header block and a Content-Length
+ * body, read from bytes as they arrived. Returns 1 once the final response is whole. */
+static int pc_raw_parse(const char *buf, size_t len, struct hs_response *r)
+{
+    size_t at = 0;
+    free(r->interim);
+    r->interim = NULL;
+    for (;;) {
+        const char *end = memmem(buf + at, len - at, "\r\n\r\n", 4);
+        if (end == NULL)
+            return 0;
+        size_t hlen = (size_t)(end - (buf + at)) + 4;
+        long status = 0;
+        if (sscanf(buf + at, "HTTP/1.%*1d %3ld", &status) != 1)
+            return 0;
+        if (status >= 100 && status < 200) {
+            size_t il = r->interim != NULL ? strlen(r->interim) : 0;
+            char *ni = realloc(r->interim, il + hlen + 1);
+            assert_non_null(ni);
+            memcpy(ni + il, buf + at, hlen);
+            ni[il + hlen] = '\0';
+            r->interim = ni;
+            at += hlen;
+            continue;
+        }
+        free(r->headers);
+        r->headers = pc_strndup(buf + at, hlen);
+        r->status = status;
+        char *cl = hs_response_header(r, "Content-Length");
+        size_t blen = cl != NULL ? (size_t)strtoull(cl, NULL, 10) : 0;
+        free(cl);
+        if (len - at - hlen < blen)
+            return 0;
+        free(r->body);
+        r->body = pc_strndup(buf + at + hlen, blen);
+        r->body_len = blen;
+        return 1;
+    }
+}
+
+/* Sends the raw request on a fresh connection and reads the answer; *closed tells whether the
+ * server ended the connection (waited for only when the case checks it). */
+static int pc_send_raw(const struct pc_case *c, const struct hs_server *s, struct hs_response *r,
+                       int *closed)
+{
+    memset(r, 0, sizeof(*r));
+    *closed = 0;
+    if (c->settle_ms > 0)
+        pc_sleep_ms(c->settle_ms);
+    int fd = hs_connect(s);
+    if (fd < 0)
+        return -1;
+    /* A server that refuses early may close before it has read everything: not an error. */
+    (void)hs_send_all(fd, c->request, c->request_len);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    long timeout = c->timeout_ms > 0 ? c->timeout_ms : 10000, waited = 0;
+    char *buf = NULL;
+    size_t len = 0;
+    int whole = 0;
+    long after = -1; /* ms since start when the final response was whole */
+    for (;;) {
+        struct timespec t;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        waited = (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000;
+        /* Once answered: up to 3 s more for the close, or 300 ms to see it stays open. */
+        long limit = !whole ? timeout : after + (c->expect_close == 1 ? 3000 : 300);
+        if (whole && c->expect_close == -1)
+            break;
+        if (waited >= limit)
+            break;
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        int pr = poll(&pfd, 1, (int)(limit - waited));
+        if (pr < 0 && errno == EINTR)
+            continue;
+        if (pr <= 0)
+            break;
+        char chunk[16384];
+        ssize_t n = recv(fd, chunk, sizeof(chunk), 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            *closed = 1;
+            break;
+        }
+        char *nb = realloc(buf, len + (size_t)n);
+        assert_non_null(nb);
+        buf = nb;
+        memcpy(buf + len, chunk, (size_t)n);
+        len += (size_t)n;
+        if (!whole && pc_raw_parse(buf, len, r)) {
+            whole = 1;
+            after = waited;
+        }
+    }
+    close(fd);
+    if (!whole && buf != NULL)
+        whole = pc_raw_parse(buf, len, r);
+    free(buf);
+    return whole ? 0 : -1;
+}
+
 /* ---- comparing ---------------------------------------------------------------------------- */
 
 struct pc_report {
@@ -703,19 +882,28 @@ static void test_case(void **state)
     pc_current = c->name;
     struct hs_server *s = pc_server_get(ps);
     struct hs_response r;
-    int rc = pc_send(c, s, &r);
+    int closed = 0;
+    int rc = c->request != NULL ? pc_send_raw(c, s, &r, &closed) : pc_send(c, s, &r);
     struct pc_report rep = {0};
-    if (rc != 0 && r.status == 0) {
+    if (rc != 0 && r.status == 0 && c->request != NULL) {
+        pc_report_add(&rep, "  no whole response to the raw request%s",
+                      closed ? " (the server closed the connection)" : "");
+    } else if (rc != 0 && r.status == 0) {
         pc_report_add(&rep, "  no response: curl error %d (%s)", r.curl_code,
                       r.curl_code == 28 ? "timeout" : "transfer failed");
     } else {
         pc_compare(c, &r, &rep);
+        if (c->expect_close == 1 && !closed)
+            pc_report_add(&rep, "  connection: expected the server to close it, it stayed open");
+        else if (c->expect_close == 0 && closed)
+            pc_report_add(&rep, "  connection: expected it to stay open, the server closed it");
     }
     hs_response_free(&r);
     ok = rep.count == 0;
     pc_note_result(c->name, ok);
     if (!ok) {
-        fprintf(stderr, "case %s (%s %s)%s%s:\n%s", c->name, c->method, c->path,
+        fprintf(stderr, "case %s (%s %s)%s%s:\n%s", c->name, c->method ? c->method : "raw",
+                c->path ? c->path : "request",
                 c->deviation ? " [a case with a documented deviation" : "", c->deviation ? "]" : "",
                 rep.text);
         free(rep.text);

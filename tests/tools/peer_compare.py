@@ -35,8 +35,8 @@ TOKEN = "INTEGRATOR_EXTENSION_SYSTEM_TOKEN"
 MARKER = b"@REPEAT@"
 # Headers compared on every case (besides those a case names in expect-header*).
 KEYS = ("name", "peer", "peer-note", "deviation", "server-args", "server-group", "method", "path",
-        "repeat", "encode", "settle-ms", "status", "expect-interim", "timeout-ms")
-SECTIONS = ("body", "body-hex", "expect-body", "expect-body-hex")
+        "repeat", "encode", "settle-ms", "status", "expect-interim", "timeout-ms", "expect-close")
+SECTIONS = ("body", "body-hex", "expect-body", "expect-body-hex", "request")
 MATTER = ("content-type", "www-authenticate", "content-encoding", "transfer-encoding")
 
 
@@ -96,11 +96,34 @@ class Case:
                 self.fields[key] = value
         if not ended:
             raise ValueError("%s: no '--- end' line" % self.file)
-        for k in ("name", "method", "path", "status"):
+        need = ("name", "status") if "request" in self.sections else ("name", "method", "path", "status")
+        for k in need:
             if k not in self.fields:
                 raise ValueError("%s: missing %s:" % (self.file, k))
         if self.fields["name"] != self.name:
             raise ValueError("%s: name: %s differs from the file name" % (self.file, self.fields["name"]))
+
+    def raw_request(self):
+        """The bytes of a `--- request` section (escapes decoded, file line breaks dropped), or None."""
+        raw = self.sections.get("request")
+        if raw is None:
+            return None
+        out, i = bytearray(), 0
+        raw = raw.replace(b"\n", b"")
+        while i < len(raw):
+            c = raw[i:i + 1]
+            if c != b"\\":
+                out += c
+                i += 1
+                continue
+            e = raw[i + 1:i + 2]
+            if e == b"x":
+                out.append(int(raw[i + 2:i + 4], 16))
+                i += 4
+                continue
+            out += {b"r": b"\r", b"n": b"\n", b"t": b"\t", b"\\": b"\\"}[e]
+            i += 2
+        return bytes(out)
 
     def get(self, key, default=None):
         return self.fields.get(key, default)
@@ -187,7 +210,47 @@ class Response:
         return None
 
 
+def send_raw(case, host, port, timeout=10.0):
+    """Sends a `--- request` case as is; r.closed tells whether the server closed the connection
+    within 3 s of a whole answer (None when the case does not check it)."""
+    r = Response()
+    r.closed = None
+    try:
+        s = socket.create_connection((host, port), timeout=timeout)
+    except OSError as e:
+        r.error = "connect: %s" % e
+        return r
+    try:
+        s.sendall(case.raw_request())
+    except OSError:
+        pass
+    data, deadline = b"", None
+    while True:
+        if deadline is None and response_complete(data):
+            if case.get("expect-close") is None:
+                break
+            deadline = time.time() + (3.0 if case.get("expect-close") == "yes" else 0.3)
+        s.settimeout(timeout if deadline is None else max(0.01, deadline - time.time()))
+        try:
+            b = s.recv(65536)
+        except socket.timeout:
+            r.closed = False
+            break
+        except OSError:
+            r.closed = True
+            break
+        if not b:
+            r.closed = True
+            break
+        data += b
+    s.close()
+    parse_response(data, r)
+    return r
+
+
 def send_case(case, host, port, timeout=60.0):
+    if case.raw_request() is not None:
+        return send_raw(case, host, port)
     r = Response()
     parts = case.body_parts()
     head = ["%s %s HTTP/1.1" % (case.get("method"), case.get("path")), "Host: %s:%d" % (host, port)]
@@ -434,6 +497,9 @@ def compare(case, a, b, label_a, label_b):
         if va != vb:
             diffs.append("header %s: %s %r, %s %r" % (n, label_a, va, label_b, vb))
     diffs += byte_diff(a.body, b.body, label_a, label_b)
+    ca, cb = getattr(a, "closed", None), getattr(b, "closed", None)
+    if ca != cb:
+        diffs.append("connection closed: %s %s, %s %s" % (label_a, ca, label_b, cb))
     return diffs
 
 
@@ -472,6 +538,9 @@ def compare_expected(case, got, label):
     eb = case.expected_body()
     if eb is not None:
         diffs += byte_diff(eb, got.body, "case", label)
+    ec = case.get("expect-close")
+    if ec is not None and getattr(got, "closed", None) != (ec == "yes"):
+        diffs.append("connection: case expect-close %s, %s closed=%s" % (ec, label, got.closed))
     return diffs
 
 
