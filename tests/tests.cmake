@@ -50,11 +50,18 @@ function(hs_test name kind)
   endforeach()
 endfunction()
 
+# Unit tests of the sfns module's plain-C helpers (no hook API: Ids, countries) link those files.
+set(HS_SFNS_UNIT_SOURCES ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_sfid.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_geo.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_geo_data.c)
 file(GLOB HS_UNIT_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/unit/test_*.c)
 foreach(src ${HS_UNIT_TESTS})
   get_filename_component(n ${src} NAME_WE)
   string(REGEX REPLACE "^test_" "" n ${n})
-  hs_test(${n} unit ${src})
+  if(n MATCHES "^sfns_")
+    hs_test(${n} unit ${src} ${HS_SFNS_UNIT_SOURCES})
+  else()
+    hs_test(${n} unit ${src})
+  endif()
 endforeach()
 
 file(GLOB HS_INTEGRATION_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/integration/test_*.c)
