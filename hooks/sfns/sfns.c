@@ -7,6 +7,7 @@ const hs_api *sfns_api;
 
 /* One registration function per function file, in catalog order. */
 static const sfns_register_fn sfns_files[] = {
+    sfns_account_register,
     NULL,
 };
 

@@ -14,6 +14,8 @@ extern const hs_api *sfns_api;
 
 typedef hs_status (*sfns_register_fn)(hs_module *mod);
 
+hs_status sfns_account_register(hs_module *mod); /* sfns_account.c: sfnsAccountToCustomer */
+
 /* ---- settings (sfns_settings.c) ----------------------------------------------------------- */
 
 /* Where the settings of the module live: options.settings.sfns. */
@@ -60,6 +62,8 @@ const char *sfns_conf_enum(sfns_conf *c, const char *key, const char *const *all
  * owner id -> NetSuite employee id). NULL when absent or null (and on a problem). Read a value
  * with sfns_map_id. */
 const hs_json *sfns_conf_id_map(sfns_conf *c, const char *key);
+/* The identifier v holds (a non-empty string, or an integer number as its digits), or NULL. */
+const char *sfns_id_text(hs_ctx *ctx, const hs_json *v);
 /* The identifier a map read with sfns_conf_id_map gives for key, or NULL. */
 const char *sfns_map_id(hs_ctx *ctx, const hs_json *map, const char *key);
 /* Records a problem with key (NULL: the object itself) unless one is already recorded. */
@@ -81,5 +85,20 @@ hs_json *sfns_result_skip(hs_ctx *ctx);
 /* {"errors":[{"code":code,"message":message,"source":"sfns"}]}: the record is not imported and
  * integrator.io shows the message. */
 hs_json *sfns_result_error(hs_ctx *ctx, const char *code, const char *message);
+
+/* Adds {"code","message","source":"sfns"} to *errors (the array made on first use). */
+hs_status sfns_errors_add(hs_ctx *ctx, hs_json **errors, const char *code, const char *fmt, ...)
+    HS_PRINTF(4, 5);
+/* {"errors": errors}. */
+hs_json *sfns_result_errors(hs_ctx *ctx, hs_json *errors);
+
+/* The answer element for one record of a preMap page: data[index] of count. Return NULL only
+ * when out of memory (the page then fails). */
+typedef hs_json *(*sfns_record_fn)(hs_ctx *ctx, void *state, hs_json *record, size_t index,
+                                   size_t count);
+/* Runs fn over options.data and sets *result to the array of its elements (same length as
+ * data). Fails the page (422 invalid_options) when options.data is not an array. */
+hs_status sfns_premap_page(hs_ctx *ctx, hs_json *options, sfns_record_fn fn, void *state,
+                           hs_json **result);
 
 #endif

@@ -147,8 +147,7 @@ const char *sfns_conf_string(sfns_conf *c, const char *key, const char *def)
     return sfns_api->json_string(c->ctx, v, NULL, def);
 }
 
-/* The identifier v holds (a non-empty string, or an integer number), or NULL. */
-static const char *id_text(hs_ctx *ctx, const hs_json *v)
+const char *sfns_id_text(hs_ctx *ctx, const hs_json *v)
 {
     switch (sfns_api->json_type(v)) {
     case HS_JSON_STRING: {
@@ -174,7 +173,7 @@ const char *sfns_conf_id(sfns_conf *c, const char *key, const char *def)
     const hs_json *v = sfns_conf_get(c, key);
     if (v == NULL)
         return def;
-    const char *id = id_text(c->ctx, v);
+    const char *id = sfns_id_text(c->ctx, v);
     if (id == NULL) {
         sfns_conf_invalid(c, key, "must be a non-empty string or an integer, got %s", type_name(v));
         return def;
@@ -239,7 +238,7 @@ const hs_json *sfns_conf_id_map(sfns_conf *c, const char *key)
     for (size_t i = 0; i < n; i++) {
         size_t len = 0;
         const char *k = sfns_api->json_key_at(v, i, &len);
-        if (id_text(c->ctx, sfns_api->json_value_at(v, i)) == NULL) {
+        if (sfns_id_text(c->ctx, sfns_api->json_value_at(v, i)) == NULL) {
             sfns_conf_invalid(c, key,
                               "the value of \"%.*s\" must be a non-empty string or an "
                               "integer, got %s",
@@ -254,7 +253,7 @@ const char *sfns_map_id(hs_ctx *ctx, const hs_json *map, const char *key)
 {
     if (map == NULL || key == NULL)
         return NULL;
-    return id_text(ctx, sfns_api->json_get(map, key));
+    return sfns_id_text(ctx, sfns_api->json_get(map, key));
 }
 
 hs_status sfns_conf_check(sfns_conf *c)
