@@ -8,6 +8,7 @@ const hs_api *sfns_api;
 /* One registration function per function file, in catalog order. */
 static const sfns_register_fn sfns_files[] = {
     sfns_account_register,
+    sfns_customer_register,
     NULL,
 };
 

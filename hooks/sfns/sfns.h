@@ -14,7 +14,8 @@ extern const hs_api *sfns_api;
 
 typedef hs_status (*sfns_register_fn)(hs_module *mod);
 
-hs_status sfns_account_register(hs_module *mod); /* sfns_account.c: sfnsAccountToCustomer */
+hs_status sfns_account_register(hs_module *mod);  /* sfns_account.c: sfnsAccountToCustomer */
+hs_status sfns_customer_register(hs_module *mod); /* sfns_customer.c: sfnsCustomerToAccount */
 
 /* ---- settings (sfns_settings.c) ----------------------------------------------------------- */
 
