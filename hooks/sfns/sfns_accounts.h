@@ -99,8 +99,8 @@ void sfns_accounts_hash(const sfns_accounts *a, sfns_side side, const sfns_accou
                         char hex[SFNS_HASH_HEX]);
 
 /* The web address normalised: trimmed, scheme and host in lower case, the scheme added
- * (urlScheme) when missing, a lone trailing "/" dropped. NULL when it is not a web address
- * (white space inside, no host). */
+ * (urlScheme) when missing, a lone trailing "/" dropped. NULL when it is not a web address:
+ * white space inside, no host, a scheme other than http and https, an e-mail address. */
 const char *sfns_url_normalise(hs_ctx *ctx, const char *url, const char *scheme);
 
 /* The current record a lookup put at record[current_field]: *out the object, or NULL when the

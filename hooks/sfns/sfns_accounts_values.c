@@ -197,6 +197,14 @@ const char *sfns_url_normalise(hs_ctx *ctx, const char *url, const char *scheme)
             return NULL;
     } else if (t[0] == '/' && t[1] == '/') {
         rest = t + 2;
+    } else {
+        /* "mailto:x", "ftp:x": a scheme without "//" (a host before a port has a dot in it or
+         * is followed by digits: "example.com:8080", "localhost:8080"). */
+        size_t k = 0;
+        while (is_alpha(t[k]) || (t[k] >= '0' && t[k] <= '9') || t[k] == '+' || t[k] == '-')
+            k++;
+        if (k > 0 && t[k] == ':' && !(t[k + 1] >= '0' && t[k + 1] <= '9'))
+            return NULL;
     }
     size_t host_len = strcspn(rest, "/?#");
     if (host_len == 0)
@@ -207,7 +215,7 @@ const char *sfns_url_normalise(hs_ctx *ctx, const char *url, const char *scheme)
     for (size_t i = 0; i < host_len; i++) {
         char c = rest[i];
         if (!(is_alpha(c) || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == ':' ||
-              c == '@' || c == '_' || (unsigned char)c >= 0x80))
+              c == '_' || (unsigned char)c >= 0x80))
             return NULL;
         host[i] = lower(c);
     }
