@@ -247,6 +247,12 @@ static void read_currencies(sfns_conf *c, sfns_accounts *a)
 hs_status sfns_accounts_read(hs_ctx *ctx, sfns_accounts *a)
 {
     memset(a, 0, sizeof(*a));
+    if (!sfns_sdk_ready())
+        return sfns_api->fail(ctx, "runner_too_old",
+                              "%s needs a runner with hook ABI 1.2 (dates and money); this one "
+                              "has %u.%u",
+                              sfns_api->ctx_function(ctx), sfns_api->abi_major,
+                              sfns_api->abi_minor);
     sfns_conf root, c;
     sfns_conf_open(&root, ctx, NULL, NULL);
     a->sf_user = sf_id(&root, "salesforceIntegrationUserId");

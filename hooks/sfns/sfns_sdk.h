@@ -8,6 +8,10 @@
 
 #include <stdint.h>
 
+/* Whether the runner has the date and money calls (hook ABI 1.2); the hooks refuse to run
+ * without them. */
+int sfns_sdk_ready(void);
+
 /* Reads v (a string, or a Date) as an instant. format NULL: ISO 8601 as Salesforce writes it
  * ("2024-03-05T14:03:00.000+0000"); else a date pattern such as NetSuite's "M/D/YYYY h:mm a".
  * A value without a UTC offset is wall time in tz (an IANA name; NULL: UTC). Returns 1 and sets
