@@ -18,6 +18,7 @@
 
 #include "arena.h"
 #include "clock.h"
+#include "crash.h"
 #include "json.h"
 #include "log.h"
 #include "ipc.h"
@@ -236,12 +237,17 @@ static int result_set_error(struct cli_local_result *out, const char *code, cons
     return 0;
 }
 
-static void child_run(int fd, int other, const struct cli_local *l)
+static void child_run(int fd, int other, int outw, int outr, const struct cli_local *l)
 {
     close(other);
-    /* stdout carries invoke's answer: a hook that prints must not corrupt it. */
-    dup2(STDERR_FILENO, STDOUT_FILENO);
-    signal(SIGPIPE, SIG_DFL);
+    close(outr);
+    /* stdout carries invoke's answer: what a hook prints (either stream) goes to the relay pipe,
+     * as a served worker's goes to the front's capture pipe. */
+    if (dup2(outw, STDOUT_FILENO) < 0 || dup2(outw, STDERR_FILENO) < 0)
+        _exit(1);
+    close(outw);
+    /* As in a served worker (pool.c): a write to a closed pipe fails with EPIPE. */
+    signal(SIGPIPE, SIG_IGN);
     if (!l->hook_logs) {
         int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
         if (devnull >= 0)
@@ -253,21 +259,102 @@ static void child_run(int fd, int other, const struct cli_local *l)
     _exit(rc);
 }
 
-/* Waits for the answer frame until the deadline; 1 ready, 0 timed out, -1 error. */
-static int wait_readable(int fd, uint64_t deadline_ns)
+/* The worker's stdout and stderr: copied to ours as they come and read line by line, as the
+ * front's pool reads a served worker's, for a sanitizer report and the crash note (crash.h). */
+struct relay {
+    int fd; /* the pipe's read end; -1 after end of file */
+    char line[CRASH_SCAN_LINE];
+    size_t len;
+    struct crash_scan scan;
+};
+
+static void relay_bytes(struct relay *r, const char *p, size_t n)
+{
+    for (size_t off = 0; off < n;) {
+        ssize_t w = write(STDERR_FILENO, p + off, n - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        off += (size_t)w;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '\n' || r->len == sizeof(r->line)) {
+            crash_scan_line(&r->scan, r->line, r->len);
+            r->len = 0;
+            if (p[i] == '\n')
+                continue;
+        }
+        r->line[r->len++] = p[i];
+    }
+}
+
+/* Reads what is there; at end of file (or an error) closes the pipe. */
+static void relay_read(struct relay *r)
+{
+    char buf[16384];
+    ssize_t n = read(r->fd, buf, sizeof(buf));
+    if (n > 0) {
+        relay_bytes(r, buf, (size_t)n);
+        return;
+    }
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        return;
+    if (r->len > 0) {
+        crash_scan_line(&r->scan, r->line, r->len);
+        r->len = 0;
+    }
+    close(r->fd);
+    r->fd = -1;
+}
+
+/* Waits for the answer frame until the deadline, relaying the worker's output meanwhile; 1 ready,
+ * 0 timed out, -1 error. */
+static int wait_readable(int fd, struct relay *r, uint64_t deadline_ns)
 {
     for (;;) {
         uint64_t now = clock_mono_ns();
         if (now >= deadline_ns)
             return 0;
         uint64_t left_ms = (deadline_ns - now + 999999) / 1000000;
-        struct pollfd p = {.fd = fd, .events = POLLIN};
-        int rc = poll(&p, 1, left_ms > 60000 ? 60000 : (int)left_ms);
-        if (rc > 0)
-            return 1;
+        struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = r->fd, .events = POLLIN}};
+        int rc = poll(p, r->fd >= 0 ? 2 : 1, left_ms > 60000 ? 60000 : (int)left_ms);
         if (rc < 0 && errno != EINTR)
             return -1;
+        if (rc <= 0)
+            continue;
+        if (r->fd >= 0 && p[1].revents != 0)
+            relay_read(r);
+        if (p[0].revents != 0)
+            return 1;
     }
+}
+
+/* Relays the worker's output to its end and reaps the worker. The pipe ends when the worker has
+ * exited, unless a process it started still holds it: then 2 s after the worker's end. */
+static void relay_finish(struct relay *r, pid_t pid, int *wstatus)
+{
+    bool reaped = false;
+    uint64_t reaped_ns = 0;
+    while (r->fd >= 0) {
+        struct pollfd p = {.fd = r->fd, .events = POLLIN};
+        int rc = poll(&p, 1, 100);
+        if (rc > 0)
+            relay_read(r);
+        if (!reaped) {
+            pid_t w = waitpid(pid, wstatus, WNOHANG);
+            if (w == pid || (w < 0 && errno != EINTR)) {
+                reaped = true;
+                reaped_ns = clock_mono_ns();
+            }
+        } else if (rc == 0 && clock_mono_ns() - reaped_ns > 2000000000ull) {
+            close(r->fd);
+            r->fd = -1;
+        }
+    }
+    if (!reaped)
+        while (waitpid(pid, wstatus, 0) < 0 && errno == EINTR)
+            ;
 }
 
 int cli_local_run(struct cli_local *l, const char *body, size_t len, const char *function,
@@ -300,10 +387,17 @@ int cli_local_run(struct cli_local *l, const char *body, size_t len, const char 
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    int sv[2];
+    int sv[2], op[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
         snprintf(err, errlen, "socketpair: %s", strerror(errno));
         free(frame);
+        return -1;
+    }
+    if (pipe2(op, O_CLOEXEC) != 0) {
+        snprintf(err, errlen, "pipe: %s", strerror(errno));
+        free(frame);
+        close(sv[0]);
+        close(sv[1]);
         return -1;
     }
     fflush(stdout);
@@ -314,17 +408,23 @@ int cli_local_run(struct cli_local *l, const char *body, size_t len, const char 
         free(frame);
         close(sv[0]);
         close(sv[1]);
+        close(op[0]);
+        close(op[1]);
         return -1;
     }
     if (pid == 0)
-        child_run(sv[1], sv[0], l);
+        child_run(sv[1], sv[0], op[1], op[0], l);
     close(sv[1]);
+    close(op[1]);
     int fd = sv[0];
+    struct relay relay = {.fd = op[0]};
+    crash_scan_reset(&relay.scan);
     uint64_t deadline = clock_mono_ns() + l->timeout_ms * 1000000ull;
 
     ssize_t n = -1;
     int wrc = ipc_writev_all(fd, iov, niov);
-    int ready = wrc == 0 ? wait_readable(fd, deadline) : 1; /* on a write error, read the EOF */
+    /* on a write error, read the EOF */
+    int ready = wrc == 0 ? wait_readable(fd, &relay, deadline) : 1;
     if (ready == 1) {
         /* The worker writes its whole frame at once; a stall past 30 s means it is stuck. */
         struct timeval tv = {.tv_sec = 30};
@@ -340,17 +440,17 @@ int cli_local_run(struct cli_local *l, const char *body, size_t len, const char 
                                status already set is kept) */
 
     int wstatus = 0;
-    while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
-        ;
+    relay_finish(&relay, pid, &wstatus);
 
     int rc = 0;
     struct ipc_resp_view v;
-    char what[200], msg[400];
-    if (function)
-        snprintf(what, sizeof(what), "The function %.150s", function);
-    else
-        snprintf(what, sizeof(what), "The function");
+    char msg[CRASH_MESSAGE_MAX];
     if (out->timed_out) {
+        char what[200];
+        if (function)
+            snprintf(what, sizeof(what), "The function %.128s", function);
+        else
+            snprintf(what, sizeof(what), "The function");
         snprintf(msg, sizeof(msg), "%s did not finish within %llu ms; its worker was stopped.",
                  what, (unsigned long long)l->timeout_ms);
         rc = result_set_error(out, "hook_timeout", msg);
@@ -368,17 +468,14 @@ int cli_local_run(struct cli_local *l, const char *body, size_t len, const char 
         }
         if (ct->p)
             snprintf(out->content_type, sizeof(out->content_type), "%.*s", (int)ct->len, ct->p);
-    } else if (WIFSIGNALED(wstatus)) {
-        out->crashed = 1;
-        out->crashed_signal = WTERMSIG(wstatus);
-        const char *abbrev = sigabbrev_np(out->crashed_signal);
-        snprintf(msg, sizeof(msg), "%s crashed: its worker was killed by signal %d (SIG%s).", what,
-                 out->crashed_signal, abbrev ? abbrev : "?");
-        rc = result_set_error(out, "hook_crashed", msg);
     } else {
+        /* The words the server answers for the same crash (crash_scan.c). */
         out->crashed = 1;
-        snprintf(msg, sizeof(msg), "%s crashed: its worker exited with status %d.", what,
-                 WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1);
+        if (WIFSIGNALED(wstatus))
+            out->crashed_signal = WTERMSIG(wstatus);
+        crash_message(msg, sizeof(msg), function, out->crashed_signal,
+                      WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1, relay.scan.report,
+                      relay.scan.where);
         rc = result_set_error(out, "hook_crashed", msg);
     }
     free(frame);

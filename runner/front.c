@@ -1023,9 +1023,6 @@ static void conn_on_job_done(struct pool_job *job, struct pool_result *res)
         snprintf(what, sizeof(what), "The function %.128s", fn);
     else
         snprintf(what, sizeof(what), "The function");
-    char why[300] = "";
-    if (res->report != NULL)
-        snprintf(why, sizeof(why), " (%.200s)", res->report);
     size_t n;
     int status = 500;
     if (res->outcome == POOL_TIMED_OUT) {
@@ -1044,14 +1041,12 @@ static void conn_on_job_done(struct pool_job *job, struct pool_result *res)
             "%s crashed: its worker announced an answer frame of %zu bytes, more than the %zu "
             "allowed by --max-response-bytes; its worker was stopped.",
             what, res->frame_bytes, res->frame_limit);
-    } else if (res->term_signal != 0) {
-        const char *abbrev = sigabbrev_np(res->term_signal);
-        n = conn_error_body(c, "hook_crashed",
-                            "%s crashed: its worker was killed by signal %d (SIG%s)%s.", what,
-                            res->term_signal, abbrev ? abbrev : "?", why);
     } else {
-        n = conn_error_body(c, "hook_crashed", "%s crashed: its worker exited with status %d%s.",
-                            what, res->exit_status, why);
+        /* The same words as `hookstack invoke` for the same crash (crash_scan.c). */
+        char msg[CRASH_MESSAGE_MAX];
+        crash_message(msg, sizeof(msg), fn, res->term_signal, res->exit_status, res->report,
+                      res->where);
+        n = conn_error_body(c, "hook_crashed", "%s", msg);
     }
     conn_send(c, status, NULL, ctype_json, c->small_body, n, NULL);
 }

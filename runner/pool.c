@@ -165,24 +165,7 @@ static size_t pool_utf8_clean(const char *s, size_t n, char *out)
 
 static void pool_out_line(struct pool_worker *w, const char *s, size_t n)
 {
-    static const char *const marks[] = {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
-                                        "runtime error:", "ERROR: UndefinedBehaviorSanitizer"};
-    if (w->report[0] == '\0') {
-        for (size_t k = 0; k < sizeof(marks) / sizeof(marks[0]); k++) {
-            const char *hit = memmem(s, n, marks[k], strlen(marks[k]));
-            if (hit != NULL) {
-                if (strncmp(hit, "ERROR: ", 7) == 0)
-                    hit += 7;
-                size_t len = (size_t)(s + n - hit);
-                if (len >= sizeof(w->report))
-                    len = sizeof(w->report) - 1;
-                for (size_t i = 0; i < len; i++)
-                    w->report[i] = (hit[i] >= 0x20 && hit[i] < 0x7f) ? hit[i] : '?';
-                w->report[len] = '\0';
-                break;
-            }
-        }
-    }
+    crash_scan_line(&w->scan, s, n);
     if (w->out_relayed >= POOL_OUT_BUDGET) {
         w->out_dropped += n + 1;
         return;
@@ -583,7 +566,7 @@ static void pool_dispatch(struct pool_worker *w, struct pool_job *job)
     w->deadline_ms = p->o.deadline_ms;
     w->rss = 0;
     w->fn[0] = '\0';
-    w->report[0] = '\0';
+    crash_scan_reset(&w->scan);
     w->out_relayed = 0;
     job->worker = w;
     job->state = POOL_JOB_RUNNING;
@@ -663,7 +646,7 @@ static int pool_worker_spawn(struct pool_worker *w, char *err, size_t errlen)
     w->line_len = 0;
     w->out_relayed = w->out_dropped = 0;
     w->fn[0] = '\0';
-    w->report[0] = '\0';
+    crash_scan_reset(&w->scan);
     w->statm_fd = -1;
     if (p->o.mem_limit_bytes > 0) {
         char path[64];
@@ -746,6 +729,7 @@ static void pool_log_failure(const struct pool_result *res, bool during_call)
     log_str(&l, "function", res->function);
     if (res->function != NULL)
         log_int(&l, "function_failures", res->fn_failures);
+    log_str(&l, "at", res->where);
     log_str(&l, "report", res->report);
     log_end(&l);
 }
@@ -781,9 +765,9 @@ static void pool_worker_finalize(struct pool_worker *w)
     bool planned = w->retiring && !was_busy;
     enum pool_restart_cause cause = w->retire_cause;
     struct pool_job *job = w->job;
-    char fn[POOL_FN_NAME], report[POOL_REPORT];
+    char fn[POOL_FN_NAME];
     snprintf(fn, sizeof(fn), "%s", w->fn);
-    snprintf(report, sizeof(report), "%s", w->report);
+    struct crash_scan scan = w->scan;
     w->job = NULL;
     w->busy = false;
     w->retiring = false;
@@ -811,7 +795,8 @@ static void pool_worker_finalize(struct pool_worker *w)
     if (fn[0] == '\0' && job != NULL)
         pool_job_function(job, fn, sizeof(fn));
     res.function = fn[0] ? fn : NULL;
-    res.report = report[0] ? report : NULL;
+    res.report = scan.report[0] ? scan.report : NULL;
+    res.where = scan.where[0] ? scan.where : NULL;
     if (res.function != NULL && (job != NULL || was_busy))
         res.fn_failures = pool_fn_failed(p, res.function);
     if (was_busy || res.term_signal != 0 || res.exit_status != 0)

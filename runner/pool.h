@@ -14,7 +14,8 @@
  * whose memory is past the high-water mark after a call asks to be replaced with its answer
  * (recycled). Workers' stdout and stderr come through a pipe into the log, one escaped line at a
  * time, so nothing a hook prints can corrupt a frame or a log line; the first line of a
- * sanitizer report found there is kept for the failed request's message. pool_reload() switches
+ * sanitizer report found there, and the record named by the worker's crash note (crash.h), are
+ * kept for the failed request's message. pool_reload() switches
  * to a new module set: idle workers are replaced at once, busy ones after they answer. Failures
  * are counted per function and logged with their counts. All callbacks run on the front's loop. */
 #ifndef HS_POOL_H
@@ -26,6 +27,7 @@
 #include <sys/types.h>
 #include <uv.h>
 
+#include "crash.h"
 #include "ipc.h"
 
 struct pool;
@@ -66,6 +68,7 @@ struct pool_result {
      * function has cost so far. */
     const char *function;
     const char *report;
+    const char *where; /* the record the worker was on when it died ("record 3 of 20, id X") */
     unsigned fn_failures;
     /* POOL_DONE: the response frame, malloc'd; the callback takes ownership (free()). */
     char *frame;
@@ -111,9 +114,8 @@ struct pool_opts {
 };
 
 #define POOL_FN_NAME  (IPC_NOTE_NAME_MAX + 1)
-#define POOL_OUT_LINE 1024
+#define POOL_OUT_LINE CRASH_SCAN_LINE
 #define POOL_FN_STATS 64
-#define POOL_REPORT   256
 #define POOL_OUT_RBUF (16u * 1024u)
 
 struct pool_worker {
@@ -140,9 +142,9 @@ struct pool_worker {
     unsigned crashes; /* consecutive deaths, for the respawn delay */
     int statm_fd;     /* /proc/PID/statm, or -1 */
     size_t rss;
-    size_t frame_claim;    /* too_large: what the frame's head claimed */
-    char fn[POOL_FN_NAME]; /* the running call's function, from a note ("" unknown) */
-    char report[POOL_REPORT];
+    size_t frame_claim;     /* too_large: what the frame's head claimed */
+    char fn[POOL_FN_NAME];  /* the running call's function, from a note ("" unknown) */
+    struct crash_scan scan; /* what its output said of a crash, for the running call */
     char line[POOL_OUT_LINE];
     size_t line_len;
     size_t out_relayed, out_dropped; /* output bytes of the current call */

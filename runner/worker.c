@@ -1,4 +1,5 @@
-/* worker.c — one worker process: frame in, proto_handle(), frame out (see worker.h). */
+/* worker.c — one worker process: frame in, proto_handle(), frame out (see worker.h); a crash
+ * handler (crash.c) reports a fatal signal before the worker dies by it. */
 #include "worker.h"
 
 #include <fcntl.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "crash.h"
 #include "ipc.h"
 #include "log.h"
 
@@ -248,6 +250,8 @@ int worker_serve(int fd, const struct worker_opts *o)
         goto out;
     }
     arena_set_retain(a, WORKER_ARENA_RETAIN);
+    /* A crash names the function and record in a note and logs a backtrace (crash.h). */
+    crash_handlers_install();
     for (;;) {
         ssize_t n = ipc_read_frame(fd, &buf, &cap, IPC_REQ_MAGIC, sizeof(struct ipc_req_head));
         if (n == 0)

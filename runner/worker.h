@@ -5,6 +5,10 @@
  * socketpair, and exits when the front closes that end. Hook code runs only here, never in the
  * front.
  *
+ * Before its first request a worker installs the crash handlers of crash.h: a fatal signal in a
+ * hook writes a note (function, record) and a backtrace on its standard error, then the worker dies
+ * by that signal.
+ *
  * Served by the front, a worker also: announces a function's own deadline (--hook-timeout
  * FUNCTION=MS) in a note before running it, so the front applies that deadline instead of the
  * default; and asks to be replaced, with its answer, when its resident memory is past the
