@@ -9,13 +9,20 @@
  *   postAggregate    no value (or null)
  *   branching        a 0-based branch index, or an array of them; each below the length of
  *                    settings.branches when the options carry that array (R-BR-1)
- *   wrapper, setting, installer, uninstaller, utility, raw: free form (plain JSON only). */
+ *   wrapper, setting, installer, uninstaller, utility, raw: free form (plain JSON only).
+ *
+ * Before the call, kind_check_input checks what the kinds that read records are given:
+ * preSavePage and preMap options.data, postMap options.postMapData, postSubmit
+ * options.responseData, postResponseMap options.postResponseMapData (each an array), branching
+ * options.record (an object or an array). docs/hook-kinds.md describes every kind. */
 #include "kind.h"
 
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "crash.h"
 
 static const char *const kind_names[] = {
     [HS_KIND_PRE_SAVE_PAGE] = "preSavePage",
@@ -198,10 +205,21 @@ static int check_pre_save_page(const char *fn, const struct json_value *r, char 
     return 0;
 }
 
+/* "record 3 of 20, id 001C" for element i of the options' record array (crash.h). */
+static const char *record_where(const struct json_value *options, const char *key, size_t i,
+                                size_t count, char *buf, size_t n)
+{
+    const struct json_value *arr =
+        options && options->type == JSON_OBJECT ? json_object_get(options, key, strlen(key)) : NULL;
+    const struct json_value *rec = arr && arr->type == JSON_ARRAY ? json_array_get(arr, i) : NULL;
+    crash_where_format(buf, n, i, count, crash_record_id(rec));
+    return buf;
+}
+
 static int check_array_len(hs_kind kind, const char *fn, const struct json_value *options,
                            const struct json_value *r, char *msg, size_t n)
 {
-    char b[64];
+    char b[64], w[CRASH_WHERE_MAX];
     const char *key = kind_record_array(kind);
     size_t want = input_len(options, key);
     if (!r || r->type != JSON_ARRAY)
@@ -218,8 +236,9 @@ static int check_array_len(hs_kind kind, const char *fn, const struct json_value
     for (uint32_t i = 0; i < r->len; i++) {
         const struct json_value *e = r->u.items[i];
         if (e->type != JSON_OBJECT)
-            return fail(msg, n, "%s function %s returned element %u that is %s, not an object.",
-                        kind_name(kind), fn, (unsigned)i, describe(e, b, sizeof(b)));
+            return fail(msg, n, "%s function %s returned %s, not an object, for %s.",
+                        kind_name(kind), fn, describe(e, b, sizeof(b)),
+                        record_where(options, key, i, want, w, sizeof(w)));
         if (kind != HS_KIND_PRE_MAP && kind != HS_KIND_POST_MAP)
             continue;
         for (uint32_t j = 0; j < e->len; j++) {
@@ -229,17 +248,84 @@ static int check_array_len(hs_kind kind, const char *fn, const struct json_value
             if (m->key_len == 6 && memcmp(m->key, "errors", 6) == 0) {
                 if (m->value->type != JSON_ARRAY || bad_error_item(m->value) >= 0)
                     return fail(msg, n,
-                                "%s function %s returned element %u whose errors is not an "
-                                "array of error objects.",
-                                kind_name(kind), fn, (unsigned)i);
+                                "%s function %s returned errors that is not an array of error "
+                                "objects for %s.",
+                                kind_name(kind), fn,
+                                record_where(options, key, i, want, w, sizeof(w)));
                 continue;
             }
             return fail(msg, n,
-                        "%s function %s returned element %u with an unknown field \"%.*s\" "
-                        "(each element is {data}, {errors}, {data, errors} or {} to skip).",
-                        kind_name(kind), fn, (unsigned)i, (int)(m->key_len > 64 ? 64 : m->key_len),
-                        m->key);
+                        "%s function %s returned an unknown field \"%.*s\" (each element is "
+                        "{data}, {errors}, {data, errors} or {} to skip) for %s.",
+                        kind_name(kind), fn, (int)(m->key_len > 64 ? 64 : m->key_len), m->key,
+                        record_where(options, key, i, want, w, sizeof(w)));
         }
+    }
+    return 0;
+}
+
+/* What each kind that reads records needs in its options: the key, and what it holds (*what).
+ * NULL for the other kinds. */
+static const char *input_key(hs_kind kind, const char **what)
+{
+    switch (kind) {
+    case HS_KIND_PRE_SAVE_PAGE:
+        *what = "the page's records";
+        return "data";
+    case HS_KIND_PRE_MAP:
+        *what = "the page's records";
+        break;
+    case HS_KIND_POST_MAP:
+        *what = "the records after mapping";
+        break;
+    case HS_KIND_POST_SUBMIT:
+        *what = "the import's response for each record";
+        break;
+    case HS_KIND_POST_RESPONSE_MAP:
+        *what = "the records after response mapping";
+        break;
+    case HS_KIND_BRANCHING:
+        *what = "the record to route, an object or an array";
+        return "record";
+    default:
+        return NULL;
+    }
+    return kind_record_array(kind);
+}
+
+int kind_check_input(hs_kind kind, const char *fn, const struct json_value *options,
+                     const char **code, char *msg, size_t msglen)
+{
+    char b[64];
+    if (msglen)
+        msg[0] = '\0';
+    *code = NULL;
+    const char *what = NULL;
+    const char *key = input_key(kind, &what);
+    if (!key)
+        return 0;
+    bool branching = kind == HS_KIND_BRANCHING;
+    const char *shape = branching ? "" : "an array of ";
+    if (!options || options->type != JSON_OBJECT) {
+        *code = "invalid_field";
+        return fail(msg, msglen,
+                    "%s function %s needs options.%s (%s%s); the options are %s, not "
+                    "an object.",
+                    kind_name(kind), fn, key, shape, what, describe(options, b, sizeof(b)));
+    }
+    const struct json_value *v = json_object_get(options, key, strlen(key));
+    if (!v) {
+        *code = "missing_required_field";
+        return fail(msg, msglen,
+                    "%s function %s needs options.%s (%s%s); the request has no "
+                    "options.%s.",
+                    kind_name(kind), fn, key, shape, what, key);
+    }
+    bool ok = branching ? v->type == JSON_OBJECT || v->type == JSON_ARRAY : v->type == JSON_ARRAY;
+    if (!ok) {
+        *code = "invalid_field";
+        return fail(msg, msglen, "%s function %s needs options.%s (%s%s); options.%s is %s.",
+                    kind_name(kind), fn, key, shape, what, key, describe(v, b, sizeof(b)));
     }
     return 0;
 }

@@ -29,9 +29,18 @@ long kind_branch_count(const struct json_value *options);
 const char *kind_branch_name(const struct json_value *options, size_t index, size_t *len);
 long kind_branch_index(const struct json_value *options, const char *name, size_t len);
 
+/* Checks the options a function of kind is called with, before the call: a per-record kind needs
+ * its array (options.data for preMap, ...: kind_record_array), preSavePage the array
+ * options.data, and branching options.record (an object or an array). Returns 0 when they hold (and for every other kind); else -1, *code
+ * "missing_required_field" (absent) or "invalid_field" (of another type, or options not an
+ * object), and one sentence naming the kind, the function and what is missing in msg. */
+int kind_check_input(hs_kind kind, const char *fn_name, const struct json_value *options,
+                     const char **code, char *msg, size_t msglen);
+
 /* Checks result (NULL: the function gave no value) against the contract of kind, given the
  * options the function was called with. Returns 0 when it holds; else -1 and one sentence naming
- * the function, the kind and what is wrong in msg (always NUL-terminated). */
+ * the function, the kind and what is wrong in msg (always NUL-terminated); an element of a
+ * per-record answer is named by its record ("record 3 of 20, id 001C", crash.h). */
 int kind_check(hs_kind kind, const char *fn_name, const struct json_value *options,
                const struct json_value *result, char *msg, size_t msglen);
 

@@ -1030,9 +1030,12 @@ int proto_handle(const struct proto_config *cfg, const struct proto_request *req
         if (call.error_name)
             return answer_message_first(resp, a, 500, call.error_message,
                                         strlen(call.error_message), call.error_name);
-        char m[256];
-        int n = snprintf(m, sizeof(m), "The function %s failed with %s without giving a reason.",
-                         fn->name, hs_status_name(st));
+        char m[512];
+        int n = snprintf(
+            m, sizeof(m), "The function %s failed with %s%s%s without giving a reason.", fn->name,
+            hs_status_name(st), call.where ? " at " : "", call.where ? call.where : "");
+        if (n >= (int)sizeof(m))
+            n = (int)sizeof(m) - 1;
         return answer_message_first(resp, a, 500, m, (size_t)(n > 0 ? n : 0), "internal_error");
     }
 

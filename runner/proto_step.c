@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "crash.h"
 #include "json.h"
 #include "kind.h"
 #include "proto_internal.h"
@@ -128,8 +129,9 @@ static int call_failed(struct proto_response *resp, struct arena *a, const struc
     if (call->error_name)
         return step_fail(resp, a, 422, call->error_name, "%s%s", prefix, call->error_message);
     return step_fail(resp, a, 422, "function_failed",
-                     "%sThe function %s failed with %s without giving a reason.", prefix,
-                     call->fn->name, hs_status_name(call->status));
+                     "%sThe function %s failed with %s%s%s without giving a reason.", prefix,
+                     call->fn->name, hs_status_name(call->status), call->where ? " at " : "",
+                     call->where ? call->where : "");
 }
 
 /* {"route": name|null, "reason": text|null} from one index or name (kind_branch_name maps an
@@ -208,8 +210,11 @@ static int run_branching(const struct proto_config *cfg, const struct registry_f
                                 .options = options,
                                 .log = &resp->log,
                                 .http_step = true};
-        char prefix[48];
-        snprintf(prefix, sizeof(prefix), "record %u: ", (unsigned)i);
+        /* "record 2 of 5, id 001B: " (crash.h), as the per-record kinds name a record. */
+        char prefix[CRASH_WHERE_MAX + 2];
+        size_t pl = crash_where_format(prefix, sizeof(prefix) - 2, i, records->len,
+                                       crash_record_id(records->u.items[i]));
+        memcpy(prefix + pl, ": ", 3);
         if (sdk_invoke(&call) != HS_OK)
             return call_failed(resp, a, &call, prefix);
         /* Indices are checked as under POST /function (names need no index here). */

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "crash.h"
 #include "jsval.h"
 #include "kind.h"
 #include "sdk_internal.h"
@@ -66,6 +67,18 @@ static char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
     char *s = arena_alloc(a, (size_t)n + 1);
     if (s)
         vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
+static char *arena_printf(struct arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static char *arena_printf(struct arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = arena_vprintf(a, fmt, ap);
+    va_end(ap);
     return s;
 }
 
@@ -1051,22 +1064,46 @@ static struct json_value *record_element(hs_ctx *ctx, hs_record *rec)
     }
 }
 
+/* A record's failure names the function and the record: call->where is set, and the failure's
+ * message (the function's own, else the one an API call recorded) gets " (function F at
+ * record 3 of 20, id 001C)". Returns st. */
+static hs_status record_failed(hs_ctx *ctx, size_t i, size_t n, const struct json_value *id,
+                               hs_status st)
+{
+    struct sdk_call *c = ctx->call;
+    char where[CRASH_WHERE_MAX];
+    size_t wl = crash_where_format(where, sizeof(where), i, n, id);
+    c->where = arena_strndup(ctx->a, where, wl);
+    const char **msg = c->fail_code ? &c->fail_message : c->error_name ? &c->error_message : NULL;
+    if (msg && *msg) {
+        char *m = arena_printf(ctx->a, "%s (function %s at %s)", *msg, ctx->fn->name, where);
+        if (m)
+            *msg = m;
+    }
+    return st;
+}
+
 static hs_status run_records(hs_ctx *ctx, struct json_value **result)
 {
+    /* kind_check_input made sure the array is there. */
     const char *key = kind_record_array(ctx->fn->kind);
     const struct json_value *arr = obj_get(ctx->call->options, key);
-    size_t n = arr && arr->type == JSON_ARRAY ? arr->len : 0;
+    size_t n = arr->len;
     struct json_value *out = json_new_array(ctx->a);
     if (!out)
         return HS_ERR_NOMEM;
     for (size_t i = 0; i < n; i++) {
         hs_record rec = {.ctx = ctx, .index = i, .data = arr->u.items[i]};
+        const struct json_value *id = crash_record_id(rec.data);
+        crash_where_record(i, n, id);
+        /* An error recorded at an earlier record explains nothing here. */
+        ctx->call->error_name = ctx->call->error_message = NULL;
         hs_status st = ctx->fn->u.record(ctx, &rec);
         if (st != HS_OK)
-            return st;
+            return record_failed(ctx, i, n, id, st);
         struct json_value *e = record_element(ctx, &rec);
         if (!e)
-            return ctx->call->error_name ? HS_ERR_TYPE : HS_ERR_NOMEM;
+            return record_failed(ctx, i, n, id, ctx->call->error_name ? HS_ERR_TYPE : HS_ERR_NOMEM);
         if (json_array_push(ctx->a, out, e) != 0)
             return HS_ERR_NOMEM;
     }
@@ -1146,6 +1183,54 @@ static hs_status page_route(hs_page *page, unsigned index)
     return route_note(page, (long)index, NULL, NULL);
 }
 
+/* Records why a branch name has no index: what settings.branches lacks, and what to add. */
+static void branch_unknown(hs_ctx *ctx, const char *name)
+{
+    const char *fn = ctx->fn->name;
+    const struct json_value *b = obj_get(obj_get(ctx->call->options, "settings"), "branches");
+    if (!b) {
+        ctx_error(ctx, "RangeError",
+                  "Branch \"%.200s\" has no index: the options carry no settings.branches. Add "
+                  "\"branches\": [\"<name of branch 0>\", \"<name of branch 1>\", ...] (the "
+                  "router's branch names, in its order) to the settings the function %s gets, "
+                  "or route by index (page_route)",
+                  name, fn);
+        return;
+    }
+    if (b->type != JSON_ARRAY) {
+        ctx_error(ctx, "RangeError",
+                  "Branch \"%.200s\" has no index: settings.branches must be an array of the "
+                  "router's branch names (strings, or objects with a \"name\"), in its order; "
+                  "the function %s got %s",
+                  name, fn,
+                  b->type == JSON_OBJECT   ? "an object"
+                  : b->type == JSON_STRING ? "a string"
+                                           : "another value");
+        return;
+    }
+    /* The names it does list, quoted, as far as 200 bytes go. */
+    char names[256];
+    size_t n = 0;
+    names[0] = '\0';
+    for (uint32_t i = 0; i < b->len && n < 200; i++) {
+        size_t len = 1;
+        const char *s = kind_branch_name(ctx->call->options, i, &len);
+        if (s == NULL) /* not a name: shown as ? */
+            s = "?";
+        int w = snprintf(names + n, sizeof(names) - n, "%s\"%.*s\"", i ? ", " : "",
+                         (int)(len > 60 ? 60 : len), s);
+        if (w < 0)
+            break;
+        n += (size_t)w;
+        if (n >= sizeof(names))
+            n = sizeof(names) - 1;
+    }
+    ctx_error(ctx, "RangeError",
+              "Branch \"%.200s\" is not listed in settings.branches (%s): add it there, at its "
+              "index in the router, for the function %s",
+              name, n ? names : "empty", fn);
+}
+
 static hs_status page_route_named(hs_page *page, const char *name, const char *reason)
 {
     if (!page || !name || !name[0])
@@ -1155,7 +1240,7 @@ static hs_status page_route_named(hs_page *page, const char *name, const char *r
         return HS_ERR_UNSUPPORTED;
     long index = kind_branch_index(ctx->call->options, name, strlen(name));
     if (index < 0 && !ctx->call->http_step) {
-        ctx_error(ctx, "RangeError", "Branch \"%.200s\" is not listed in settings.branches", name);
+        branch_unknown(ctx, name);
         return HS_ERR_NOT_FOUND;
     }
     if (index >= 0) {
@@ -1184,9 +1269,9 @@ static hs_status run_page(hs_ctx *ctx, struct json_value **result)
         }
         return st;
     }
-    struct json_value *d = (struct json_value *)obj_get(opts, "data");
+    /* kind_check_input made sure options.data is an array. */
     struct json_value *e = (struct json_value *)obj_get(opts, "errors");
-    page.data = d && d->type == JSON_ARRAY ? d : json_new_array(a);
+    page.data = (struct json_value *)obj_get(opts, "data");
     page.errors = e && e->type == JSON_ARRAY ? e : json_new_array(a);
     page.retry = json_new_array(a);
     if (!page.data || !page.errors || !page.retry)
@@ -1340,7 +1425,22 @@ hs_status sdk_invoke(struct sdk_call *call)
     ctx->a = call->arena;
     ctx->fn = call->fn;
     ctx->module = call->reg ? registry_fn_module(call->reg, call->fn) : NULL;
+    call->where = NULL;
 
+    const char *code = NULL;
+    char why[512];
+    if (kind_check_input(call->fn->kind, call->fn->name, call->options, &code, why, sizeof(why)) !=
+        0) {
+        call->fail_code = code;
+        call->fail_message = arena_strndup(call->arena, why, strlen(why));
+        if (!call->fail_message)
+            call->fail_message = "out of memory";
+        call->status = HS_ERR_INVALID;
+        return call->status;
+    }
+
+    /* A crash from here on names the function (and the record, run_records) in its note. */
+    crash_where_function(call->fn->name);
     hs_status st;
     struct json_value *result = NULL;
     switch (call->fn->form) {
@@ -1357,6 +1457,7 @@ hs_status sdk_invoke(struct sdk_call *call)
         break;
     }
     }
+    crash_where_function(NULL);
     call->status = st;
     call->result = st == HS_OK ? result : NULL;
     return st;

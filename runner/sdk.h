@@ -35,13 +35,20 @@ struct sdk_call {
     const char *fail_message;
     const char *error_name; /* last error an API call recorded ("TypeError"), or NULL */
     const char *error_message;
+    /* Per-record functions: the record a failure happened at ("record 3 of 20, id 001C", see
+     * crash.h), else NULL. The failure's message (fail_message, or error_message) already ends
+     * with " (function F at <where>)". */
+    const char *where;
     /* Page-level branching functions: one {"index"?: n, "name"?: s, "reason": s|null} per
      * page_route / page_route_named call, in order (NULL for other functions). */
     struct json_value *routes;
 };
 
 /* Runs the function (for per-record and page-level functions: walks the page and assembles the
- * answer). Returns call->status. */
+ * answer). Returns call->status. A function whose kind reads an array of records (preMap
+ * options.data, ...) or one record (branching options.record) that the options do not carry is
+ * not called: HS_ERR_INVALID with fail_code "missing_required_field" or "invalid_field" and a
+ * message naming the function, its kind and what is missing (kind_check_input). */
 hs_status sdk_invoke(struct sdk_call *call);
 
 #endif

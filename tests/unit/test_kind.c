@@ -127,12 +127,13 @@ static void test_pre_map(void **state)
     check(k, o, "[{},{},{},{}]", false, "it returned 4");
     check(k, o, "{\"data\":[]}", false, "must return an array");
     check(k, o, NULL, false, "no value");
-    check(k, o, "[{},{},5]", false, "element 2");
+    /* An element is named by its record, counted from 1, with the record's id. */
+    check(k, o, "[{},{},5]", false, "returned a number, not an object, for record 3 of 3, id 3.");
     /* The records themselves instead of {data: record}: caught by the unknown field. */
     check(k, o, "[{\"id\":1},{\"id\":2},{\"id\":3}]", false, "unknown field \"id\"");
     check(k, o, "[{\"data\":1,\"errors\":{}},{},{}]", false, "errors");
     check(k, o, "[{\"data\":1,\"errors\":[1]},{},{}]", false, "errors");
-    /* No data array in the options: the page is empty. */
+    /* The result alone: the options' array is checked before the call (kind_check_input). */
     check(k, "{}", "[]", true, NULL);
     check(k, "{\"data\":5}", "[]", true, NULL);
     check(k, "{}", "[{}]", false, "of 0 elements");
@@ -157,8 +158,8 @@ static void test_post_submit(void **state)
     check(k, o, "[{\"statusCode\":200,\"id\":\"1\"},{\"statusCode\":422,\"errors\":[]}]", true,
           NULL);
     check(k, o, "[{\"statusCode\":200}]", false, "options.responseData");
-    check(k, o, "[{\"statusCode\":200},null]", false, "element 1");
-    check(k, o, "[{},[]]", false, "element 1");
+    check(k, o, "[{\"statusCode\":200},null]", false, "null, not an object, for record 2 of 2.");
+    check(k, o, "[{},[]]", false, "for record 2 of 2.");
 }
 
 static void test_post_response_map(void **state)
@@ -168,7 +169,71 @@ static void test_post_response_map(void **state)
     const char *o = "{\"postResponseMapData\":[{\"x\":1}],\"responseData\":[{\"a\":1},{\"b\":2}]}";
     check(k, o, "[{\"x\":2,\"extra\":true}]", true, NULL);
     check(k, o, "[{\"x\":1},{\"x\":2}]", false, "options.postResponseMapData");
-    check(k, o, "[\"x\"]", false, "element 0");
+    check(k, o, "[\"x\"]", false, "a string, not an object, for record 1 of 1.");
+}
+
+/* Before the call: a per-record kind needs its array, branching its record; others need nothing.
+ */
+static void check_input(hs_kind kind, const char *options, const char *want_code,
+                        const char *needle)
+{
+    char msg[512];
+    const char *code = "unset";
+    int rc = kind_check_input(kind, "myHook", parse(options), &code, msg, sizeof(msg));
+    if (!want_code) {
+        assert_int_equal(rc, 0);
+        assert_null(code);
+        return;
+    }
+    if (rc == 0 || !code || strcmp(code, want_code) != 0 || !strstr(msg, needle))
+        fprintf(stderr, "kind %s options %s: rc %d code %s msg \"%s\"\n", kind_name(kind), options,
+                rc, code ? code : "(null)", msg);
+    assert_int_equal(rc, -1);
+    assert_string_equal(code, want_code);
+    assert_non_null(strstr(msg, needle));
+}
+
+static void test_check_input(void **state)
+{
+    (void)state;
+    check_input(HS_KIND_PRE_MAP, "{\"data\":[]}", NULL, NULL);
+    check_input(HS_KIND_PRE_MAP, "{\"data\":[{\"id\":1}]}", NULL, NULL);
+    check_input(HS_KIND_PRE_MAP, "{\"_importId\":\"i\"}", "missing_required_field",
+                "preMap function myHook needs options.data (an array of the page's records); the "
+                "request has no options.data.");
+    check_input(HS_KIND_PRE_MAP, "{\"data\":{\"id\":1}}", "invalid_field",
+                "preMap function myHook needs options.data (an array of the page's records); "
+                "options.data is an object.");
+    check_input(HS_KIND_PRE_MAP, "{\"data\":null}", "invalid_field", "options.data is null.");
+    check_input(HS_KIND_PRE_MAP, "[1,2]", "invalid_field",
+                "the options are an array of 2 elements, not an object.");
+    check_input(HS_KIND_POST_MAP, "{\"data\":[],\"preMapData\":[]}", "missing_required_field",
+                "postMap function myHook needs options.postMapData");
+    check_input(HS_KIND_POST_SUBMIT, "{\"responseData\":\"x\"}", "invalid_field",
+                "postSubmit function myHook needs options.responseData (an array of the import's "
+                "response for each record); options.responseData is a string.");
+    check_input(HS_KIND_POST_RESPONSE_MAP, "{\"responseData\":[]}", "missing_required_field",
+                "options.postResponseMapData");
+    check_input(HS_KIND_BRANCHING, "{\"record\":{}}", NULL, NULL);
+    check_input(HS_KIND_BRANCHING, "{\"record\":[1]}", NULL, NULL);
+    check_input(HS_KIND_BRANCHING, "{\"settings\":{}}", "missing_required_field",
+                "branching function myHook needs options.record (the record to route, an object "
+                "or an array); the request has no options.record.");
+    check_input(HS_KIND_BRANCHING, "{\"record\":\"r\"}", "invalid_field",
+                "options.record is a string.");
+    check_input(HS_KIND_PRE_SAVE_PAGE, "{\"data\":[],\"errors\":[]}", NULL, NULL);
+    check_input(HS_KIND_PRE_SAVE_PAGE, "{\"errors\":[]}", "missing_required_field",
+                "preSavePage function myHook needs options.data (an array of the page's records)");
+    check_input(HS_KIND_PRE_SAVE_PAGE, "{\"data\":true}", "invalid_field",
+                "options.data is a boolean.");
+    /* Free-form kinds read what they like. */
+    const hs_kind free_kinds[] = {
+        HS_KIND_POST_AGGREGATE, HS_KIND_WRAPPER, HS_KIND_SETTING, HS_KIND_INSTALLER,
+        HS_KIND_UNINSTALLER,    HS_KIND_UTILITY, HS_KIND_RAW};
+    for (size_t i = 0; i < sizeof(free_kinds) / sizeof(free_kinds[0]); i++) {
+        check_input(free_kinds[i], "{}", NULL, NULL);
+        check_input(free_kinds[i], "\"text\"", NULL, NULL);
+    }
 }
 
 static void test_post_aggregate(void **state)
@@ -259,6 +324,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_post_map, setup, teardown),
         cmocka_unit_test_setup_teardown(test_post_submit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_post_response_map, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_check_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_post_aggregate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_branching, setup, teardown),
         cmocka_unit_test_setup_teardown(test_branch_names, setup, teardown),

@@ -538,21 +538,24 @@ static void test_branching_names(void **state)
     expect(&r, 200,
            "[{\"route\":\"a\",\"reason\":null},{\"route\":\"b\",\"reason\":null,\"routes\":[{"
            "\"route\":\"b\",\"reason\":null},{\"route\":\"a\",\"reason\":null}]}]");
-    /* R-BR-1: an index past settings.branches, a non-index, a failing record. */
+    /* R-BR-1: an index past settings.branches, a non-index, a failing record; each named by its
+     * record, counted from 1, with its id when it has one. */
     r = (struct req){.fn = "routePlain",
-                     .body = "{\"data\":[{\"n\":0},{\"n\":2}],\"settings\":{\"branches\":[\"a\","
-                             "\"b\"]}}"};
+                     .body = "{\"data\":[{\"n\":0},{\"n\":2,\"Id\":\"r2\"}],\"settings\":{"
+                             "\"branches\":[\"a\",\"b\"]}}"};
     expect(&r, 422,
-           "{\"errors\":[{\"code\":\"invalid_hook_result\",\"message\":\"record 1: branching "
+           "{\"errors\":[{\"code\":\"invalid_hook_result\",\"message\":\"record 2 of 2, id r2: "
+           "branching "
            "function routePlain returned branch 2; settings.branches lists 2 branches (0 to "
            "1).\"}]}");
     r = (struct req){.fn = "routePlain", .body = "[{\"n\":\"x\"}]"};
     expect(&r, 422,
-           "{\"errors\":[{\"code\":\"invalid_hook_result\",\"message\":\"record 0: branching "
+           "{\"errors\":[{\"code\":\"invalid_hook_result\",\"message\":\"record 1 of 1: branching "
            "function routePlain must return a 0-based branch index or an array of them; it "
            "returned a string.\"}]}");
     r = (struct req){.fn = "route", .body = "[{\"status\":\"a\"},{\"boom\":true}]"};
-    expect(&r, 422, "{\"errors\":[{\"code\":\"boom\",\"message\":\"record 1: record exploded\"}]}");
+    expect(&r, 422,
+           "{\"errors\":[{\"code\":\"boom\",\"message\":\"record 2 of 2: record exploded\"}]}");
 }
 
 /* The same branching function under POST /function: names become indices through
@@ -568,7 +571,17 @@ static void test_branching_function_mode(void **state)
                     "\"lost\"},\"settings\":{\"branches\":[\"open\"]}}}",
                     500,
                     "{\"errors\":[{\"message\":\"Branch \\\"lost\\\" is not listed in "
-                    "settings.branches\",\"code\":\"RangeError\"}]}");
+                    "settings.branches (\\\"open\\\"): add it there, at its index in the router, "
+                    "for the function route\",\"code\":\"RangeError\"}]}");
+    /* Without settings.branches a name has no index: the message says what to add. */
+    expect_function("{\"diy\":true,\"function\":\"route\",\"options\":{\"record\":{\"status\":"
+                    "\"open\"},\"settings\":{}}}",
+                    500,
+                    "{\"errors\":[{\"message\":\"Branch \\\"open\\\" has no index: the options "
+                    "carry no settings.branches. Add \\\"branches\\\": [\\\"<name of branch "
+                    "0>\\\", \\\"<name of branch 1>\\\", ...] (the router's branch names, in its "
+                    "order) to the settings the function route gets, or route by index "
+                    "(page_route)\",\"code\":\"RangeError\"}]}");
     expect_function("{\"diy\":true,\"function\":\"routePlain\",\"options\":{\"record\":{\"n\":"
                     "[0,3]},\"settings\":{\"branches\":[\"a\"]}}}",
                     422,

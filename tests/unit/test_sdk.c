@@ -278,6 +278,22 @@ static hs_status record_fails(hs_ctx *ctx, hs_record *rec)
     return HS_OK;
 }
 
+/* Per record, by its "how": "type" returns a TypeError an API call recorded (unexplained),
+ * "silent" returns HS_ERR_INVALID with nothing recorded, "ignore" makes an API call fail and
+ * carries on; other records are kept. */
+static hs_status record_trouble(hs_ctx *ctx, hs_record *rec)
+{
+    hs_json *data = api->record_data(rec);
+    const char *how = api->json_string(ctx, api->json_get(data, "how"), NULL, "");
+    if (strcmp(how, "type") == 0)
+        return api->json_set_bool(ctx, api->json_get(data, "how"), "x", 1);
+    if (strcmp(how, "silent") == 0)
+        return HS_ERR_INVALID;
+    if (strcmp(how, "ignore") == 0)
+        (void)api->json_set_bool(ctx, api->json_get(data, "how"), "x", 1);
+    return HS_OK;
+}
+
 /* preSavePage: drops records with drop:true, adds an error and a retry entry, aborts. */
 static hs_status pre_save_page(hs_ctx *ctx, hs_page *page)
 {
@@ -382,6 +398,7 @@ static hs_status sdk_init(const hs_api *a, hs_module *mod)
     CHECK(api->register_record_fn(mod, "postResponseMapRec", HS_KIND_POST_RESPONSE_MAP,
                                   post_response_map_record, NULL));
     CHECK(api->register_record_fn(mod, "recordFails", HS_KIND_PRE_MAP, record_fails, NULL));
+    CHECK(api->register_record_fn(mod, "recordTrouble", HS_KIND_POST_MAP, record_trouble, NULL));
     CHECK(api->register_page_fn(mod, "preSavePage", HS_KIND_PRE_SAVE_PAGE, pre_save_page, NULL));
     CHECK(api->register_page_fn(mod, "branch", HS_KIND_BRANCHING, branching, NULL));
     return HS_OK;
@@ -638,12 +655,48 @@ static void test_record_helpers(void **state)
     expect("{\"diy\":true,\"type\":\"hook\",\"function\":\"postResponseMapRec\",\"options\":{"
            "\"postResponseMapData\":[{\"r\":1}],\"responseData\":[{}]}}",
            200, "[{\"r\":1,\"addError\":\"HS_ERR_UNSUPPORTED\"}]");
-    /* No input array: an empty page. */
-    expect("{\"diy\":true,\"type\":\"hook\",\"function\":\"preMapRec\",\"options\":{}}", 200, "[]");
-    /* A failing record fails the page. */
+    /* No input array, or not an array: the function is not called; the answer says what is
+     * missing (it was 200 [] before). */
+    expect("{\"diy\":true,\"type\":\"hook\",\"function\":\"preMapRec\",\"options\":{}}", 422,
+           "{\"errors\":[{\"message\":\"preMap function preMapRec needs options.data (an array of "
+           "the page's records); the request has no options.data.\",\"code\":"
+           "\"missing_required_field\"}]}");
+    expect("{\"diy\":true,\"type\":\"hook\",\"function\":\"postSubmitRec\",\"options\":{"
+           "\"responseData\":{\"statusCode\":200}}}",
+           422,
+           "{\"errors\":[{\"message\":\"postSubmit function postSubmitRec needs "
+           "options.responseData (an array of the import's response for each record); "
+           "options.responseData is an object.\",\"code\":\"invalid_field\"}]}");
+    /* A failing record fails the page, and the answer names the function and the record
+     * (counted from 1) with its id. */
     expect("{\"diy\":true,\"type\":\"hook\",\"function\":\"recordFails\",\"options\":{\"data\":"
            "[1,2,3]}}",
-           422, "{\"errors\":[{\"message\":\"record 1 failed\",\"code\":\"rec_fail\"}]}");
+           422,
+           "{\"errors\":[{\"message\":\"record 1 failed (function recordFails at record 2 of 3)\","
+           "\"code\":\"rec_fail\"}]}");
+    expect("{\"diy\":true,\"type\":\"hook\",\"function\":\"recordFails\",\"options\":{\"data\":"
+           "[{\"Id\":\"001A\"},{\"_id\":\"5f0c\",\"internalId\":\"77\",\"id\":12}]}}",
+           422,
+           "{\"errors\":[{\"message\":\"record 1 failed (function recordFails at record 2 of 2, "
+           "id 12)\",\"code\":\"rec_fail\"}]}");
+    /* A type error and a failure without a reason, at a record. */
+    expect("{\"diy\":true,\"function\":\"recordTrouble\",\"options\":{\"postMapData\":"
+           "[{},{\"internalId\":\"77\",\"how\":\"type\"}]}}",
+           500,
+           "{\"errors\":[{\"message\":\"Cannot create property 'x' on string 'type' (function "
+           "recordTrouble at record 2 of 2, id 77)\",\"code\":\"TypeError\"}]}");
+    expect("{\"diy\":true,\"function\":\"recordTrouble\",\"options\":{\"postMapData\":"
+           "[{\"Id\":\"a\"},{\"how\":\"silent\",\"_id\":\"b\"},{}]}}",
+           500,
+           "{\"errors\":[{\"message\":\"The function recordTrouble failed with HS_ERR_INVALID at "
+           "record 2 of 3, id b without giving a reason.\",\"code\":\"internal_error\"}]}");
+    /* An error recorded at an earlier record, which the function went past, explains nothing
+     * about a later failure. */
+    expect("{\"diy\":true,\"function\":\"recordTrouble\",\"options\":{\"postMapData\":"
+           "[{\"how\":\"ignore\"},{\"how\":\"silent\"}]}}",
+           500,
+           "{\"errors\":[{\"message\":\"The function recordTrouble failed with HS_ERR_INVALID at "
+           "record 2 of 2 without giving a reason.\",\"code\":\"internal_error\"}]}");
 }
 
 static void test_page_helpers(void **state)
@@ -661,6 +714,19 @@ static void test_page_helpers(void **state)
     expect("{\"diy\":true,\"type\":\"hook\",\"function\":\"branch\",\"options\":{\"record\":"
            "{\"x\":0}}}",
            200, "[1]");
+    /* No page or no record: the function is not called (preSavePage made an empty page before). */
+    expect("{\"diy\":true,\"type\":\"hook\",\"function\":\"preSavePage\",\"options\":{\"errors\":"
+           "[]}}",
+           422,
+           "{\"errors\":[{\"message\":\"preSavePage function preSavePage needs options.data (an "
+           "array of the page's records); the request has no options.data.\",\"code\":"
+           "\"missing_required_field\"}]}");
+    expect("{\"diy\":true,\"type\":\"hook\",\"function\":\"branch\",\"options\":{\"record\":"
+           "7}}",
+           422,
+           "{\"errors\":[{\"message\":\"branching function branch needs options.record (the record "
+           "to route, an object or an array); options.record is a number.\",\"code\":"
+           "\"invalid_field\"}]}");
 }
 
 int main(void)

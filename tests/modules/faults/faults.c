@@ -16,6 +16,9 @@
  *   faultSanitizer  in a sanitizer build, reads past a heap block (AddressSanitizer reports it
  *                 and ends the process with status 1); in a plain build, abort()
  *   faultSleep    sleeps options.ms (0-600000), then answers [options]
+ *   faultRecords  a per-record preMap: a record whose "crash" is "segv", "bus", "abort", "exit"
+ *                 or "sanitizer" faults as the function of that name does; every other record
+ *                 is kept as it is
  *   faultTag      sleeps options.ms when given, then answers {"tag":"<8 characters>"}: the tag is
  *                 FAULTS_TAG below, which the reload test patches in a copy of the built file to
  *                 tell an old module from a new one
@@ -209,6 +212,27 @@ static hs_status fault_frame_lie(hs_ctx *ctx, hs_json *options, hs_json **result
     }
 }
 
+static hs_status fault_records(hs_ctx *ctx, hs_record *rec)
+{
+    const char *how =
+        api->json_string(ctx, api->json_get(api->record_data(rec), "crash"), NULL, "");
+    static const struct {
+        const char *name;
+        hs_fn fn;
+    } faults[] = {{"segv", fault_segv},
+                  {"bus", fault_bus},
+                  {"abort", fault_abort},
+                  {"exit", fault_exit},
+                  {"sanitizer", fault_sanitizer}};
+    for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
+        if (strcmp(how, faults[i].name) == 0) {
+            hs_json *result = NULL;
+            return faults[i].fn(ctx, api->json_new_object(ctx), &result);
+        }
+    }
+    return HS_OK;
+}
+
 static hs_status faults_init(const hs_api *a, hs_module *mod)
 {
     api = a;
@@ -238,7 +262,11 @@ static hs_status faults_init(const hs_api *a, hs_module *mod)
         if (st != HS_OK)
             return st;
     }
-    return HS_OK;
+    hs_fn_opts o = HS_FN_OPTS_INIT;
+    o.description = "per-record preMap: faults at the record whose \"crash\" names a fault";
+    o.diy = HS_DIY_YES;
+    o.group = "hooks";
+    return api->register_record_fn(mod, "faultRecords", HS_KIND_PRE_MAP, fault_records, &o);
 }
 
 HS_MODULE("faults", "1.0.0", faults_init)

@@ -6,12 +6,17 @@
  *   kcPreSavePage kcPreMap kcPostMap kcPostSubmit kcPostResponseMap kcPostAggregate kcBranching
  *       plain functions of that kind answering options.result as it is (no value when absent)
  *   kcPreMapRecords   per-record preMap: records with skip: true are skipped, bad: true get an
- *                     error {code: bad_record, message: "record N is bad"}, others get seen: true
+ *                     error {code: bad_record, message: "record N is bad"}, fail: true fail the
+ *                     page (fail(), code record_failed), typeError: true set a field on their
+ *                     string "Name" and return that TypeError unexplained, noReason: true return
+ *                     HS_ERR_INVALID with nothing recorded; others get seen: true
  *   kcPostSubmitRecords  per-record postSubmit: a response with statusCode 422 gets an error
  *                     {code: rejected, message: "rejected by the target", source: kindcheck}
  *   kcPreSavePagePage  page preSavePage: records with retry: true move to newErrorsAndRetryData
  *                     with an error {code: retry_later}; options.abortNow sets abort
- *   kcBranchingPage   branching: routes options.record to each index of options.record.branches */
+ *   kcBranchingPage   branching: routes options.record to each index of options.record.branches
+ *   kcBranchingNamed  branching: routes options.record to the branch named options.record.route
+ *                     (page_route_named), passing its status on */
 #include <stddef.h>
 
 #include "hookstack.h"
@@ -30,6 +35,12 @@ static hs_status pre_map_records(hs_ctx *ctx, hs_record *rec)
     hs_json *data = api->record_data(rec);
     if (api->json_truthy(api->json_get(data, "skip")))
         return api->record_skip(rec);
+    if (api->json_truthy(api->json_get(data, "fail")))
+        return api->fail(ctx, "record_failed", "this record failed on purpose");
+    if (api->json_truthy(api->json_get(data, "typeError")))
+        return api->json_set_string(ctx, api->json_get(data, "Name"), "x", "y");
+    if (api->json_truthy(api->json_get(data, "noReason")))
+        return HS_ERR_INVALID;
     if (api->json_truthy(api->json_get(data, "bad"))) {
         const char *msg = api->sprintf(ctx, "record %zu is bad", api->record_index(rec));
         hs_json *err = msg ? api->error_new(ctx, "bad_record", msg, NULL) : NULL;
@@ -97,6 +108,13 @@ static hs_status branching_page(hs_ctx *ctx, hs_page *page)
     return HS_OK;
 }
 
+static hs_status branching_named(hs_ctx *ctx, hs_page *page)
+{
+    const char *name =
+        api->json_string(ctx, api->json_get(api->page_data(page), "route"), NULL, "unnamed");
+    return api->page_route_named(page, name, NULL);
+}
+
 static hs_status reg_plain(hs_module *mod, const char *name, hs_kind kind, const char *what)
 {
     hs_fn_opts o = HS_FN_OPTS_INIT;
@@ -142,6 +160,10 @@ static hs_status kindcheck_init(const hs_api *a, hs_module *mod)
     if (st == HS_OK) {
         o.description = "branching: routes to options.record.branches (kind tests)";
         st = api->register_page_fn(mod, "kcBranchingPage", HS_KIND_BRANCHING, branching_page, &o);
+    }
+    if (st == HS_OK) {
+        o.description = "branching: routes to the branch named options.record.route (kind tests)";
+        st = api->register_page_fn(mod, "kcBranchingNamed", HS_KIND_BRANCHING, branching_named, &o);
     }
     return st;
 }
