@@ -57,6 +57,10 @@
  *     HS_API_HAS(api, field) before calling it. The major changes only when something is removed
  *     or reordered.
  *
+ * What integrator.io sends each kind and what must come back (options, answers, error shapes,
+ * branch names) is in docs/hook-kinds.md. A failure at a record names it "record N of M, id X"
+ * (N from 1; the id from the record's Id, id, internalId or _id, in that order).
+ *
  * Build a module with: cc -std=c11 -fPIC -shared -I include -o build/modules/x.so hooks/x/x.c
  * (the project's CMake does this for every hooks/<name>/ folder). Define HS_MODULE_STATIC to a
  * unique identifier to give the entry point that name instead, so the same source can link
@@ -155,8 +159,9 @@ typedef enum hs_kind {
     HS_KIND_POST_SUBMIT = 4,       /* -> array, length of options.responseData */
     HS_KIND_POST_RESPONSE_MAP = 5, /* -> array, length of options.postResponseMapData */
     HS_KIND_POST_AGGREGATE = 6,    /* -> no value */
-    HS_KIND_BRANCHING = 7,         /* -> 0-based branch index, or an array of them (each below
-                                      the length of settings.branches when that is an array) */
+    HS_KIND_BRANCHING = 7,         /* options.record -> 0-based branch index, or an array of
+                                      them (each below the length of settings.branches when that
+                                      is an array) */
     HS_KIND_WRAPPER = 8,           /* custom adaptor: ping, export, import (free form) */
     HS_KIND_SETTING = 9,           /* integration-app settings (free form) */
     HS_KIND_INSTALLER = 10,        /* integration-app installer step (free form) */
@@ -175,7 +180,10 @@ typedef hs_status (*hs_fn)(hs_ctx *ctx, hs_json *options, hs_json **result);
 
 /* A per-record function (preMap, postMap, postSubmit, postResponseMap): called once per record of
  * the page, in order; it keeps, replaces or skips the record and may add errors to it through the
- * record_* calls. The runner assembles the answer. Failing (fail()) fails the whole page. */
+ * record_* calls. The runner assembles the answer. Failing (fail()) fails the whole page; the
+ * message then ends " (function F at record N of M, id X)". A call whose options lack the kind's
+ * array (options.data, ...: see record_data) is refused before the first record (422
+ * missing_required_field, or invalid_field when it is not an array). */
 typedef hs_status (*hs_record_fn)(hs_ctx *ctx, hs_record *rec);
 
 /* A page-level function (preSavePage, branching): reads the page through page_data/page_errors,
@@ -647,7 +655,8 @@ struct hs_api {
 
     /* -- since 1.0: page-level helpers (inside an hs_page_fn) ------------------------------ */
 
-    /* preSavePage: options.data (an array, created empty when absent); branching:
+    /* preSavePage: options.data (an array: a call without one is refused before the function
+     * runs, 422 missing_required_field / invalid_field naming the function); branching:
      * options.record. Borrowed, mutable. */
     hs_json *(*page_data)(hs_page *page);
     /* preSavePage: options.errors (an array, created empty when absent). */
