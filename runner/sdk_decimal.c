@@ -170,7 +170,7 @@ static hs_status parse_text(const char *s, size_t len, hs_decimal *out)
     /* Significant digits (leading zeros skipped) go into m; past 19 of them only zeros may
      * follow, counted in `dropped` (they scale the value without changing its digits). */
     u128 m = 0;
-    int sig = 0, dropped = 0, frac = 0, mant_digits = 0;
+    long sig = 0, dropped = 0, frac = 0, mant_digits = 0; /* long: texts of any length */
     bool seen_point = false, nonzero_dropped = false;
     for (; i < len; i++) {
         char c = s[i];
@@ -214,7 +214,7 @@ static hs_status parse_text(const char *s, size_t len, hs_decimal *out)
     if (i != len)
         return HS_ERR_PARSE;
     if (m == 0) {
-        long sc = (long)frac - exp;
+        long sc = frac - exp;
         out->units = 0;
         out->scale = sc < 0 ? 0 : sc > MAX_SCALE ? MAX_SCALE : (int32_t)sc;
         return HS_OK;
@@ -222,7 +222,7 @@ static hs_status parse_text(const char *s, size_t len, hs_decimal *out)
     if (nonzero_dropped || exp > EXP_LIMIT || exp < -EXP_LIMIT)
         return HS_ERR_RANGE;
     /* value = m x 10^(dropped - frac + exp) */
-    long sc = (long)frac - (long)dropped - exp;
+    long sc = frac - dropped - exp;
     if (sc < 0) {
         if (sc < -MAX_DIGITS)
             return HS_ERR_RANGE;
