@@ -1,7 +1,8 @@
 # fixtures.cmake — `hookstack test` over the fixture cases, plainly and with the ASan+UBSan runner
 # and modules: test-fixtures/ (every hook module's cases) against build/modules, and
-# tests/fixtures/ (the kind contracts, through the test-only module tests/modules/kindcheck)
-# against build/test-modules. Included from CMakeLists.txt after tests/tests.cmake (which defines
+# tests/fixtures/ (the kind contracts, through the test-only module tests/modules/kindcheck; money
+# and dates, through tests/modules/moneycheck) against build/test-modules. Included from
+# CMakeLists.txt after tests/tests.cmake (which defines
 # HS_TEST_ENV).
 function(hs_fixture_test name dir moddir)
   set(variants plain)
@@ -26,3 +27,4 @@ endfunction()
 
 hs_fixture_test(test-fixtures ${CMAKE_SOURCE_DIR}/test-fixtures modules)
 hs_fixture_test(kinds ${CMAKE_SOURCE_DIR}/tests/fixtures/kindcheck test-modules)
+hs_fixture_test(money ${CMAKE_SOURCE_DIR}/tests/fixtures/moneycheck test-modules)
