@@ -1,5 +1,5 @@
 /* json.h — the JSON engine: a strict reader with JSON.parse's rules and a writer with
- * JSON.stringify's output, over an arena-allocated tree (docs/json-fidelity.md in shared/).
+ * JSON.stringify's output, over an arena-allocated tree (rules in docs/json-fidelity.md).
  *
  * Strings are byte strings of explicit length in WTF-8: UTF-8 where a lone surrogate (only ever
  * made by a \uD800-\uDFFF escape) is kept as its 3-byte generalised UTF-8 form, so U+0000 and lone

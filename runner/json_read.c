@@ -1,5 +1,5 @@
 /* json_read.c — the JSON engine's reader: JSON.parse's grammar (RFC 8259, strict) over a byte
- * buffer, iterative, into an arena tree (json.h; rules in shared/docs/json-fidelity.md).
+ * buffer, iterative, into an arena tree (json.h; rules in docs/json-fidelity.md).
  *
  * Containers being read keep their children on scratch stacks (malloc'd, freed before returning)
  * and get an exact-size arena array when they close. Duplicate keys keep the first position and the

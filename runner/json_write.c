@@ -1,5 +1,5 @@
 /* json_write.c — the JSON engine's writer: JSON.stringify's compact text of an arena tree
- * (json.h; rules in shared/docs/json-fidelity.md §3–§5), iterative, into a growable buffer.
+ * (json.h; rules in docs/json-fidelity.md §3–§5), iterative, into a growable buffer.
  *
  * Numbers print as JavaScript's Number::toString (integers below 2^53 directly, everything else
  * through json_number_format), strings with JSON.stringify's escaping (WTF-8 lone surrogates as

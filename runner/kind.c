@@ -1,5 +1,5 @@
 /* kind.c — the contract of each hook kind, checked on every result before the runner answers
- * (see kind.h). The contracts come from docs/protocol.md §5 and DESIGN.md:
+ * (see kind.h). The contracts come from docs/protocol.md §5 and §6 (branching):
  *
  *   preSavePage      {data:[...], errors?:[{...}], abort?:bool, newErrorsAndRetryData?:[{...}]}
  *   preMap           array, options.data.length elements, each {}, {data}, {errors} or both

@@ -1,4 +1,4 @@
-/* conformance.c — the protocol test module (docs/conformance-module.md in shared/): the functions
+/* conformance.c — the protocol test module (specified in docs/conformance-module.md): the functions
  * of Celigo's reference test module, so the runner's POST /function answers can be compared
  * byte for byte with express-integrator-extension's. Every function is group-only (framework
  * 1.0): a request without `type` finds nothing and gets invalid_function, as on the reference.

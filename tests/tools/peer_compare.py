@@ -5,7 +5,7 @@ prints every difference in status, the headers that matter and the body, byte by
 
 Not run by `make test` (the peer lives outside the repository). Typical use:
 
-    # the peer: DIY on 7000, connectors on 7001 (see the peer's README)
+    # the peer: DIY on 7000, connectors on 7001 (docs/conformance-module.md §7)
     tests/tools/peer_compare.py --bin build/hookstack --modules build/modules
     tests/tools/peer_compare.py --hookstack 127.0.0.1:8080   # a server you started yourself
     tests/tools/peer_compare.py --peer-only                     # peer vs. the case files
@@ -554,8 +554,9 @@ def main():
     ap.add_argument("--hookstack-no-diy", help="HOST:PORT of a running `serve --no-diy`")
     ap.add_argument("--peer-diy", default="127.0.0.1:7000")
     ap.add_argument("--peer-connectors", default="127.0.0.1:7001")
-    ap.add_argument("--peer-dir", default="/work/scratch/peer",
-                    help="where server.js lives, for private peers of server-group cases")
+    ap.add_argument("--peer-dir", default=os.environ.get("PEER_DIR"),
+                    help="where server.js lives, for private peers of server-group cases "
+                         "(default: $PEER_DIR; docs/conformance-module.md §7)")
     ap.add_argument("--peer-only", action="store_true",
                     help="compare the peer with the case files' expectations instead")
     ap.add_argument("-v", "--verbose", action="store_true")
@@ -589,6 +590,10 @@ def main():
                 counts["skipped"] += 1
                 continue
             if group:
+                if not opt.peer_dir:
+                    print("%s skipped (server-group %r needs a private peer; use --peer-dir or PEER_DIR)" % (tag, group))
+                    counts["skipped"] += 1
+                    continue
                 if (group, "peer") not in fresh:
                     fresh[(group, "peer")] = FreshPeer(opt.peer_dir, case.peer)
                 peer_addr = ("127.0.0.1", fresh[(group, "peer")].port)

@@ -1,4 +1,4 @@
-/* test_json_fidelity.c — one test per category of shared/docs/json-fidelity.md (the 20 rows of §2
+/* test_json_fidelity.c — one test per category of docs/json-fidelity.md (the 20 rows of §2
  * with their minimal examples, §3–§5 details) and the §8 list of malformed bodies. Each case runs
  * what the reference does for doSomething: body-parser's reading of the body (UTF-8 decoding,
  * strict mode), options with "function":"doSomething" set, the answer [options] printed. */

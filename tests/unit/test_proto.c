@@ -1,15 +1,16 @@
 /* test_proto.c — POST /function through proto_handle(), against the conformance module
  * (build/modules/conformance.so, loaded with registry_load from $HS_MODULES_DIR).
  *
- * The table holds every case of protocol.md §4 that is not about transport (R1-R8, H1-H2, I1-I3,
- * S1-S3, U1-U2, W1-W2, D1-D7, D12-D14; R9 and the nesting cases are written out below) and the
- * semantics of json-fidelity.md §6-§8: the maxResponseSize coercions, `type` coercions, options
- * forms, hasOwnProperty, dates, connector ids, token sources, Content-Type / charset / encoding.
- * Each expected status and body was taken from the reference server (express-integrator-extension
- * 0.3.2: 127.0.0.1:7000 DIY, 7001 connectors) with the same request; rows marked `deviation`
- * are where the reference answers an HTML page (400/415/500) or never answers, and assert our
- * documented JSON answer instead (see runner/proto.c). MODE_DIY loads the module for DIY and the
- * two connector ids; MODE_CONN with no_diy (the reference's connectors mode). */
+ * The table holds every case of docs/protocol.md §4 that is not about transport (R1-R8, H1-H2,
+ * I1-I3, S1-S3, U1-U2, W1-W2, D1-D7, D12-D14; R9 and the nesting cases are written out below) and
+ * the semantics of docs/json-fidelity.md §6-§8: the maxResponseSize coercions, `type` coercions,
+ * options forms, hasOwnProperty, dates, connector ids, token sources, Content-Type / charset /
+ * encoding. Each expected status and body was taken from the reference server
+ * (express-integrator-extension 0.3.2: 127.0.0.1:7000 DIY, 7001 connectors) with the same request;
+ * rows marked `deviation` are where the reference answers an HTML page (400/415/500) or never
+ * answers, and assert our documented JSON answer instead (see runner/proto.c). MODE_DIY loads the
+ * module for DIY and the two connector ids; MODE_CONN with no_diy (the reference's connectors
+ * mode). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
