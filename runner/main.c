@@ -1,4 +1,5 @@
-/* main.c — the hookstack binary: dispatches to a subcommand (serve, hooks, invoke, test, new). */
+/* main.c — the hookstack binary: dispatches to a subcommand (serve, hooks, invoke, test, new,
+ * sfns). */
 #include <stdio.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@ static const struct command commands[] = {
     {.name = "invoke", .run = cli_invoke, .summary = "run one function locally, as POST /function"},
     {.name = "test", .run = cli_test, .summary = "run the fixture cases under test-fixtures/"},
     {.name = "new", .run = cli_new, .summary = "scaffold a module, a function and a fixture"},
+    {.name = "sfns", .run = cli_sfns, .summary = "Salesforce <-> NetSuite tools (sfns match)"},
 };
 
 static void usage(FILE *f)

@@ -53,12 +53,12 @@ void match_settings_default(struct match_settings *s);
 
 /* A setting as the caller's settings store sees it (so the module and the CLI share one
  * validation): the lookup callback fills *out for key and returns 0, or returns -1 when the key
- * is absent. */
+ * is absent or null (null means the default). */
 enum match_value_type {
     MATCH_V_NUMBER,
     MATCH_V_BOOL,
     MATCH_V_STRING,
-    MATCH_V_OTHER /* null, array, object: always invalid here */
+    MATCH_V_OTHER /* array, object: always invalid here */
 };
 struct match_value {
     enum match_value_type type;
@@ -68,14 +68,19 @@ struct match_value {
 };
 typedef int (*match_lookup_fn)(void *arg, const char *key, struct match_value *out);
 
-/* Reads every matcher key through lookup, over the defaults. MATCH_E_INVALID with a message
- * naming the key in err (e.g. "settings.nameThreshold must be a number from 0 to 1, got 1.5"). */
-int match_settings_load(struct match_settings *s, match_lookup_fn lookup, void *arg, char *err,
-                        size_t errlen);
+/* Reads every matcher key through lookup, over what *s holds (the defaults, usually).
+ * MATCH_E_INVALID with a message in err that starts with the key's full path, prefix + "." + key
+ * ("settings.sfns.contacts.nameThreshold: must be a number from 0 to 1, got 1.5"). */
+int match_settings_load(struct match_settings *s, const char *prefix, match_lookup_fn lookup,
+                        void *arg, char *err, size_t errlen);
 
 /* The key names match_settings_load reads, NULL-terminated (for docs tests and unknown-key
  * checks). */
 extern const char *const match_settings_keys[];
+/* Every key of the settings section "contacts" (settings.sfns.contacts): the matcher's keys plus
+ * those only sfnsContactToContact reads (candidatesField), NULL-terminated. A key outside it is
+ * an error, so that a misspelt key never falls back to its default silently. */
+extern const char *const match_contact_keys[];
 
 /* One contact as the caller read it; strings are copied by match_set_add (NULL or "" = absent). */
 struct match_contact {
