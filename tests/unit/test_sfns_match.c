@@ -188,7 +188,7 @@ static int load(struct kv *kv, struct match_settings *s, char *err, size_t errle
 {
     match_settings_default(s);
     err[0] = '\0';
-    return match_settings_load(s, kv_lookup, kv, err, errlen);
+    return match_settings_load(s, "settings.sfns.contacts", kv_lookup, kv, err, errlen);
 }
 
 static void test_settings_defaults_and_values(void **state)
@@ -242,20 +242,27 @@ static void test_settings_invalid_name_the_key(void **state)
 {
     (void)state;
     struct kv a[] = {{"nameThreshold", {.type = MATCH_V_NUMBER, .number = 1.5}}, {NULL, {0}}};
-    expect_invalid(a, "settings.nameThreshold must be a number from 0 to 1, got 1.5");
+    expect_invalid(a,
+                   "settings.sfns.contacts.nameThreshold: must be a number from 0 to 1, got 1.5");
     struct kv b[] = {{"companyThreshold", {.type = MATCH_V_STRING, .string = "high"}}, {NULL, {0}}};
-    expect_invalid(b, "settings.companyThreshold must be a number from 0 to 1, got the string");
+    expect_invalid(b, "settings.sfns.contacts.companyThreshold: must be a number from 0 to 1, got "
+                      "the string \"high\"");
     struct kv c[] = {{"emailPlusAddressing", {.type = MATCH_V_STRING, .string = "yes"}},
                      {NULL, {0}}};
-    expect_invalid(c, "settings.emailPlusAddressing must be true or false");
+    expect_invalid(
+        c, "settings.sfns.contacts.emailPlusAddressing: must be true or false, got the string");
     struct kv d[] = {{"weakMatch", {.type = MATCH_V_STRING, .string = "maybe"}}, {NULL, {0}}};
-    expect_invalid(d, "settings.weakMatch must be \"update\" or \"review\"");
+    expect_invalid(d, "settings.sfns.contacts.weakMatch: must be \"update\" or \"review\", got the "
+                      "string \"maybe\"");
     struct kv e[] = {{"minPhoneDigits", {.type = MATCH_V_NUMBER, .number = 7.5}}, {NULL, {0}}};
-    expect_invalid(e, "settings.minPhoneDigits must be a whole number from 5 to 10");
+    expect_invalid(
+        e, "settings.sfns.contacts.minPhoneDigits: must be a whole number from 5 to 10, got 7.5");
     struct kv f[] = {{"reviewThreshold", {.type = MATCH_V_NUMBER, .number = 0.95}}, {NULL, {0}}};
-    expect_invalid(f, "settings.reviewThreshold (0.95) must not be above settings.nameThreshold");
+    expect_invalid(
+        f, "settings.sfns.contacts.reviewThreshold: must not be above nameThreshold (0.95 > 0.92)");
     struct kv g[] = {{"useNicknames", {.type = MATCH_V_OTHER}}, {NULL, {0}}};
-    expect_invalid(g, "settings.useNicknames must be true or false, got null, an array");
+    expect_invalid(
+        g, "settings.sfns.contacts.useNicknames: must be true or false, got an array or an object");
 }
 
 /* ---- decisions ---------------------------------------------------------------------------- */
