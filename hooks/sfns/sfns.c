@@ -9,6 +9,7 @@ const hs_api *sfns_api;
 static const sfns_register_fn sfns_files[] = {
     sfns_account_register,
     sfns_customer_register,
+    sfns_contact_register,
     NULL,
 };
 
