@@ -350,8 +350,19 @@ static hs_status set_merged(struct page *p, hs_json *out, const char *key, const
 {
     for (size_t m = 0; m < nmembers; m++) {
         const char *v = text(p->ctx, p->recs[members[m]].data, names);
-        if (v)
-            return sfns_api->json_set_string(p->ctx, out, key, v);
+        if (!v)
+            continue;
+        /* Written without the spaces around it (a pasted "ann@x.org " is ann@x.org). */
+        while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n')
+            v++;
+        size_t len = strlen(v);
+        while (len > 0 && (v[len - 1] == ' ' || v[len - 1] == '\t' || v[len - 1] == '\r' ||
+                           v[len - 1] == '\n'))
+            len--;
+        if (len == 0)
+            continue;
+        hs_json *s = sfns_api->json_new_stringn(p->ctx, v, len);
+        return s ? sfns_api->json_set(p->ctx, out, key, s) : HS_ERR_NOMEM;
     }
     return HS_OK;
 }

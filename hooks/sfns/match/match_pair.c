@@ -8,6 +8,9 @@
 #define SHARED_MAILBOX_NAME 0.70
 /* A weak match also needs first names that do not contradict ("John" vs "Jane"). */
 #define WEAK_FIRST_FLOOR 0.80
+/* A possible match (review) still needs first names this close: "Nora" and "Ned" Quist of one
+ * company are two people, not a question. */
+#define POSSIBLE_FIRST_FLOOR 0.75
 /* First-name similarity when one side has no first name. */
 #define FIRST_UNKNOWN 0.85
 /* An initial against a name that starts with it ("J" vs "John"). */
@@ -121,7 +124,7 @@ void match_pair_eval(const struct match_settings *s, const struct mcontact *a,
         }
         return;
     }
-    if (name >= s->review_threshold && (company_ok || phone > 0)) {
+    if (name >= s->review_threshold && first >= POSSIBLE_FIRST_FLOOR && (company_ok || phone > 0)) {
         out->cls = MATCH_POSSIBLE;
         out->reason = company_ok ? "similar name, same company" : "similar name, same phone";
         return;
