@@ -80,16 +80,29 @@ static int phone_cmp(const struct mcontact *a, const struct mcontact *b)
 void match_pair_eval(const struct match_settings *s, const struct mcontact *a,
                      const struct mcontact *b, struct pair_eval *out)
 {
+    bool email_eq = a->email[0] && b->email[0] && strcmp(a->email, b->email) == 0;
+    out->cls = MATCH_NONE;
+    out->phone_support = false;
+    out->reason = "no match";
+    out->score = 0.0;
+    /* Most pairs of a block are strangers: when even a perfect first name could not lift the
+     * name to reviewThreshold, nothing else is computed. */
+    if (!email_eq) {
+        if (!a->last[0] || !b->last[0])
+            return;
+        double l = jw(a->last, b->last);
+        if ((1.0 + 2.0 * l) / 3.0 < s->review_threshold)
+            return;
+    }
     double first = 0.0;
     double name = match_name_sim(s, a, b, &first);
+    if (!email_eq && name < s->review_threshold)
+        return;
     double company = match_company_sim(a, b);
     int phone = phone_cmp(a, b);
-    bool email_eq = a->email[0] && b->email[0] && strcmp(a->email, b->email) == 0;
     bool email_diff = a->email[0] && b->email[0] && !email_eq;
 
-    out->cls = MATCH_NONE;
     out->phone_support = phone > 0;
-    out->reason = "no match";
     double n = name < 0 ? 0.0 : name, c = company < 0 ? 0.0 : company;
     out->score = 0.6 * n + 0.3 * c + 0.1 * (phone > 0 ? 1.0 : phone < 0 ? 0.0 : 0.5);
 
@@ -104,8 +117,6 @@ void match_pair_eval(const struct match_settings *s, const struct mcontact *a,
         out->reason = "email";
         return;
     }
-    if (name < 0)
-        return;
     bool name_ok = name >= s->name_threshold && first >= WEAK_FIRST_FLOOR;
     bool company_ok = company >= s->company_threshold;
     if (name_ok && company_ok) {
@@ -124,7 +135,7 @@ void match_pair_eval(const struct match_settings *s, const struct mcontact *a,
         }
         return;
     }
-    if (name >= s->review_threshold && first >= POSSIBLE_FIRST_FLOOR && (company_ok || phone > 0)) {
+    if (first >= POSSIBLE_FIRST_FLOOR && (company_ok || phone > 0)) {
         out->cls = MATCH_POSSIBLE;
         out->reason = company_ok ? "similar name, same company" : "similar name, same phone";
         return;
