@@ -151,6 +151,9 @@ struct json_value *csvread_parse(struct arena *a, const char *buf, size_t len, c
     }
     size_t off = 0;
     while (off < len && !r.failed) {
+        /* r.line is the line the chunk starts on: one more after each line break. */
+        if (off > 0 && buf[off - 1] == '\n')
+            r.line++;
         const char *nl = memchr(buf + off, '\n', len - off);
         size_t chunk = nl ? (size_t)(nl - (buf + off)) + 1 : len - off;
         if (csv_parse(&p, buf + off, chunk, on_field, on_record, &r) != chunk) {
@@ -164,8 +167,6 @@ struct json_value *csvread_parse(struct arena *a, const char *buf, size_t len, c
             break;
         }
         off += chunk;
-        if (nl)
-            r.line++;
     }
     if (!r.failed && csv_fini(&p, on_field, on_record, &r) != 0)
         fail(&r, "line %zu: a quoted field is not closed before the end of the file", r.line);
