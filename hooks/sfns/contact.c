@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "match.h"
 #include "sfns.h"
@@ -90,6 +91,7 @@ static const char *const EMAIL[] = {"email", NULL};
 static const char *const PHONE[] = {"phone", NULL};
 static const char *const MOBILE[] = {"mobilephone", NULL};
 static const char *const TITLE[] = {"title", NULL};
+static const char *const SF_MODIFIED_BY[] = {"lastmodifiedbyid", NULL};
 static const char *const NS_ID[] = {"internalid", "id", NULL};
 static const char *const NS_COMPANY_EXT[] = {"company.externalid", "companyexternalid", NULL};
 static const char *const NS_COMPANY_NAME[] = {"company.name", "company.refname", "companyname",
@@ -152,10 +154,21 @@ static int conf_lookup(void *arg, const char *key, struct match_value *out)
 struct contact_conf {
     struct match_settings match;
     const char *candidates_field;
+    const char *integration_user; /* 18-character Salesforce User Id, or NULL */
 };
+
 
 static hs_status read_conf(hs_ctx *ctx, struct contact_conf *cc)
 {
+    sfns_conf root;
+    sfns_conf_open(&root, ctx, NULL, NULL);
+    const char *user = sfns_conf_id(&root, "salesforceIntegrationUserId", NULL);
+    cc->integration_user = user ? sfid18(ctx, user) : NULL;
+    if (user && !cc->integration_user)
+        sfns_conf_invalid(&root, "salesforceIntegrationUserId",
+                          "must be a Salesforce User Id (15 or 18 letters and digits)");
+    if (sfns_conf_check(&root) != HS_OK)
+        return HS_ERR_FAILED;
     sfns_conf c;
     sfns_conf_open(&c, ctx, "contacts", match_contact_keys);
     cc->candidates_field = sfns_conf_string(&c, "candidatesField", "netsuiteMatches");
@@ -179,7 +192,7 @@ struct rec {
     hs_json *data;
     const char *id;      /* 18-character Salesforce Id */
     const char *account; /* 18-character AccountId */
-    hs_json *error;      /* a per-record error answer, or NULL */
+    hs_json *error;      /* a per-record error answer (or {} for an echo), or NULL */
     long sf;             /* index in the match set, -1 when not matched */
 };
 
@@ -270,6 +283,16 @@ static hs_status read_record(struct page *p, size_t i)
                                     "Record %zu: the contact has no Id; export the Salesforce "
                                     "Contact with its Id field.",
                                     i + 1));
+        return r->error ? HS_OK : HS_ERR_NOMEM;
+    }
+    const char *by = sfid18(ctx, text(ctx, r->data, SF_MODIFIED_BY));
+    if (by && p->conf.integration_user && strcasecmp(by, p->conf.integration_user) == 0) {
+        sfns_api->log(ctx, HS_LOG_INFO,
+                      FN ": record %zu (contact %s) was last modified by the integration user "
+                         "(settings.sfns.salesforceIntegrationUserId): an echo of its own write; "
+                         "answered {}",
+                      i + 1, r->id);
+        r->error = sfns_result_skip(ctx);
         return r->error ? HS_OK : HS_ERR_NOMEM;
     }
     const char *last = text(ctx, r->data, LAST);
