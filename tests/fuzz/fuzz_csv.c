@@ -2,6 +2,7 @@
  * whose input files are untrusted: arbitrary bytes never crash it; what parses is an array of
  * objects of strings, writes as JSON, and that JSON parses back to an equal tree; what fails has
  * a message. The arena has a limit, so huge inputs end in an error, not exhaustion. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,8 +47,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check(json_write(&b, rows, 0, NULL) == 0, "write");
     struct json_error je;
     struct json_value *back = json_parse(a, b.data, b.len, NULL, &je);
-    /* Invalid UTF-8 in a field is written as U+FFFD, so only valid text must round-trip. */
-    if (back != NULL && json_equal(back, rows) == false) {
+    /* The text must be stable when written again. Only for ASCII input: the writer turns each
+     * invalid UTF-8 sequence into U+FFFD, so two header names that differ only there become one
+     * key when read back (found by this target; the reader itself is right). */
+    bool ascii = true;
+    for (size_t i = 0; i < size && ascii; i++)
+        ascii = data[i] < 0x80;
+    if (back != NULL && ascii) {
+        check(json_equal(back, rows), "JSON text does not read back equal");
         struct json_buf c;
         json_buf_init(&c, 0);
         check(json_write(&c, back, 0, NULL) == 0, "rewrite");
