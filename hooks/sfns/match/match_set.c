@@ -9,8 +9,8 @@
 
 #include "match_internal.h"
 
-#define BIG_BLOCK  64
-#define WINDOW     32
+#define BIG_BLOCK  24
+#define WINDOW     12
 #define POOL_BLOCK (1u << 20)
 #define FIELD_MAX  256
 
