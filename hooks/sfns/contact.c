@@ -157,7 +157,6 @@ struct contact_conf {
     const char *integration_user; /* 18-character Salesforce User Id, or NULL */
 };
 
-
 static hs_status read_conf(hs_ctx *ctx, struct contact_conf *cc)
 {
     sfns_conf root;
