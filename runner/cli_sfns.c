@@ -1,6 +1,6 @@
 /* cli_sfns.c — `hookstack sfns`: commands that go with the Salesforce <-> NetSuite hooks (module
  * sfns). `hookstack sfns match` is the go-live duplicate report: it runs the contact matcher of
- * sfnsContactToContact (hooks/sfns/match/) over whole exports of both systems and writes one CSV
+ * sfnsContactToContact (lib/sfns_match/) over whole exports of both systems and writes one CSV
  * row per Salesforce contact (update / create / review), then a summary. */
 #include <stdbool.h>
 #include <stdio.h>

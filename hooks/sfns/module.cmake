@@ -1,6 +1,8 @@
 # module.cmake — how the build makes the sfns module (read by the per-module build; see
 # hooks/README.md once it is there): every .c file of this folder, linked with mbedTLS's crypto
-# library for the sync hash's SHA-256.
+# library for the sync hash's SHA-256 and with the contact matcher it shares with the runner
+# (lib/sfns_match/).
 hookstack_module(
   LIBRARIES mbedcrypto
+  PROJECT_LIBRARIES sfns_match
 )

@@ -13,7 +13,7 @@ OUT=${FUZZ_BUILD:-$ROOT/build-fuzz}
 CC=${CC:-clang}
 CXX=${CXX:-clang++}
 SAN="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
-CFLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -DHS_VERSION=\"fuzz\" -DHS_SOURCE_DIR=\"$ROOT\" -DHS_BUILD_DIR=\"$OUT\" -I$ROOT/runner -I$ROOT/include -I$ROOT/hooks/sfns/match $(pkg-config --cflags glib-2.0)"
+CFLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -DHS_VERSION=\"fuzz\" -DHS_SOURCE_DIR=\"$ROOT\" -DHS_BUILD_DIR=\"$OUT\" -I$ROOT/runner -I$ROOT/include -I$ROOT/lib/sfns_match $(pkg-config --cflags glib-2.0)"
 CXXFLAGS="-g -O1 -std=c++17 -I$ROOT/runner -I$ROOT/include"
 mkdir -p "$OUT"
 
@@ -26,7 +26,7 @@ base_sources() {
     done
 }
 core_sources() {
-    for f in "$ROOT"/runner/*.c "$ROOT"/runner/*.cc "$ROOT"/hooks/sfns/match/*.c; do
+    for f in "$ROOT"/runner/*.c "$ROOT"/runner/*.cc "$ROOT"/lib/*/*.c; do
         if [ -f "$f" ] && [ "$(basename "$f")" != main.c ]; then echo "$f"; fi
     done
 }

@@ -1,4 +1,4 @@
-/* test_sfns_match.c — the sfns contact matcher (hooks/sfns/match/): normalisers, Jaro-Winkler,
+/* test_sfns_match.c — the sfns contact matcher (lib/sfns_match/): normalisers, Jaro-Winkler,
  * settings validation, pair classes and the update / create / review decisions with grouping. */
 #include <setjmp.h>
 #include <stdarg.h>

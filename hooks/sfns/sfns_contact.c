@@ -1,6 +1,6 @@
-/* contact.c — sfnsContactToContact (preMap): Salesforce Contacts to NetSuite contacts linked to
- * their company (the customer's external id = the Salesforce AccountId), each with the matcher's
- * decision (hooks/sfns/match/): update an existing NetSuite contact (internalid set), create one,
+/* sfns_contact.c — sfnsContactToContact (preMap): Salesforce Contacts to NetSuite contacts linked
+ * to their company (the customer's external id = the Salesforce AccountId), each with the matcher's
+ * decision (lib/sfns_match/): update an existing NetSuite contact (internalid set), create one,
  * or a per-record error listing the candidates for review. Candidates come from a lookup step,
  * on the record under settings.sfns.contacts.candidatesField; the page's own records are matched
  * with each other too, and the Salesforce duplicates of one person are merged into the first of
@@ -14,6 +14,7 @@
 
 #include "match.h"
 #include "sfns.h"
+#include "sfns_sfid.h"
 
 #define FN "sfnsContactToContact"
 
@@ -97,31 +98,12 @@ static const char *const NS_COMPANY_EXT[] = {"company.externalid", "companyexter
 static const char *const NS_COMPANY_NAME[] = {"company.name", "company.refname", "companyname",
                                               NULL};
 
-/* A Salesforce Id in its 18-character form (the 15-character form gets its checksum), or NULL
- * when id is not 15 or 18 letters and digits. */
+/* A Salesforce Id in its 18-character form (sfns_sfid.c), or NULL when it is not a valid one. */
 static const char *sfid18(hs_ctx *ctx, const char *id)
 {
-    size_t len = id ? strlen(id) : 0;
-    if (len != 15 && len != 18)
-        return NULL;
-    for (size_t i = 0; i < len; i++) {
-        char c = id[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
-            return NULL;
-    }
-    if (len == 18)
-        return id;
-    static const char map[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
     char out[19];
-    memcpy(out, id, 15);
-    for (int chunk = 0; chunk < 3; chunk++) {
-        unsigned v = 0;
-        for (int i = 0; i < 5; i++)
-            if (id[chunk * 5 + i] >= 'A' && id[chunk * 5 + i] <= 'Z')
-                v |= 1u << i;
-        out[15 + chunk] = map[v];
-    }
-    out[18] = '\0';
+    if (!id || sfns_sfid_to18(id, strlen(id), out) != SFNS_SFID_OK)
+        return NULL;
     return sfns_api->strdup(ctx, out);
 }
 
