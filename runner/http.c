@@ -8,8 +8,9 @@
 #include <string.h>
 #include <strings.h>
 
-#define HTTP_TEXT_INITIAL  1024u
-#define HTTP_CHUNKED_FIRST (16u * 1024u)
+#define HTTP_TEXT_INITIAL 1024u
+/* The first allocation of a kept body (it doubles as the bytes arrive). */
+#define HTTP_BODY_FIRST (4u * 1024u)
 /* Buffers bigger than this are released between requests instead of kept for reuse. */
 #define HTTP_KEEP_BODY (64u * 1024u)
 /* Per header line, the ": " and CRLF around name and value count towards the limit too. */
@@ -179,17 +180,17 @@ static int on_headers_complete(http_parser *p)
     enum http_body_mode mode = r->on_headers ? r->on_headers(r, r->arg) : HTTP_BODY_KEEP;
     if (r->err != HTTP_OK)
         return -1;
-    r->discard = mode == HTTP_BODY_DISCARD;
-    if (!r->discard) {
-        size_t want = has_cl ? (size_t)cl : chunked ? HTTP_CHUNKED_FIRST : 0;
-        if (want > r->body_cap) {
-            free(r->body);
-            r->body = malloc(want);
-            r->body_cap = r->body ? want : 0;
-            if (r->body == NULL)
-                return fail(r, HTTP_E_NOMEM, "out of memory for the request body");
-        }
+    if (mode == HTTP_BODY_REFUSE) {
+        /* Answered without its body: parsing stops here for good (the connection closes). */
+        r->refused = r->complete = true;
+        r->discard = true;
+        http_parser_pause(p, 1);
+        return 0;
     }
+    r->discard = mode == HTTP_BODY_DISCARD;
+    /* Nothing is allocated for a declared length: on_body grows the buffer with the bytes that
+     * arrive, doubling up to the declared length (chunked: the body limit). */
+    r->body_limit = has_cl ? (size_t)cl : chunked ? r->lim->max_body : 0;
     return 0;
 }
 
@@ -212,9 +213,10 @@ static int on_body(http_parser *p, const char *at, size_t n)
         return 0;
     }
     if (r->body_cap - r->body_len < n) {
-        size_t cap = r->body_cap ? r->body_cap : HTTP_CHUNKED_FIRST;
+        size_t cap = r->body_cap ? r->body_cap : HTTP_BODY_FIRST;
+        size_t limit = r->body_limit > r->body_len + n ? r->body_limit : r->body_len + n;
         while (cap - r->body_len < n)
-            cap = cap > r->lim->max_body / 2 ? r->lim->max_body : cap * 2;
+            cap = cap > limit / 2 ? limit : cap * 2;
         char *b = realloc(r->body, cap);
         if (b == NULL)
             return fail(r, HTTP_E_NOMEM, "out of memory for the request body");
@@ -265,7 +267,8 @@ static void reset_fields(struct http_req *r)
     r->name_len = 0;
     r->body_len = 0;
     r->discard = false;
-    r->started = r->headers_done = r->complete = false;
+    r->body_limit = 0;
+    r->started = r->headers_done = r->complete = r->refused = false;
     r->err = HTTP_OK;
     r->err_detail = NULL;
     r->bytes_in = 0;
@@ -327,7 +330,8 @@ static size_t parse(struct http_req *r, const char *data, size_t n)
 static void check_agree(struct http_req *r, enum http_scan_stop stop, size_t ok, size_t used,
                         bool in_body)
 {
-    if (r->err != HTTP_OK)
+    /* A refused request stops at its headers (both agreed they ended); its body is never read. */
+    if (r->err != HTTP_OK || r->refused)
         return;
     bool same;
     if (!r->complete)

@@ -3,11 +3,13 @@
  * One http_req per connection, reused for each request on it. Bytes are fed as they arrive; the
  * parser keeps only what the front needs: the URL, a few headers (Authorization, Content-Type,
  * Content-Encoding, traceid, Expect; the first of duplicates wins) and the body, joined from
- * Content-Length or chunked framing. Every size is bounded at init: the request line plus the
- * header block (431), the number of headers (431) and the body (413, checked against
- * Content-Length or a chunk's size before its bytes, and against the running total for chunked
- * bodies). Parsing stops after each complete request, so pipelined bytes stay with the caller
- * until it has answered.
+ * Content-Length or chunked framing, in a buffer that grows with the bytes received (a declared
+ * length reserves nothing). Every size is bounded at init: the request line plus the header block
+ * (431), the number of headers (431) and the body (413, checked against Content-Length or a
+ * chunk's size before its bytes, and against the running total for chunked bodies). At the end of
+ * the headers the caller decides to keep the body, drop it, or refuse the request unread. Parsing
+ * stops after each complete request, so pipelined bytes stay with the caller until it has
+ * answered.
  *
  * Parsing is as strict as Node 20's (llhttp): http_scan.c refuses the framing forms http-parser
  * lets through (bare LF or CR, obsolete line folding, a space in or before a header name, bad
@@ -46,8 +48,13 @@ enum http_error {
 
 /* What to do with the body, decided by the front once the headers are in. */
 enum http_body_mode {
-    HTTP_BODY_KEEP = 0, /* collect it (POST /function) */
-    HTTP_BODY_DISCARD,  /* read and drop it (the answer does not depend on it) */
+    /* collect it (POST /function); its buffer grows with the bytes received, so nothing is set
+     * aside for a length that was only declared */
+    HTTP_BODY_KEEP = 0,
+    HTTP_BODY_DISCARD, /* read and drop it (the answer does not depend on it) */
+    /* do not read it: the request counts as complete at the end of its headers (r->refused), so
+     * it can be answered at once; the connection must close after the answer */
+    HTTP_BODY_REFUSE,
 };
 
 struct http_limits {
@@ -83,9 +90,10 @@ struct http_req {
     /* body */
     char *body;
     size_t body_len, body_cap;
+    size_t body_limit; /* the declared length, or max_body for chunked: where growth stops */
     bool discard;
-    /* progress */
-    bool started, headers_done, complete;
+    /* progress; refused: complete at its headers, the body left unread (HTTP_BODY_REFUSE) */
+    bool started, headers_done, complete, refused;
     enum http_error err;
     const char *err_detail;
     size_t bytes_in; /* bytes of this request consumed so far */

@@ -15,7 +15,9 @@ static enum http_body_mode fuzz_on_headers(struct http_req *r, void *arg)
 {
     (void)arg;
     struct strv url = http_req_url(r);
-    /* Exercise both body modes, chosen by the URL like the front's routes. */
+    /* Exercise every body mode, chosen by the URL like the front's routes and token check. */
+    if (url.len > 1 && url.p[1] == 'r')
+        return HTTP_BODY_REFUSE;
     return (url.len > 1 && url.p[1] == 'f') ? HTTP_BODY_KEEP : HTTP_BODY_DISCARD;
 }
 
@@ -56,6 +58,8 @@ static void run(const uint8_t *data, size_t size, size_t step, struct fuzz_run *
         off += used;
         if (r.err != HTTP_OK)
             break;
+        if (r.complete && r.refused)
+            break; /* answered unread; the front closes the connection */
         if (r.complete) {
             out->hash = hash_strv(out->hash, http_req_url(&r));
             for (int h = 0; h < HTTP_HDR_COUNT; h++)

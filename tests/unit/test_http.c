@@ -1,6 +1,8 @@
 /* test_http.c — the front's request parser (runner/http.c): headers kept and matched
  * case-insensitively, the first of duplicates, bodies by Content-Length and chunked, byte-by-byte
- * feeding, pipelined requests stopping at each end, reuse, and every limit (413, 431, 400). Then
+ * feeding, pipelined requests stopping at each end, reuse, every limit (413, 431, 400), body
+ * memory that follows the bytes received (not the declared length) and a request refused at its
+ * headers with its body unread. Then
  * the strict rules (http_scan.c and the callbacks): every form Node 20 refuses is refused with its
  * reason, fed whole, in two pieces at every split point and byte by byte; the valid forms next to
  * them still parse; trailers never stand in for headers. */
@@ -149,6 +151,49 @@ static void test_discarded_body(void **state)
     http_req_feed(r, req, strlen(req));
     assert_true(r->complete);
     assert_int_equal(http_req_body(r).len, 0);
+}
+
+static void test_declared_length_reserves_nothing(void **state)
+{
+    struct http_req *r = *state;
+    static const struct http_limits big = {
+        .max_header_bytes = 1024, .max_headers = 8, .max_body = 16u << 20};
+    http_req_free(r);
+    http_req_init(r, &big, on_headers, NULL);
+    const char *head = "POST /function HTTP/1.1\r\nHost: x\r\nContent-Length: 8388609\r\n\r\n";
+    assert_int_equal(http_req_feed(r, head, strlen(head)), strlen(head));
+    assert_true(r->headers_done);
+    /* 8 MB declared, nothing sent: nothing allocated. */
+    assert_int_equal(r->body_cap, 0);
+    static char chunk[100 * 1024];
+    memset(chunk, 'x', sizeof(chunk));
+    assert_int_equal(http_req_feed(r, chunk, 10), 10);
+    assert_true(r->body_cap >= 10 && r->body_cap <= 4096);
+    size_t got = 10;
+    for (int i = 0; i < 30; i++) {
+        assert_int_equal(http_req_feed(r, chunk, sizeof(chunk)), sizeof(chunk));
+        got += sizeof(chunk);
+        /* The buffer follows what arrived: at most twice it. */
+        assert_int_equal(r->body_len, got);
+        assert_true(r->body_cap >= got && r->body_cap <= 2 * got);
+    }
+    assert_false(r->complete);
+}
+
+static void test_refused_unread(void **state)
+{
+    struct http_req *r = *state;
+    mode_to_return = HTTP_BODY_REFUSE;
+    const char *req = "POST /function HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello";
+    size_t n = http_req_feed(r, req, strlen(req));
+    assert_int_equal(r->err, HTTP_OK);
+    assert_true(r->complete);
+    assert_true(r->refused);
+    /* The body is left unread and nothing was allocated for it. */
+    assert_true(n <= strlen(req) - 5);
+    assert_int_equal(http_req_body(r).len, 0);
+    assert_int_equal(r->body_cap, 0);
+    assert_int_equal(http_req_feed(r, req + n, strlen(req) - n), 0);
 }
 
 static void test_body_limit_content_length(void **state)
@@ -534,6 +579,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pipelined_and_reuse, setup, teardown),
         cmocka_unit_test_setup_teardown(test_chunked_body, setup, teardown),
         cmocka_unit_test_setup_teardown(test_discarded_body, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_declared_length_reserves_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refused_unread, setup, teardown),
         cmocka_unit_test_setup_teardown(test_body_limit_content_length, setup, teardown),
         cmocka_unit_test_setup_teardown(test_body_limit_chunked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_body_exactly_at_limit, setup, teardown),
