@@ -803,6 +803,34 @@ static bool authorized(const struct proto_config *cfg, const struct proto_reques
     return false;
 }
 
+enum proto_auth proto_auth_headers(const struct proto_config *cfg, const struct proto_request *req,
+                                   bool has_body)
+{
+    struct strv auth = trim_ows(req->authorization);
+    if (auth.p && auth.len > 0) {
+        /* The header decides alone (no fallback), as in authorized(). */
+        const char *t;
+        size_t tlen;
+        return proto_bearer(auth, &t, &tlen) && token_matches(cfg, t, tlen) ? PROTO_AUTH_OK
+                                                                            : PROTO_AUTH_REFUSED;
+    }
+    if (req->query.p != NULL) {
+        struct arena *a = arena_new(4096, 0);
+        const char *qt;
+        size_t qlen;
+        bool ok =
+            a != NULL && query_token(a, req->query, &qt, &qlen) && token_matches(cfg, qt, qlen);
+        arena_free(a);
+        if (ok)
+            return PROTO_AUTH_OK;
+    }
+    /* body-parser reads the body only when there is one and its media type is JSON. */
+    char charset[64];
+    if (has_body && content_type_json(trim_ows(req->content_type), charset, sizeof(charset)))
+        return PROTO_AUTH_BODY;
+    return PROTO_AUTH_REFUSED;
+}
+
 /* ---- the call ------------------------------------------------------------------------------- */
 
 static const struct json_value *field(const struct json_value *body, const char *name)

@@ -100,4 +100,20 @@ bool proto_bearer(struct strv authorization, const char **t, size_t *tlen);
 /* True when t equals one of the (non-empty) tokens; each comparison takes constant time. */
 bool proto_tokens_match(const char *const *tokens, size_t ntokens, const char *t, size_t tlen);
 
+/* What the headers alone say about the system token of a POST /function request (req's
+ * authorization, query and content_type; has_body: a Content-Length above 0 or chunked), so the
+ * front can answer a request that will be refused before reading its body:
+ *  - PROTO_AUTH_OK: the Authorization header's token, or without that header the query's
+ *    access_token, is a system token (a body access_token still wins over the query's:
+ *    proto_handle decides);
+ *  - PROTO_AUTH_BODY: no Authorization header and no matching query token, but the body will be
+ *    read as JSON (body-parser's rule) and may carry access_token;
+ *  - PROTO_AUTH_REFUSED: proto_handle answers 401 whatever the body holds (after any 400/415 the
+ *    body itself would cause: the front answers 401 first, a documented deviation). */
+enum proto_auth { PROTO_AUTH_OK = 0, PROTO_AUTH_BODY, PROTO_AUTH_REFUSED };
+enum proto_auth proto_auth_headers(const struct proto_config *cfg, const struct proto_request *req,
+                                   bool has_body);
+/* The token rule of POST /v1/hooks/{function}: "Bearer <token>" with one of cfg->api_tokens. */
+bool proto_step_authorized(const struct proto_config *cfg, struct strv authorization);
+
 #endif

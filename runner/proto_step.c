@@ -251,6 +251,14 @@ static int run_branching(const struct proto_config *cfg, const struct registry_f
     return 0;
 }
 
+bool proto_step_authorized(const struct proto_config *cfg, struct strv authorization)
+{
+    const char *tok;
+    size_t toklen;
+    return proto_bearer(authorization, &tok, &toklen) &&
+           proto_tokens_match(cfg->api_tokens, cfg->napi_tokens, tok, toklen);
+}
+
 int proto_handle_step(const struct proto_config *cfg, struct strv fn_name,
                       const struct proto_request *req, struct proto_response *resp, struct arena *a)
 {
@@ -260,10 +268,7 @@ int proto_handle_step(const struct proto_config *cfg, struct strv fn_name,
     resp->body.len = 0;
     resp->type = "step";
 
-    const char *tok;
-    size_t toklen;
-    if (!proto_bearer(req->authorization, &tok, &toklen) ||
-        !proto_tokens_match(cfg->api_tokens, cfg->napi_tokens, tok, toklen)) {
+    if (!proto_step_authorized(cfg, req->authorization)) {
         resp->flags |= PROTO_RESP_WWW_AUTHENTICATE_BEARER;
         return step_fail(resp, a, 401, "unauthorized", "Invalid API token.");
     }
