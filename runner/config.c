@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -73,9 +74,12 @@ void config_usage(void *file)
             "                              gets 500 response_too_large (default 52428800)\n"
             "  --queue-limit N             invocations waiting for a worker before 503 with\n"
             "                              Retry-After (default 1024; alias --max-queue)\n"
-            "  --max-buffered-mb N         request bodies held for requests not yet given to a\n"
-            "                              worker; past it new requests wait in the socket\n"
-            "                              (default 8; 0: no cap)\n"
+            "  --max-buffered-mb N         request body memory for requests not yet given to a\n"
+            "                              worker; past it bodies are read in fair shares and\n"
+            "                              wait in their sockets (default 8; 0: no cap)\n"
+            "  --max-connections N         client connections served at once; past it a new one\n"
+            "                              is answered 503 and closed (default: the file\n"
+            "                              descriptor limit less some for workers and logs)\n"
             "  --request-timeout-ms N      a request must arrive whole within N ms (default "
             "315000)\n"
             "  --keepalive-timeout-ms N    idle keep-alive connections close after N ms (default "
@@ -197,6 +201,7 @@ enum opt_id {
     O_SHUTDOWN_TIMEOUT,
     O_MAX_BUFFERED,
     O_MAX_RESPONSE_BYTES,
+    O_MAX_CONNECTIONS,
     O_COUNT
 };
 
@@ -254,6 +259,8 @@ static const struct opt_def {
     /* An answer travels back in one frame too (ipc.h). */
     [O_MAX_RESPONSE_BYTES] = {"--max-response-bytes", "HOOKSTACK_MAX_RESPONSE_BYTES",
                               "maxResponseBytes", OPT_NUM, (uint64_t)1 << 30},
+    [O_MAX_CONNECTIONS] = {"--max-connections", "HOOKSTACK_MAX_CONNECTIONS", "maxConnections",
+                           OPT_NUM, (uint64_t)1 << 24},
 };
 
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
@@ -445,6 +452,9 @@ static int opt_set(struct serve_config *c, int *levels, int id, const char *v, c
             break;
         case O_MAX_RESPONSE_BYTES:
             c->max_response_bytes = (size_t)n;
+            break;
+        case O_MAX_CONNECTIONS:
+            c->max_connections = (size_t)n;
             break;
         case O_SHUTDOWN_TIMEOUT:
             c->shutdown_timeout_ms = n;
@@ -1026,6 +1036,7 @@ int config_print(const struct serve_config *c, void *file)
     rc |= print_set(a, o, "shutdownTimeoutMs", json_new_number(a, (double)c->shutdown_timeout_ms));
     rc |= print_set(a, o, "maxBufferedMb", json_new_number(a, (double)c->max_buffered_mb));
     rc |= print_set(a, o, "maxResponseBytes", json_new_number(a, (double)c->max_response_bytes));
+    rc |= print_set(a, o, "maxConnections", json_new_number(a, (double)config_max_connections(c)));
     rc |= print_set(
         a, o, "logLevel",
         print_str(a, level_names[c->log_level >= 0 && c->log_level < 4 ? c->log_level : 1]));
@@ -1048,6 +1059,20 @@ int config_print(const struct serve_config *c, void *file)
     json_buf_free(&b);
     arena_free(a);
     return rc == 0 ? 0 : -1;
+}
+
+size_t config_max_connections(const struct serve_config *c)
+{
+    if (c->max_connections > 0)
+        return c->max_connections;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return 1024;
+    rlim_t fds = rl.rlim_max == RLIM_INFINITY ? rl.rlim_cur : rl.rlim_max;
+    if (fds == RLIM_INFINITY || fds > ((rlim_t)1 << 24))
+        fds = (rlim_t)1 << 24;
+    size_t reserve = CONFIG_FD_RESERVE + CONFIG_FD_PER_WORKER * (size_t)c->workers;
+    return (size_t)fds > reserve ? (size_t)fds - reserve : 1;
 }
 
 static void free_tokens(char **arr, size_t *n)

@@ -72,13 +72,24 @@ struct serve_config {
     size_t worker_memory_mb;      /* 2048 */
     size_t worker_recycle_mb;     /* 3/4 of worker_memory_mb */
     uint64_t shutdown_timeout_ms; /* the longest hook deadline + 5000 */
-    /* Request body bytes the front may hold for requests not yet handed to a worker before it
-     * stops reading new requests (front.c, backpressure); 0: no cap. */
-    size_t max_buffered_mb; /* 16 */
+    /* Request body bytes (received) the front may hold for requests not yet handed to a worker;
+     * past half of it bodies are read in fair shares (front.c "body memory", budget.h); 0: no
+     * cap. */
+    size_t max_buffered_mb; /* 8 */
     /* Largest answer body a worker may send (a larger one is answered 500 response_too_large;
      * a frame claiming more makes the front stop that worker). */
     size_t max_response_bytes; /* 52428800 */
+    /* Client connections served at once; past it a new connection is answered 503 and closed
+     * (front.c). 0: from the file descriptor limit (config_max_connections). */
+    size_t max_connections;
 };
+
+/* File descriptors the default of --max-connections leaves for the rest: listeners, the loop,
+ * logs, module reloads and the connections answered 503 at the limit (CONFIG_FD_RESERVE), and per
+ * worker its socket, output pipe and /proc file, twice (old and new workers overlap in a
+ * reload). */
+#define CONFIG_FD_RESERVE    96
+#define CONFIG_FD_PER_WORKER 6
 
 enum config_status {
     CONFIG_OK = 0,
@@ -107,6 +118,10 @@ int config_print(const struct serve_config *c, void *file /* FILE * */);
 
 /* Writes the usage text of `hookstack serve`. */
 void config_usage(void *file /* FILE * */);
+
+/* The connection limit in effect: --max-connections, or when 0 the hard file descriptor limit
+ * (the server raises its soft limit to it) less the reserve above; at least 1. */
+size_t config_max_connections(const struct serve_config *c);
 
 void config_free(struct serve_config *c);
 

@@ -2,7 +2,8 @@
  * "--name value" and "--name=value" forms, bad values refused with a message, and the system
  * tokens from the environment (comma-separated), from a file (one per line), or generated;
  * precedence flags > HOOKSTACK_* > config file > defaults, errors naming their source (the file
- * with line, column and key), token precedence, and --print-config with tokens masked. */
+ * with line, column and key), token precedence, --print-config with tokens masked, and the
+ * default of --max-connections taken from the file descriptor limit. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -94,6 +96,35 @@ static void test_every_flag(void **state)
     config_free(&c);
     assert_int_equal(parse(&c, err, sizeof(err), "--hook-timeout-ms", "99", NULL), CONFIG_OK);
     assert_int_equal(c.hook_timeout_ms, 99);
+    config_free(&c);
+}
+
+static void test_max_connections(void **state)
+{
+    (void)state;
+    struct serve_config c;
+    char err[256];
+    /* Default: the hard file descriptor limit less the reserve for workers and logs. */
+    assert_int_equal(parse(&c, err, sizeof(err), "--workers", "4", NULL), CONFIG_OK);
+    assert_int_equal(c.max_connections, 0);
+    struct rlimit rl;
+    assert_int_equal(getrlimit(RLIMIT_NOFILE, &rl), 0);
+    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < ((rlim_t)1 << 24) &&
+        rl.rlim_max > CONFIG_FD_RESERVE + 4 * CONFIG_FD_PER_WORKER)
+        assert_int_equal(config_max_connections(&c),
+                         (size_t)rl.rlim_max - CONFIG_FD_RESERVE - 4 * CONFIG_FD_PER_WORKER);
+    config_free(&c);
+    assert_int_equal(parse(&c, err, sizeof(err), "--max-connections", "500", NULL), CONFIG_OK);
+    assert_int_equal(config_max_connections(&c), 500);
+    config_free(&c);
+    setenv("HOOKSTACK_MAX_CONNECTIONS", "70", 1);
+    assert_int_equal(parse(&c, err, sizeof(err), NULL), CONFIG_OK);
+    unsetenv("HOOKSTACK_MAX_CONNECTIONS");
+    assert_int_equal(config_max_connections(&c), 70);
+    config_free(&c);
+    assert_int_equal(parse(&c, err, sizeof(err), "--max-connections", "lots", NULL),
+                     CONFIG_E_USAGE);
+    assert_non_null(strstr(err, "--max-connections"));
     config_free(&c);
 }
 
@@ -440,11 +471,17 @@ static void test_print_config_masks_secrets(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults),         cmocka_unit_test(test_every_flag),
-        cmocka_unit_test(test_bad_values),       cmocka_unit_test(test_tokens_from_env),
-        cmocka_unit_test(test_tokens_from_file), cmocka_unit_test(test_dev_token_generated),
-        cmocka_unit_test(test_precedence),       cmocka_unit_test(test_source_in_errors),
-        cmocka_unit_test(test_token_precedence), cmocka_unit_test(test_print_config_masks_secrets),
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_every_flag),
+        cmocka_unit_test(test_max_connections),
+        cmocka_unit_test(test_bad_values),
+        cmocka_unit_test(test_tokens_from_env),
+        cmocka_unit_test(test_tokens_from_file),
+        cmocka_unit_test(test_dev_token_generated),
+        cmocka_unit_test(test_precedence),
+        cmocka_unit_test(test_source_in_errors),
+        cmocka_unit_test(test_token_precedence),
+        cmocka_unit_test(test_print_config_masks_secrets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
