@@ -43,6 +43,9 @@ struct metrics {
     size_t workers_busy, workers_total;
     size_t connections;
     uint64_t restarts[METRICS_RESTART_COUNT];
+    /* the front's pressure (metrics_front_state and the two counters after it) */
+    size_t body_bytes, body_paused, max_connections;
+    uint64_t body_pauses, connections_refused;
 };
 
 static const char *const route_names[METRICS_ROUTE_COUNT] = {"function", "hooks", "health", "admin",
@@ -144,6 +147,24 @@ void metrics_worker_restart(struct metrics *m, enum metrics_restart_cause cause)
 void metrics_connections(struct metrics *m, size_t open)
 {
     m->connections = open;
+}
+
+void metrics_front_state(struct metrics *m, size_t body_bytes, size_t body_paused,
+                         size_t max_connections)
+{
+    m->body_bytes = body_bytes;
+    m->body_paused = body_paused;
+    m->max_connections = max_connections;
+}
+
+void metrics_body_paused(struct metrics *m)
+{
+    m->body_pauses++;
+}
+
+void metrics_connection_refused(struct metrics *m)
+{
+    m->connections_refused++;
 }
 
 /* ---- rendering ----------------------------------------------------------------------------- */
@@ -263,5 +284,25 @@ int metrics_render(const struct metrics *m, struct json_buf *b)
     emit(&o, "# HELP hookstack_open_connections Client connections open now.\n");
     emit(&o, "# TYPE hookstack_open_connections gauge\n");
     emit(&o, "hookstack_open_connections %zu\n", m->connections);
+    emit(&o, "# HELP hookstack_max_connections Client connections served at once "
+             "(--max-connections).\n");
+    emit(&o, "# TYPE hookstack_max_connections gauge\n");
+    emit(&o, "hookstack_max_connections %zu\n", m->max_connections);
+    emit(&o, "# HELP hookstack_connections_refused_total Connections answered 503 and closed at "
+             "--max-connections.\n");
+    emit(&o, "# TYPE hookstack_connections_refused_total counter\n");
+    emit(&o, "hookstack_connections_refused_total %llu\n",
+         (unsigned long long)m->connections_refused);
+    emit(&o, "# HELP hookstack_body_buffered_bytes Request body bytes held for requests no worker "
+             "has taken yet.\n");
+    emit(&o, "# TYPE hookstack_body_buffered_bytes gauge\n");
+    emit(&o, "hookstack_body_buffered_bytes %zu\n", m->body_bytes);
+    emit(&o, "# HELP hookstack_body_reads_paused Connections whose body reading waits for memory "
+             "(--max-buffered-mb).\n");
+    emit(&o, "# TYPE hookstack_body_reads_paused gauge\n");
+    emit(&o, "hookstack_body_reads_paused %zu\n", m->body_paused);
+    emit(&o, "# HELP hookstack_body_pauses_total Times a body's reading was paused for memory.\n");
+    emit(&o, "# TYPE hookstack_body_pauses_total counter\n");
+    emit(&o, "hookstack_body_pauses_total %llu\n", (unsigned long long)m->body_pauses);
     return o.rc;
 }

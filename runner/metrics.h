@@ -47,6 +47,15 @@ void metrics_workers(struct metrics *m, size_t busy, size_t total);
 void metrics_worker_restart(struct metrics *m, enum metrics_restart_cause cause);
 void metrics_connections(struct metrics *m, size_t open);
 
+/* The front's own pressure: body memory held (--max-buffered-mb) and the connections whose body
+ * reading is paused now, with the --max-connections limit; set before rendering. */
+void metrics_front_state(struct metrics *m, size_t body_bytes, size_t body_paused,
+                         size_t max_connections);
+/* One more pause of a connection's body reading. */
+void metrics_body_paused(struct metrics *m);
+/* One more connection refused at --max-connections. */
+void metrics_connection_refused(struct metrics *m);
+
 /* Appends the Prometheus text exposition (version 0.0.4) to out. 0, or JSON_E_NOMEM. */
 int metrics_render(const struct metrics *m, struct json_buf *out);
 
