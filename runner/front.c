@@ -20,11 +20,13 @@
 #include <strings.h>
 #include <sys/random.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 #include <uv.h>
 
 #include "arena.h"
+#include "budget.h"
 #include "clock.h"
 #include "front_tls.h"
 #include "http.h"
@@ -49,6 +51,9 @@
 #define FRONT_BACKLOG      4096
 #define FRONT_PATH_IN_MSG  200u
 #define FRONT_TRACE_IN_LOG 256u
+
+/* Draining: how long an idle connection stays open for a request its client may be sending. */
+#define FRONT_DRAIN_IDLE_MS 2000u
 
 static const char ctype_json[] = "application/json; charset=utf-8";
 static const char ctype_text[] = "text/plain; charset=utf-8";
@@ -111,6 +116,15 @@ enum conn_state {
 };
 
 struct front;
+struct conn;
+
+/* Classes of request bodies, each with its own memory budget (see "body memory" below). */
+enum { BP_TRUSTED = 0, BP_UNVERIFIED, BP_NCLASSES };
+
+struct bp_class {
+    struct budget b;
+    struct conn *rhead, *rtail; /* its readers, oldest first */
+};
 
 struct conn {
     uv_tcp_t tcp;
@@ -126,11 +140,11 @@ struct conn {
     bool reading;
     bool peer_eof; /* the client ended its side while its request was being answered */
     bool interim_busy, processing_sent;
-    bool close_after, stop_after;
+    bool close_after;
     bool head_only;
     bool job_active;
     enum route route;
-    int early_status; /* 404/405 decided at the headers */
+    int early_status; /* 401/404/405 decided at the headers */
     struct http_req req;
     /* pipelined bytes read past the current request */
     char *pending;
@@ -149,13 +163,18 @@ struct conn {
     size_t req_id_len;
     struct front_tls *tls; /* HTTPS: the TLS layer of this connection, else NULL */
     bool metrics_only;     /* accepted on --metrics-listen: GET /metrics only, no token */
+    bool counted;          /* counts against --max-connections */
+    bool overflow;         /* accepted past --max-connections: answered 503, closing */
     bool inflight;         /* a complete request not answered yet (counted in the metrics) */
     uint64_t t_dispatch_ns;
-    /* Backpressure (--max-buffered-mb): the body bytes this connection counts in f->buffered
-     * (linked in f->held while > 0), and its place in the FIFO of connections whose new request
-     * waits in the socket until buffered bytes go to workers. */
+    /* Body memory (--max-buffered-mb): the class of the current request (token seen in its
+     * headers or not), the bytes it counts and where (reading or queued; linked in f->held
+     * meanwhile), its place among its class's readers (oldest first), and in the paused FIFO. */
+    int bp_class;
+    int bp_where;
     size_t held;
     struct conn *hprev, *hnext;
+    struct conn *rprev, *rnext;
     bool bp_paused;
     struct conn *pprev, *pnext;
 };
@@ -171,6 +190,13 @@ struct front {
     bool pool_started, pool_stopped;
     struct conn *conns;
     size_t nconns;
+    /* --max-connections: the limit, the connections counted against it, those answered 503 and
+     * lingering, whether the limit is reached now (logged once) and how many were refused since,
+     * and when an accept error was last logged. */
+    size_t max_conns, nclients, noverflow;
+    bool at_limit;
+    uint64_t limit_refused;
+    uint64_t accept_err_ns;
     bool draining, terminating, listener_closed;
     int signals_seen;
     int sync_depth; /* answers completed synchronously, nested */
@@ -196,12 +222,13 @@ struct front {
     struct reload_set *modset;
     uv_timer_t shutdown_timer;
     bool shutdown_timer_on;
-    /* Backpressure: body bytes held for requests being read or waiting in the pool's queue, the
-     * cap (0: none), the connections holding them, the paused FIFO, and a check handle (active
-     * while something is paused) that notices queued jobs the pool has handed to a worker. */
-    size_t buffered, bp_cap;
+    /* Body memory: per class, its budget, counts and readers (oldest first); the connections
+     * holding body bytes; the paused FIFO; and a check handle (active while something is paused)
+     * that resumes readers and notices queued jobs the pool has handed to a worker. */
+    struct bp_class bp[BP_NCLASSES];
     struct conn *held;
     struct conn *paused_head, *paused_tail;
+    size_t npaused;
     uv_check_t bp_check;
     uv_check_t log_check;     /* flushes the buffered log after each round of I/O */
     uv_prepare_t log_prepare; /* ... and before the loop waits for I/O */
@@ -496,6 +523,8 @@ static void front_metrics_request(struct conn *c, int status, size_t bytes_out)
 /* ---- writing answers ---------------------------------------------------------------------- */
 
 static void conn_on_timer(uv_timer_t *t);
+static void conn_end(struct conn *c);
+static void front_limit_release(struct front *f);
 
 static void conn_timer(struct conn *c, uint64_t ms)
 {
@@ -542,10 +571,10 @@ static void conn_on_written(uv_write_t *req, int status)
         conn_close(c);
         return;
     }
-    struct front *f = c->f;
-    if (c->stop_after)
-        front_drain(f, "stopServer");
-    if (c->close_after || f->draining) {
+    /* A connection closes only after an answer that said so: one that said keep-alive (written
+     * before a drain began) is followed by the drain's idle wait, so a request the client sends
+     * on the strength of it is still answered. */
+    if (c->close_after) {
         uv_timer_stop(&c->timer);
         if (c->reading) {
             uv_read_stop((uv_stream_t *)&c->tcp);
@@ -561,6 +590,19 @@ static void conn_on_written(uv_write_t *req, int status)
     conn_next(c);
 }
 
+/* True when bytes of a next request are already here: read ahead, or waiting in the socket. */
+static bool conn_has_input(struct conn *c)
+{
+    if (c->pending_len > c->pending_off)
+        return true;
+    if (c->peer_eof)
+        return false;
+    uv_os_fd_t fd;
+    char b;
+    return uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0 &&
+           recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
+}
+
 /* Writes the final answer: status line, headers, body (body may point into c->owned). */
 static void conn_send(struct conn *c, int status, const char *extra, const char *ctype,
                       const char *body, size_t blen, const struct ipc_resp_view *rv)
@@ -570,7 +612,9 @@ static void conn_send(struct conn *c, int status, const char *extra, const char 
         pool_cancel(&f->pool, &c->job);
         c->job_active = false;
     }
-    if (!c->close_after && (f->draining || !http_req_keep_alive(&c->req)))
+    /* Draining: the last answer says close; one with more of the client's requests already
+     * arrived (pipelined) says keep-alive, so those are answered too. */
+    if (!c->close_after && ((f->draining && !conn_has_input(c)) || !http_req_keep_alive(&c->req)))
         c->close_after = true;
     if (c->close_after && c->reading) {
         uv_read_stop((uv_stream_t *)&c->tcp);
@@ -672,6 +716,10 @@ static void conn_on_handle_closed(uv_handle_t *h)
     if (c->next != NULL)
         c->next->prev = c->prev;
     f->nconns--;
+    if (c->counted)
+        front_limit_release(f);
+    if (c->overflow)
+        f->noverflow--;
     front_tls_free(c->tls);
     http_req_free(&c->req);
     free(c->pending);
@@ -711,47 +759,94 @@ static void conn_read_start(struct conn *c)
     c->reading = true;
 }
 
-/* ---- backpressure (--max-buffered-mb) ----------------------------------------------------
+/* ---- body memory (--max-buffered-mb) -----------------------------------------------------
  *
- * f->buffered counts the body buffers of requests the front holds for no worker yet: being read,
- * or complete and waiting in the pool's queue (a Content-Length body is allocated whole when its
- * headers arrive, so it counts from then). Once a worker has the job, its bytes leave the count
- * (the worker is bounded by --workers, not by clients). Past the cap, a connection whose next
- * request has not reached the end of its headers is not read any further: the bytes already read
- * (one read, at most 64 KB) wait in conn->pending, the rest in the kernel's socket buffers and
- * the client. Paused connections resume in FIFO order as the count falls below the cap.
+ * What counts: the body bytes received for requests the front holds for no worker yet, being
+ * read or complete and waiting in the pool's queue (a declared Content-Length reserves nothing:
+ * http.c grows the buffer with the bytes). Once a worker has the job its bytes leave the count
+ * (workers are bounded by --workers, not by clients). Two classes, each with its own budget and
+ * FIFO of readers (budget.h): requests whose token was checked in their headers (the whole cap),
+ * and requests whose token can only be in their body (a quarter of it), so a sender that showed
+ * no token never takes memory from one that did.
  *
- * No deadlock: a request admitted (its headers parsed) is always read to its end, so every byte
- * counted belongs to a request that completes and goes to a worker (or is answered: 408 when
- * its client stalls, 503 when the queue is full) and leaves the count; a connection is paused
- * only while the count is above zero, so a single body larger than the cap is read when nothing
- * else is held. The overshoot is at most the bodies admitted in the round
- * that crossed the cap.
+ * Only the reading of bodies pauses, never header parsing: a request's headers are always read,
+ * so health checks, refusals (401/404/405/413, answered at the end of the headers) and requests
+ * without a body never wait on anyone's body. Before each read of a body, budget_may_read()
+ * decides; a reader that may not is paused: not read (the bytes of the read that found it paused
+ * wait in conn->pending, the rest in the socket and the client), in a FIFO, and a check handle
+ * (active while anything is paused) resumes whoever may read again after each round of I/O.
  *
- * Timeouts: a paused connection's timer is stopped (the wait is the server's, not the client's);
- * on resuming, its headers and request timeouts start over as if its first byte arrived then. */
+ * No deadlock: the oldest reader of a class always reads while the queue leaves room, and the
+ * queue drains by itself as workers finish their jobs.
+ *
+ * Timeouts: a paused reader that showed a token has its timer stopped (the wait is the server's),
+ * and its request timeout starts over when it resumes; one that showed none keeps its timer (it
+ * gets 408 if it is kept waiting past the request timeout, so it cannot hold its share forever). */
 
-static size_t conn_bp_want(const struct conn *c)
+enum { BP_NONE = 0, BP_READING, BP_QUEUED };
+
+static bool conn_bp_trusted(const struct conn *c)
 {
-    bool counted = c->state == CS_READING ||
-                   (c->state == CS_PROCESSING && c->job_active && c->job.state == POOL_JOB_QUEUED);
-    return counted && !c->req.discard ? c->req.body_cap : 0;
+    return c->bp_class == BP_TRUSTED;
 }
 
-/* Brings c's share of f->buffered up to date. */
+/* Where c's body counts now (BP_NONE: nowhere). */
+static int conn_bp_where(const struct conn *c)
+{
+    if (c->state == CS_CLOSING || c->req.discard)
+        return BP_NONE;
+    if (c->state == CS_READING && c->req.headers_done && !c->req.complete)
+        return BP_READING;
+    if (c->state == CS_PROCESSING && c->job_active && c->job.state == POOL_JOB_QUEUED)
+        return BP_QUEUED;
+    return BP_NONE;
+}
+
+static void bp_readers_unlink(struct front *f, struct conn *c)
+{
+    struct bp_class *k = &f->bp[c->bp_class];
+    if (c->rprev != NULL)
+        c->rprev->rnext = c->rnext;
+    else
+        k->rhead = c->rnext;
+    if (c->rnext != NULL)
+        c->rnext->rprev = c->rprev;
+    else
+        k->rtail = c->rprev;
+    c->rprev = c->rnext = NULL;
+    k->b.nreaders--;
+}
+
+static void bp_readers_append(struct front *f, struct conn *c)
+{
+    struct bp_class *k = &f->bp[c->bp_class];
+    c->rnext = NULL;
+    c->rprev = k->rtail;
+    if (k->rtail != NULL)
+        k->rtail->rnext = c;
+    else
+        k->rhead = c;
+    k->rtail = c;
+    k->b.nreaders++;
+}
+
+/* Brings c's part of the counts up to date (after every read, answer and state change). */
 static void conn_bp_account(struct conn *c)
 {
     struct front *f = c->f;
-    size_t want = c->state == CS_CLOSING ? 0 : conn_bp_want(c);
-    if (want == c->held)
+    int where = conn_bp_where(c);
+    size_t want = where != BP_NONE ? c->req.body_len : 0;
+    if (where == c->bp_where && want == c->held)
         return;
-    if (c->held == 0) {
-        c->hprev = NULL;
-        c->hnext = f->held;
-        if (f->held != NULL)
-            f->held->hprev = c;
-        f->held = c;
-    } else if (want == 0) {
+    struct bp_class *k = &f->bp[c->bp_class];
+    /* out of the old place */
+    if (c->bp_where == BP_READING)
+        k->b.reading -= c->held;
+    else if (c->bp_where == BP_QUEUED)
+        k->b.queued -= c->held;
+    if (c->bp_where == BP_READING && where != BP_READING)
+        bp_readers_unlink(f, c);
+    if (c->bp_where != BP_NONE && where == BP_NONE) {
         if (c->hprev != NULL)
             c->hprev->hnext = c->hnext;
         else
@@ -760,7 +855,21 @@ static void conn_bp_account(struct conn *c)
             c->hnext->hprev = c->hprev;
         c->hprev = c->hnext = NULL;
     }
-    f->buffered = f->buffered - c->held + want;
+    /* into the new one */
+    if (c->bp_where == BP_NONE && where != BP_NONE) {
+        c->hprev = NULL;
+        c->hnext = f->held;
+        if (f->held != NULL)
+            f->held->hprev = c;
+        f->held = c;
+    }
+    if (where == BP_READING && c->bp_where != BP_READING)
+        bp_readers_append(f, c);
+    if (where == BP_READING)
+        k->b.reading += want;
+    else if (where == BP_QUEUED)
+        k->b.queued += want;
+    c->bp_where = where;
     c->held = want;
 }
 
@@ -771,6 +880,23 @@ static void front_bp_refresh(struct front *f)
         next = c->hnext;
         conn_bp_account(c);
     }
+}
+
+/* The body memory held now, every class. */
+static size_t front_bp_total(const struct front *f)
+{
+    size_t n = 0;
+    for (int i = 0; i < BP_NCLASSES; i++)
+        n += f->bp[i].b.reading + f->bp[i].b.queued;
+    return n;
+}
+
+static bool conn_bp_may_read(const struct conn *c)
+{
+    const struct bp_class *k = &c->f->bp[c->bp_class];
+    struct budget b = k->b;
+    b.head_held = k->rhead != NULL ? k->rhead->held : 0;
+    return budget_may_read(&b, k->rhead == c, c->held);
 }
 
 static void front_bp_on_check(uv_check_t *h);
@@ -790,34 +916,31 @@ static void front_bp_unlink(struct conn *c)
         f->paused_tail = c->pprev;
     c->pprev = c->pnext = NULL;
     c->bp_paused = false;
+    f->npaused--;
     if (f->paused_head == NULL && f->bp_check_on) {
         uv_check_stop(&f->bp_check);
         f->bp_check_on = false;
     }
 }
 
-/* Before a connection's next request is parsed further: true when it must wait (it is then
- * paused: not read, timer stopped, queued). */
+/* Before more of a body is read: true when c must wait (it is then paused: not read, queued,
+ * its timer stopped if it showed a token). */
 static bool conn_bp_gate(struct conn *c)
 {
     struct front *f = c->f;
     if (c->bp_paused)
         return true;
-    if (f->bp_cap == 0 || c->held > 0 || c->req.headers_done || c->metrics_only)
-        return false;
-    if (f->buffered < f->bp_cap && f->paused_head == NULL)
+    if (c->bp_where != BP_READING || conn_bp_may_read(c))
         return false;
     front_bp_refresh(f);
-    if (f->buffered == 0 || (f->buffered < f->bp_cap && f->paused_head == NULL))
+    if (c->bp_where != BP_READING || conn_bp_may_read(c))
         return false;
     if (c->reading) {
         uv_read_stop((uv_stream_t *)&c->tcp);
         c->reading = false;
     }
-    uv_timer_stop(&c->timer);
-    if (c->state == CS_IDLE)
-        c->state = CS_READING; /* a request has begun; the drain answers it */
-    c->fresh = false;
+    if (conn_bp_trusted(c))
+        uv_timer_stop(&c->timer);
     c->bp_paused = true;
     c->pnext = NULL;
     c->pprev = f->paused_tail;
@@ -826,6 +949,8 @@ static bool conn_bp_gate(struct conn *c)
     else
         f->paused_head = c;
     f->paused_tail = c;
+    f->npaused++;
+    metrics_body_paused(f->metrics);
     if (!f->bp_check_on && f->bp_check.loop != NULL &&
         !uv_is_closing((uv_handle_t *)&f->bp_check)) {
         uv_check_start(&f->bp_check, front_bp_on_check);
@@ -834,23 +959,34 @@ static bool conn_bp_gate(struct conn *c)
     return true;
 }
 
-/* Resumes paused connections, oldest first, while the count is below the cap (or zero). */
+static void conn_bp_resume(struct conn *c)
+{
+    struct front *f = c->f;
+    front_bp_unlink(c);
+    if (conn_bp_trusted(c))
+        conn_timer(c, f->cfg->request_timeout_ms);
+    if (c->pending_len > c->pending_off)
+        conn_feed(c, c->pending + c->pending_off, c->pending_len - c->pending_off, true);
+    else if (c->peer_eof)
+        conn_on_eof(c);
+    else
+        conn_read_start(c);
+}
+
+/* Resumes the paused readers that may read again, oldest first. */
 static void front_bp_resume(struct front *f)
 {
     if (f->paused_head == NULL)
         return;
     front_bp_refresh(f);
-    while (f->paused_head != NULL && (f->buffered < f->bp_cap || f->buffered == 0)) {
-        struct conn *c = f->paused_head;
-        front_bp_unlink(c);
-        c->t_start_ns = clock_mono_ns();
-        conn_timer(c, f->cfg->headers_timeout_ms);
-        if (c->pending_len > c->pending_off)
-            conn_feed(c, c->pending + c->pending_off, c->pending_len - c->pending_off, true);
-        else if (c->peer_eof)
-            conn_on_eof(c);
-        else
-            conn_read_start(c);
+    for (struct conn *c = f->paused_head, *next; c != NULL; c = next) {
+        next = c->pnext;
+        if (c->bp_where == BP_READING && !conn_bp_may_read(c))
+            continue;
+        conn_bp_resume(c);
+        /* Feeding c may have answered and closed others: start over if next left the list. */
+        if (next != NULL && !next->bp_paused)
+            next = f->paused_head;
     }
 }
 
@@ -870,10 +1006,8 @@ static void conn_next(struct conn *c)
     c->processing_sent = false;
     c->req_id_len = 0;
     c->bytes_in = 0;
-    conn_timer(c, c->f->cfg->keepalive_timeout_ms);
+    conn_timer(c, c->f->draining ? FRONT_DRAIN_IDLE_MS : c->f->cfg->keepalive_timeout_ms);
     if (c->pending_len > c->pending_off) {
-        if (conn_bp_gate(c))
-            return;
         conn_feed(c, c->pending + c->pending_off, c->pending_len - c->pending_off, true);
         return;
     }
@@ -889,6 +1023,18 @@ static void conn_on_timer(uv_timer_t *t)
     struct conn *c = t->data;
     switch (c->state) {
     case CS_IDLE:
+        if (c->f->draining) {
+            /* Between requests: closed in order (FIN, then a short linger), unless a request
+             * has just arrived, which is read and answered (with Connection: close). */
+            if (conn_has_input(c)) {
+                conn_timer(c, FRONT_DRAIN_IDLE_MS);
+            } else {
+                if (c->tls != NULL)
+                    front_tls_close_notify(c->tls);
+                conn_end(c);
+            }
+            break;
+        }
         conn_close(c);
         break;
     case CS_READING:
@@ -934,6 +1080,24 @@ static enum route route_find(struct strv path, bool *post)
     return ROUTE_NONE;
 }
 
+/* The token of a POST /function or /v1/hooks request, from its headers alone (proto.h): a
+ * refused one is answered by the front before the body is read. */
+static enum proto_auth conn_token_check(struct conn *c, bool has_body)
+{
+    const struct proto_config *pcfg = c->f->pcfg;
+    struct strv auth = http_req_header(&c->req, HTTP_HDR_AUTHORIZATION);
+    if (c->route == ROUTE_HOOKS)
+        return proto_step_authorized(pcfg, auth) ? PROTO_AUTH_OK : PROTO_AUTH_REFUSED;
+    struct strv path, query;
+    url_split(http_req_url(&c->req), &path, &query);
+    struct proto_request pr = {
+        .authorization = auth,
+        .query = query,
+        .content_type = http_req_header(&c->req, HTTP_HDR_CONTENT_TYPE),
+    };
+    return proto_auth_headers(pcfg, &pr, has_body);
+}
+
 static enum http_body_mode conn_on_headers(struct http_req *r, void *arg)
 {
     struct conn *c = arg;
@@ -955,12 +1119,27 @@ static enum http_body_mode conn_on_headers(struct http_req *r, void *arg)
         c->early_status = 404;
     else if (post ? m != HTTP_POST : (m != HTTP_GET && m != HTTP_HEAD))
         c->early_status = 405;
+    bool has_body = http_req_has_body(r);
+    c->bp_class = BP_TRUSTED;
+    if ((rt == ROUTE_FUNCTION || rt == ROUTE_HOOKS) && c->early_status == 0) {
+        enum proto_auth a = conn_token_check(c, has_body);
+        if (a == PROTO_AUTH_REFUSED)
+            c->early_status = 401;
+        else if (a == PROTO_AUTH_BODY)
+            c->bp_class = BP_UNVERIFIED;
+    }
+    /* A request that will be refused is answered now, its body unread, and the connection
+     * closes after the answer (without a body it is complete already and stays open). */
+    if (c->early_status != 0 && has_body) {
+        c->close_after = true;
+        return HTTP_BODY_REFUSE;
+    }
     /* The rest of the request must arrive within the request timeout from its first byte. */
     uint64_t spent = (clock_mono_ns() - c->t_start_ns) / 1000000u;
     uint64_t left = f->cfg->request_timeout_ms > spent ? f->cfg->request_timeout_ms - spent : 1;
     conn_timer(c, left);
     bool keep = (rt == ROUTE_FUNCTION || rt == ROUTE_HOOKS) && c->early_status == 0;
-    if (http_req_has_body(r) && strv_eq_ci(http_req_header(r, HTTP_HDR_EXPECT), "100-continue"))
+    if (has_body && strv_eq_ci(http_req_header(r, HTTP_HDR_EXPECT), "100-continue"))
         conn_send_interim(c, "HTTP/1.1 100 Continue\r\n\r\n");
     return keep ? HTTP_BODY_KEEP : HTTP_BODY_DISCARD;
 }
@@ -1138,6 +1317,19 @@ static void conn_handle(struct conn *c)
     static const char unauthorized[] =
         "{\"errors\":[{\"code\":\"unauthorized\",\"message\":\"Invalid system token.\"}]}";
     static const char www_auth[] = "WWW-Authenticate: invalid system token\r\n";
+    if (c->early_status == 401 && c->route == ROUTE_HOOKS) {
+        /* proto_handle_step's answer, byte for byte */
+        static const char api_unauthorized[] =
+            "{\"errors\":[{\"code\":\"unauthorized\",\"message\":\"Invalid API token.\"}]}";
+        conn_send(c, 401, "WWW-Authenticate: Bearer realm=\"hookstack\"\r\n", ctype_json,
+                  api_unauthorized, sizeof(api_unauthorized) - 1, NULL);
+        return;
+    }
+    if (c->early_status == 401) {
+        /* proto_handle's answer, byte for byte */
+        conn_send(c, 401, www_auth, ctype_json, unauthorized, sizeof(unauthorized) - 1, NULL);
+        return;
+    }
     switch (c->route) {
     case ROUTE_ROOT:
     case ROUTE_HEALTH:
@@ -1177,7 +1369,9 @@ static void conn_handle(struct conn *c)
             conn_send(c, 422, NULL, ctype_json, c->small_body, n, NULL);
             return;
         }
-        c->stop_after = true;
+        /* The drain begins before the answer, so the answer says Connection: close (or, with
+         * requests pipelined behind it, those are answered first and the last one says it). */
+        front_drain(f, "stopServer");
         conn_send(c, 200, NULL, NULL, "preparing to shut down.", 23, NULL);
         return;
     }
@@ -1195,6 +1389,8 @@ static void conn_handle(struct conn *c)
         metrics_queue_depth(f->metrics, pool_queue_len(&f->pool));
         metrics_workers(f->metrics, (size_t)pool_busy_count(&f->pool), (size_t)f->pool.nw);
         metrics_connections(f->metrics, f->nconns);
+        front_bp_refresh(f);
+        metrics_front_state(f->metrics, front_bp_total(f), f->npaused, f->max_conns);
         struct json_buf b;
         json_buf_init(&b, 0);
         if (metrics_render(f->metrics, &b) != 0) {
@@ -1281,7 +1477,11 @@ static void conn_feed(struct conn *c, const char *data, size_t len, bool from_pe
         }
         return;
     }
-    if (!from_pending && n < len) {
+    if (c->req.refused) {
+        /* Answered unread, then closed: what follows is its body, never parsed. */
+        if (from_pending)
+            c->pending_off = c->pending_len = 0;
+    } else if (!from_pending && n < len) {
         size_t rest = len - n;
         char *p = realloc(c->pending, rest);
         if (p == NULL) {
@@ -1350,8 +1550,8 @@ static void conn_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     if (nread > 0) {
         if (busy)
             conn_read_ahead(c, buf->base, (size_t)nread);
-        else if ((c->state == CS_IDLE || c->state == CS_READING) && conn_bp_gate(c))
-            conn_read_ahead(c, buf->base, (size_t)nread); /* read before the pause (TLS) */
+        else if (c->state == CS_READING && conn_bp_gate(c))
+            conn_read_ahead(c, buf->base, (size_t)nread); /* body bytes past the budget */
         else if (c->state == CS_IDLE || c->state == CS_READING)
             conn_feed(c, buf->base, (size_t)nread, false);
         return;
@@ -1466,20 +1666,96 @@ static void front_tls_reload(struct front *f)
             f->cfg->tls_cert);
 }
 
-static void front_on_connection(uv_stream_t *server, int status)
+/* ---- the connection limit (--max-connections) ----------------------------------------------
+ *
+ * Past the limit a new connection on the main port is still accepted, answered "503 server_busy"
+ * with Retry-After and Connection: close, and closed after a short linger (so the client reads
+ * the answer rather than a reset): a load balancer sees the refusal at once instead of a server
+ * that silently stopped accepting. At most FRONT_OVERFLOW_MAX such connections linger at a time;
+ * beyond them (and on the HTTPS port, where a handshake would cost more than the answer) a new
+ * connection is closed at once. The limit's default leaves file descriptors for all of this
+ * (config_max_connections). Reaching it is logged once, and its end with the number refused;
+ * /metrics counts every refusal. Connections of --metrics-listen do not count. */
+
+#define FRONT_OVERFLOW_MAX 32u
+
+static void front_on_tmp_closed(uv_handle_t *h)
 {
-    struct front *f = server->data;
-    if (status < 0) {
-        log_msg(LOG_WARN, "accept", "accept failed: %s", uv_strerror(status));
+    free(h);
+}
+
+/* Accepts a connection (fd >= 0: accepted already) and closes it at once. */
+static void front_accept_drop(struct front *f, uv_stream_t *server, int fd)
+{
+    if (fd >= 0) {
+        close(fd);
         return;
+    }
+    uv_tcp_t *tmp = malloc(sizeof(*tmp));
+    if (tmp == NULL || uv_tcp_init(&f->loop, tmp) != 0) {
+        free(tmp);
+        return;
+    }
+    (void)uv_accept(server, (uv_stream_t *)tmp);
+    uv_close((uv_handle_t *)tmp, front_on_tmp_closed);
+}
+
+static void front_limit_reached(struct front *f)
+{
+    metrics_connection_refused(f->metrics);
+    f->limit_refused++;
+    if (f->at_limit)
+        return;
+    f->at_limit = true;
+    log_msg(LOG_WARN, "connection_limit",
+            "%zu connections open (--max-connections %zu): new connections are answered 503 and "
+            "closed until some close",
+            f->nclients, f->max_conns);
+}
+
+/* A counted connection closed: the episode at the limit ends once a tenth of it is free. */
+static void front_limit_release(struct front *f)
+{
+    f->nclients--;
+    if (f->at_limit && f->nclients <= f->max_conns - f->max_conns / 10) {
+        f->at_limit = false;
+        log_msg(LOG_INFO, "connection_limit_cleared",
+                "%zu connections open: accepting again (%llu refused at the limit)", f->nclients,
+                (unsigned long long)f->limit_refused);
+        f->limit_refused = 0;
+    }
+}
+
+/* The answer of a connection refused at the limit, into c->head. */
+static size_t conn_overflow_answer(struct conn *c)
+{
+    static const char body[] = "{\"errors\":[{\"code\":\"server_busy\",\"message\":\"Too many "
+                               "open connections; retry later.\"}]}";
+    front_date(c->f);
+    int n = snprintf(c->head, sizeof(c->head),
+                     "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Type: "
+                     "%s\r\nContent-Length: %zu\r\n%.*sConnection: close\r\n\r\n%s",
+                     ctype_json, sizeof(body) - 1, (int)c->f->date_len, c->f->date_line, body);
+    return n > 0 && (size_t)n < sizeof(c->head) ? (size_t)n : 0;
+}
+
+/* Takes a new connection of server: from uv_accept (fd < 0), or the descriptor fd that the drain
+ * accepted by hand. */
+static void front_accept(struct front *f, uv_stream_t *server, int fd)
+{
+    bool metrics_only = server == (uv_stream_t *)&f->metrics_listener;
+    bool overflow = !metrics_only && f->nclients >= f->max_conns;
+    if (overflow) {
+        front_limit_reached(f);
+        if (f->noverflow >= FRONT_OVERFLOW_MAX || f->tls_cfg != NULL) {
+            front_accept_drop(f, server, fd);
+            return;
+        }
     }
     struct conn *c = calloc(1, sizeof(*c));
     if (c == NULL) {
         /* Accept and drop: nothing else can be done without memory. */
-        uv_tcp_t tmp;
-        uv_tcp_init(&f->loop, &tmp);
-        if (uv_accept(server, (uv_stream_t *)&tmp) == 0)
-            uv_close((uv_handle_t *)&tmp, NULL);
+        front_accept_drop(f, server, fd);
         return;
     }
     c->f = f;
@@ -1496,12 +1772,30 @@ static void front_on_connection(uv_stream_t *server, int status)
     f->nconns++;
     c->fresh = true;
     c->state = CS_IDLE;
-    if (uv_accept(server, (uv_stream_t *)&c->tcp) != 0) {
+    if ((fd >= 0 ? uv_tcp_open(&c->tcp, fd) : uv_accept(server, (uv_stream_t *)&c->tcp)) != 0) {
+        if (fd >= 0)
+            close(fd);
         conn_close(c);
         return;
     }
     uv_tcp_nodelay(&c->tcp, 1);
-    c->metrics_only = server == (uv_stream_t *)&f->metrics_listener;
+    c->metrics_only = metrics_only;
+    if (overflow) {
+        c->overflow = true;
+        f->noverflow++;
+        uv_buf_t b = uv_buf_init(c->head, (unsigned)conn_overflow_answer(c));
+        c->wreq.data = c;
+        if (b.len == 0 || uv_write(&c->wreq, (uv_stream_t *)&c->tcp, &b, 1, NULL) != 0) {
+            conn_close(c);
+            return;
+        }
+        conn_end(c);
+        return;
+    }
+    if (!metrics_only) {
+        c->counted = true;
+        f->nclients++;
+    }
     if (f->tls_cfg != NULL && !c->metrics_only) {
         c->tls = front_tls_new(f->tls_cfg, (uv_stream_t *)&c->tcp);
         if (c->tls == NULL) {
@@ -1512,6 +1806,37 @@ static void front_on_connection(uv_stream_t *server, int status)
     /* The header timeout runs from the accept: it also bounds a TLS handshake. */
     conn_timer(c, f->cfg->headers_timeout_ms);
     conn_read_start(c);
+}
+
+static void front_on_connection(uv_stream_t *server, int status)
+{
+    struct front *f = server->data;
+    if (status < 0) {
+        /* Out of descriptors (EMFILE) and the like: said once a minute, not once per attempt. */
+        uint64_t now = clock_mono_ns();
+        if (f->accept_err_ns == 0 || now - f->accept_err_ns > 60ull * 1000000000ull) {
+            f->accept_err_ns = now;
+            log_msg(LOG_WARN, "accept", "accept failed: %s (%zu connections open)",
+                    uv_strerror(status), f->nconns);
+        }
+        return;
+    }
+    front_accept(f, server, -1);
+}
+
+/* Before a listener closes: the connections its backlog holds (their clients may have sent a
+ * request already) are taken and served like the others, not reset. */
+static void front_accept_backlog(struct front *f, uv_tcp_t *listener)
+{
+    uv_os_fd_t lfd;
+    if (uv_fileno((uv_handle_t *)listener, &lfd) != 0)
+        return;
+    for (int i = 0; i < FRONT_BACKLOG; i++) {
+        int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0)
+            break;
+        front_accept(f, (uv_stream_t *)listener, fd);
+    }
 }
 
 /* ---- start, drain, stop ------------------------------------------------------------------- */
@@ -1597,13 +1922,15 @@ static void front_drain(struct front *f, const char *why)
                        0);
     log_msg(LOG_INFO, "draining", "%s: no new connections; finishing %zu open one(s)", why,
             f->nconns);
+    front_accept_backlog(f, &f->listener);
     uv_close((uv_handle_t *)&f->listener, front_on_listener_closed);
     if (f->has_metrics_listener)
         uv_close((uv_handle_t *)&f->metrics_listener, front_on_listener_closed);
-    for (struct conn *c = f->conns, *next; c != NULL; c = next) {
-        next = c->next;
+    /* Idle connections are closed between requests, after a short wait in which a request the
+     * client may already be sending is still answered (conn_on_timer). */
+    for (struct conn *c = f->conns; c != NULL; c = c->next) {
         if (c->state == CS_IDLE)
-            conn_close(c);
+            conn_timer(c, FRONT_DRAIN_IDLE_MS);
     }
     front_maybe_done(f);
 }
@@ -1707,6 +2034,20 @@ static void front_raise_nofile(void)
     }
 }
 
+/* Says so when --max-connections leaves the front too few file descriptors for the rest. */
+static void front_check_nofile(const struct front *f)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+        return;
+    size_t reserve = CONFIG_FD_RESERVE + CONFIG_FD_PER_WORKER * (size_t)f->cfg->workers;
+    if (f->max_conns + reserve > (size_t)rl.rlim_cur)
+        log_msg(LOG_WARN, "max_connections",
+                "--max-connections %zu with a file descriptor limit of %llu leaves fewer than %zu "
+                "for workers and logs: accepting may fail before the limit is reached",
+                f->max_conns, (unsigned long long)rl.rlim_cur, reserve);
+}
+
 static void front_on_walk_close(uv_handle_t *h, void *arg)
 {
     (void)arg;
@@ -1798,6 +2139,7 @@ struct front *front_open(const struct serve_config *cfg)
     http_global_init(cfg->max_header_bytes);
     signal(SIGPIPE, SIG_IGN);
     front_raise_nofile();
+    f->max_conns = config_max_connections(cfg);
     uv_loop_init(&f->loop);
     if (cfg->tls_cert != NULL) {
         char terr[512];
@@ -1906,8 +2248,12 @@ int front_run(struct front *f, const struct proto_config *pcfg)
     uv_prepare_start(&f->log_prepare, front_on_log_prepare);
     uv_unref((uv_handle_t *)&f->log_prepare);
     log_set_buffered(1);
-    f->bp_cap = cfg->max_buffered_mb << 20;
+    size_t cap = cfg->max_buffered_mb << 20;
+    f->bp[BP_TRUSTED].b.limit = cap;
+    f->bp[BP_UNVERIFIED].b.limit =
+        cap / 4 > BUDGET_MIN_SHARE || cap == 0 ? cap / 4 : BUDGET_MIN_SHARE;
 
+    front_check_nofile(f);
     if (cfg->dev_token)
         front_print_dev_token(f, cfg->host, port);
     log_msg(LOG_INFO, "listening",

@@ -22,9 +22,9 @@
 #define BP_CLIENTS   32 /* at most */
 #define BP_PAD_BYTES (1024u * 1024u)
 /* Growth of the front's RSS over its idle size that the test allows. With --max-buffered-mb 4
- * the front holds at most ~4 MB of queued bodies plus about one body admitted past the cap, the
- * body its worker is reading, one answer being written and one read (64 KB) per paused client:
- * about 9 MB. Without the cap it holds every waiting body: 30+ MB. 16 MB sits between, with room
+ * the front holds at most ~4 MB of bodies plus the oldest body past its fair share, the body its
+ * worker is reading, one answer being written and one read (64 KB) per paused client: about
+ * 9 MB. Without the cap it holds every waiting body: 30+ MB. 16 MB sits between, with room
  * for allocator slack (and for ASan's redzones and quarantine, which make the unbounded front
  * grow even more). */
 #define BP_GROWTH_LIMIT_KB (16L * 1024L)
@@ -193,8 +193,8 @@ static void test_bounded_front_memory(void **state)
     bp_run("4", 32);
 }
 
-/* Each body (1 MB and some) is larger than the cap: one at a time is admitted, and every request
- * is still read and answered (no deadlock). */
+/* Each body (1 MB and some) is larger than the cap: the oldest one always reads on, and every
+ * request is still read and answered (no deadlock). */
 static void test_body_larger_than_cap(void **state)
 {
     (void)state;
