@@ -26,6 +26,7 @@ function(hs_test name kind)
       set(bin ${CMAKE_BINARY_DIR}/hookstack)
       set(mods ${CMAKE_BINARY_DIR}/modules)
       set(tmods ${CMAKE_BINARY_DIR}/test-modules)
+      set(bmods ${CMAKE_BINARY_DIR}/bad-modules)
     else()
       set(tgt ${kind}_${name}_asan)
       set(core hs_core_asan)
@@ -33,6 +34,7 @@ function(hs_test name kind)
       set(bin ${CMAKE_BINARY_DIR}/hookstack-asan)
       set(mods ${CMAKE_BINARY_DIR}/modules-asan)
       set(tmods ${CMAKE_BINARY_DIR}/test-modules-asan)
+      set(bmods ${CMAKE_BINARY_DIR}/bad-modules-asan)
     endif()
     # Tests of the JSON engine and the arena link only the base library, so they build and run
     # while the rest of the runner is being changed.
@@ -45,7 +47,7 @@ function(hs_test name kind)
     set_target_properties(${tgt} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
     add_test(NAME ${tname} COMMAND ${tgt})
     set_tests_properties(${tname} PROPERTIES
-      ENVIRONMENT "${HS_TEST_ENV};HOOKSTACK_BIN=${bin};HS_MODULES_DIR=${mods};HS_TEST_MODULES_DIR=${tmods}"
+      ENVIRONMENT "${HS_TEST_ENV};HOOKSTACK_BIN=${bin};HS_MODULES_DIR=${mods};HS_TEST_MODULES_DIR=${tmods};HS_BAD_MODULES_DIR=${bmods}"
       TIMEOUT 900 LABELS "${kind};${v}")
   endforeach()
 endfunction()
