@@ -1981,6 +1981,10 @@ static void front_on_checked(struct modset *ms, const char *why, double took_ms,
 static void front_on_switched(struct pool *p)
 {
     struct front *f = (struct front *)((char *)p - offsetof(struct front, pool));
+    /* Only the set's own functions get a metrics label (a made-up name counts as "other"). */
+    if (metrics_set_functions(f->metrics, (const char *const *)f->modset->ms->functions,
+                              f->modset->ms->nfunctions) != 0)
+        log_msg(LOG_WARN, "metrics", "out of memory: the metrics keep the previous functions");
     if (f->reload_t0 == 0)
         return; /* the set of the start */
     log_msg(LOG_INFO, "reloaded",
@@ -2269,7 +2273,9 @@ int front_run(struct front *f, const struct proto_config *pcfg, struct modset *m
     int rc;
     /* Workers are forked now: after the set passed its check, before any connection exists. */
     f->modset = reload_set_new(cfg, pcfg, ms);
-    if (f->modset == NULL) {
+    if (f->modset == NULL ||
+        metrics_set_functions(f->metrics, (const char *const *)f->modset->ms->functions,
+                              f->modset->ms->nfunctions) != 0) {
         fprintf(stderr, "hookstack serve: out of memory\n");
         front_discard(f);
         return 1;
