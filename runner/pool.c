@@ -830,7 +830,8 @@ static void pool_worker_finalize(struct pool_worker *w)
         return;
     }
     if (planned) {
-        if (res.term_signal != 0 || res.exit_status != 0)
+        /* A worker stopped while loading a set that was superseded was killed on purpose. */
+        if ((res.term_signal != 0 || res.exit_status != 0) && !was_starting)
             log_msg(LOG_WARN, "worker_exit", "worker %d, being replaced, ended with %s %d",
                     (int)res.pid, res.term_signal ? "signal" : "status",
                     res.term_signal ? res.term_signal : res.exit_status);
