@@ -21,6 +21,7 @@
 #include "arena.h"
 #include "child.h"
 #include "clock.h"
+#include "crash.h"
 #include "json.h"
 #include "log.h"
 #include "registry_internal.h"
@@ -51,7 +52,7 @@ struct modcheck {
     bool rep_overflow;
     char line[MODCHECK_OUT_LINE]; /* the child's output line being gathered */
     size_t line_len, out_relayed, out_dropped;
-    char sanitizer[256]; /* the first line of a sanitizer report it printed */
+    struct crash_scan scan; /* the first line of a sanitizer report it printed */
     char rbuf[16384];
 };
 
@@ -180,21 +181,7 @@ static void modcheck_report_feed(struct modcheck *c, const char *p, size_t n)
 
 static void modcheck_out_line(struct modcheck *c, const char *s, size_t n)
 {
-    static const char *const marks[] = {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
-                                        "runtime error:", "ERROR: UndefinedBehaviorSanitizer"};
-    for (size_t k = 0; c->sanitizer[0] == '\0' && k < sizeof(marks) / sizeof(marks[0]); k++) {
-        const char *hit = memmem(s, n, marks[k], strlen(marks[k]));
-        if (hit != NULL) {
-            if (strncmp(hit, "ERROR: ", 7) == 0)
-                hit += 7;
-            size_t len = (size_t)(s + n - hit);
-            if (len >= sizeof(c->sanitizer))
-                len = sizeof(c->sanitizer) - 1;
-            for (size_t i = 0; i < len; i++)
-                c->sanitizer[i] = (hit[i] >= 0x20 && hit[i] < 0x7f) ? hit[i] : '?';
-            c->sanitizer[len] = '\0';
-        }
-    }
+    crash_scan_line(&c->scan, s, n);
     if (c->out_relayed >= MODCHECK_OUT_BUDGET) {
         c->out_dropped += n + 1;
         return;
@@ -398,16 +385,16 @@ static bool modcheck_verdict(struct modcheck *c, char *why, size_t cap)
         int sig = WTERMSIG(c->wait_status);
         const char *abbrev = sigabbrev_np(sig);
         snprintf(why, cap, "%s crashed while loading: killed by signal %d (SIG%s)%s%s%s", what, sig,
-                 abbrev ? abbrev : "?", c->sanitizer[0] ? " (" : "", c->sanitizer,
-                 c->sanitizer[0] ? ")" : "");
+                 abbrev ? abbrev : "?", c->scan.report[0] ? " (" : "", c->scan.report,
+                 c->scan.report[0] ? ")" : "");
     } else if (r == MODCHECK_REPORT_REFUSED && clean_exit) {
         snprintf(why, cap, "%s", child_why);
     } else if (r == MODCHECK_REPORT_PASSED && clean_exit) {
         return true;
     } else if (!clean_exit) {
         snprintf(why, cap, "%s ended the process while loading (exit status %d)%s%s%s", what,
-                 WEXITSTATUS(c->wait_status), c->sanitizer[0] ? " (" : "", c->sanitizer,
-                 c->sanitizer[0] ? ")" : "");
+                 WEXITSTATUS(c->wait_status), c->scan.report[0] ? " (" : "", c->scan.report,
+                 c->scan.report[0] ? ")" : "");
     } else {
         snprintf(why, cap, "%s ended the check without a usable report", what);
     }
