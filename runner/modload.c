@@ -8,6 +8,7 @@
  * and group (the message names both modules). Every failure branch dlcloses what it opened. */
 #include <dirent.h>
 #include <dlfcn.h>
+#include <link.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -554,6 +555,15 @@ static int load_file(struct registry *reg, const char *path, const char *label, 
             e += pl + 2;
         err_set(err, errlen, "%s: cannot load module: %s", label, e ? e : "dlopen failed");
         return -1;
+    }
+    /* A copy (a memfd's /proc path) goes by the label in backtraces and sanitizer reports too:
+     * the loader's name of the object is the public link_map's l_name, which it frees at dlclose
+     * (so it gets a malloc'd copy). */
+    struct link_map *lm = NULL;
+    if (strcmp(path, label) != 0 && dlinfo(h, RTLD_DI_LINKMAP, &lm) == 0 && lm != NULL) {
+        char *name = strdup(label);
+        if (name)
+            lm->l_name = name;
     }
     dlerror();
     void *sym = dlsym(h, HS_MODULE_ENTRY_SYMBOL);

@@ -7,7 +7,8 @@
  * In memory, because a memfd goes away with its last descriptor: no copy is ever left on disk,
  * whatever ends a child or the front. Sealed, so nothing can write to one once taken. The front
  * never maps them: a child gets the descriptors (child.h: CHILD_FD_KEEP onwards, in order) and
- * loads /proc/<its pid>/fd/N; every message names the original path (the file's label). */
+ * loads /proc/<its pid>/fd/N; every message, backtrace and sanitizer report names the original
+ * path (the file's label: modload.c gives the loaded object that name). */
 #ifndef HS_MODSET_H
 #define HS_MODSET_H
 

@@ -24,8 +24,8 @@ struct registry_load_opts {
      * load modules meant to be refused this way, so no folder the server reads holds them). */
     const char *const *files;
     size_t nfiles;
-    /* With files: what each one stands for in messages and in the registry (the original path
-     * of a copy); NULL: the path itself. */
+    /* With files: what each one stands for in messages, in the registry and as the loaded
+     * object's name (backtraces; the original path of a copy); NULL: the path itself. */
     const char *const *labels;
     /* No module_loaded / module_refused log lines (the caller reports). */
     bool quiet;
