@@ -1,33 +1,13 @@
-/* cli_serve.c — `hookstack serve`: options, tokens, modules, then the front (see front.h). */
+/* cli_serve.c — `hookstack serve`: options, tokens, the check of the modules, then the front (see
+ * front.h). */
 #include <stdio.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "config.h"
 #include "front.h"
 #include "log.h"
+#include "modcheck.h"
 #include "proto.h"
-#include "registry.h"
-
-/* Copies what was written to fd (from its start) to standard error. */
-static void serve_replay(int fd)
-{
-    char buf[8192];
-    off_t off = 0;
-    for (;;) {
-        ssize_t n = pread(fd, buf, sizeof(buf), off);
-        if (n <= 0)
-            break;
-        off += n;
-        for (ssize_t w = 0; w < n;) {
-            ssize_t k = write(2, buf + w, (size_t)(n - w));
-            if (k <= 0)
-                return;
-            w += k;
-        }
-    }
-}
 
 int cli_serve(int argc, char **argv)
 {
@@ -61,32 +41,17 @@ int cli_serve(int argc, char **argv)
         config_free(&cfg);
         return 1;
     }
-    struct registry_load_opts lo = {
-        .dirs = cfg.module_dirs,
-        .ndirs = cfg.nmodule_dirs,
-        .no_diy = cfg.no_diy,
-    };
-    err[0] = '\0';
-    /* The loader's own log lines are held back: shown when the modules load, dropped when one
-     * fails, so a failed start says one thing once. */
-    int held = memfd_create("hookstack-load-log", MFD_CLOEXEC);
-    if (held >= 0)
-        log_set_fd(held);
-    struct registry *reg = registry_load(&lo, err, sizeof(err));
-    if (held >= 0) {
-        log_set_fd(2);
-        if (reg != NULL)
-            serve_replay(held);
-        close(held);
-    }
-    if (reg == NULL) {
+    /* The modules are checked in a child (modcheck.h): this process never loads module code. A
+     * set that fails its check fails the start with one line naming the module and why. */
+    struct modset *ms = modcheck_run(&cfg, err, sizeof(err));
+    if (ms == NULL) {
         fprintf(stderr, "hookstack serve: %s\n", err[0] ? err : "cannot load the modules");
         front_close(f);
         config_free(&cfg);
         return 1;
     }
+    modset_log_modules(ms);
     struct proto_config pc = {
-        .reg = reg,
         .tokens = (const char *const *)cfg.tokens,
         .ntokens = cfg.ntokens,
         .max_body = cfg.max_body_bytes,
@@ -94,8 +59,7 @@ int cli_serve(int argc, char **argv)
         .api_tokens = (const char *const *)cfg.api_tokens,
         .napi_tokens = cfg.napi_tokens,
     };
-    rc = front_run(f, &pc);
-    registry_free(reg);
+    rc = front_run(f, &pc, ms);
     config_free(&cfg);
     return rc;
 }

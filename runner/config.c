@@ -37,6 +37,7 @@ void config_defaults(struct serve_config *c)
     c->worker_memory_mb = 2048;
     c->max_buffered_mb = 8;
     c->max_response_bytes = 52428800;
+    c->module_load_timeout_ms = 10000;
 }
 
 void config_usage(void *file)
@@ -100,6 +101,10 @@ void config_usage(void *file)
             "                              never)\n"
             "  --shutdown-timeout-ms N     a drain answers what is still running 503 after N ms\n"
             "                              and exits (default: the longest hook deadline + 5000)\n"
+            "  --module-load-timeout-ms N  loading the modules (constructors, checks, every\n"
+            "                              init) must finish within N ms: in the check of a set\n"
+            "                              at start and on SIGHUP, and in each new worker\n"
+            "                              (default 10000)\n"
             "  --log-level LEVEL           debug, info (default: one line per request), warn,\n"
             "                              error\n"
             "  --tls-cert FILE             serve HTTPS with this PEM certificate chain (leaf\n"
@@ -116,7 +121,8 @@ void config_usage(void *file)
             "Prints 'listening on HOST:PORT' once it accepts connections. SIGTERM or SIGINT\n"
             "stops accepting, finishes every accepted request and exits 0 (a second one exits\n"
             "at once with status 1). SIGHUP reloads the modules: new calls go to new workers,\n"
-            "running ones finish on the old set; a set that fails to load is refused.\n"
+            "running ones finish on the old set; a set that fails its check (loaded in a child\n"
+            "process first, the server never runs module code itself) is refused.\n"
             "GET /openConnections and GET /stopServer need the system token, like POST\n"
             "/function.\n");
 }
@@ -202,6 +208,7 @@ enum opt_id {
     O_MAX_BUFFERED,
     O_MAX_RESPONSE_BYTES,
     O_MAX_CONNECTIONS,
+    O_MODULE_LOAD_TIMEOUT,
     O_COUNT
 };
 
@@ -261,6 +268,8 @@ static const struct opt_def {
                               "maxResponseBytes", OPT_NUM, (uint64_t)1 << 30},
     [O_MAX_CONNECTIONS] = {"--max-connections", "HOOKSTACK_MAX_CONNECTIONS", "maxConnections",
                            OPT_NUM, (uint64_t)1 << 24},
+    [O_MODULE_LOAD_TIMEOUT] = {"--module-load-timeout-ms", "HOOKSTACK_MODULE_LOAD_TIMEOUT_MS",
+                               "moduleLoadTimeoutMs", OPT_MS, (uint64_t)1 << 40},
 };
 
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
@@ -455,6 +464,9 @@ static int opt_set(struct serve_config *c, int *levels, int id, const char *v, c
             break;
         case O_MAX_CONNECTIONS:
             c->max_connections = (size_t)n;
+            break;
+        case O_MODULE_LOAD_TIMEOUT:
+            c->module_load_timeout_ms = n;
             break;
         case O_SHUTDOWN_TIMEOUT:
             c->shutdown_timeout_ms = n;
@@ -1037,6 +1049,8 @@ int config_print(const struct serve_config *c, void *file)
     rc |= print_set(a, o, "maxBufferedMb", json_new_number(a, (double)c->max_buffered_mb));
     rc |= print_set(a, o, "maxResponseBytes", json_new_number(a, (double)c->max_response_bytes));
     rc |= print_set(a, o, "maxConnections", json_new_number(a, (double)config_max_connections(c)));
+    rc |= print_set(a, o, "moduleLoadTimeoutMs",
+                    json_new_number(a, (double)c->module_load_timeout_ms));
     rc |= print_set(
         a, o, "logLevel",
         print_str(a, level_names[c->log_level >= 0 && c->log_level < 4 ? c->log_level : 1]));

@@ -82,6 +82,9 @@ struct serve_config {
     /* Client connections served at once; past it a new connection is answered 503 and closed
      * (front.c). 0: from the file descriptor limit (config_max_connections). */
     size_t max_connections;
+    /* Loading the module set (constructors, checks, every init) must finish within this, in the
+     * check before a set is served (modcheck.h) and in each new worker (pool.h). */
+    uint64_t module_load_timeout_ms; /* 10000 */
 };
 
 /* File descriptors the default of --max-connections leaves for the rest: listeners, the loop,

@@ -36,6 +36,7 @@
 #include "uvx.h"
 #include "log.h"
 #include "metrics.h"
+#include "modcheck.h"
 #include "pool.h"
 #include "registry.h"
 #include "reload.h"
@@ -217,9 +218,14 @@ struct front {
     bool has_metrics_listener, metrics_listener_closed;
     int metrics_port;                /* the bound port */
     char tls_plain[FRONT_TLS_CHUNK]; /* decrypted bytes, handed to the parser at once */
-    /* The module set new workers are forked with (reload.h; SIGHUP loads a new one), and the
-     * drain's deadline (--shutdown-timeout-ms). */
+    /* The module set new workers are forked with (reload.h; SIGHUP checks a new one: check is that
+     * check while it runs, check_again a SIGHUP that came meanwhile), when the last reload began,
+     * whether "listening" was said, and the drain's deadline (--shutdown-timeout-ms). */
     struct reload_set *modset;
+    struct modcheck *check;
+    bool check_again, listening_said;
+    uint64_t reload_t0;
+    double check_ms;
     uv_timer_t shutdown_timer;
     bool shutdown_timer_on;
     /* Body memory: per class, its budget, counts and readers (oldest first); the connections
@@ -242,6 +248,7 @@ static void conn_feed(struct conn *c, const char *data, size_t len, bool from_pe
 static void conn_next(struct conn *c);
 static void front_drain(struct front *f, const char *why);
 static void front_maybe_done(struct front *f);
+static void front_say_listening(struct front *f);
 
 /* ---- small helpers ------------------------------------------------------------------------ */
 
@@ -1387,7 +1394,7 @@ static void conn_handle(struct conn *c)
             return;
         }
         metrics_queue_depth(f->metrics, pool_queue_len(&f->pool));
-        metrics_workers(f->metrics, (size_t)pool_busy_count(&f->pool), (size_t)f->pool.nw);
+        metrics_workers(f->metrics, (size_t)pool_busy_count(&f->pool), (size_t)pool_size(&f->pool));
         metrics_connections(f->metrics, f->nconns);
         front_bp_refresh(f);
         metrics_front_state(f->metrics, front_bp_total(f), f->npaused, f->max_conns);
@@ -1923,6 +1930,8 @@ static void front_drain(struct front *f, const char *why)
     log_msg(LOG_INFO, "draining", "%s: no new connections; finishing %zu open one(s)", why,
             f->nconns);
     front_accept_backlog(f, &f->listener);
+    modcheck_cancel(f->check); /* a reload being checked will not be served */
+    f->check = NULL;
     uv_close((uv_handle_t *)&f->listener, front_on_listener_closed);
     if (f->has_metrics_listener)
         uv_close((uv_handle_t *)&f->metrics_listener, front_on_listener_closed);
@@ -1935,39 +1944,73 @@ static void front_drain(struct front *f, const char *why)
     front_maybe_done(f);
 }
 
-/* SIGHUP: loads the module folders anew (reload.h). New calls go to workers forked with the new
- * set; running calls finish on the old one (their workers are replaced once they answer). A set
- * that fails to load is refused and the current one keeps serving. */
+static void front_modules_reload(struct front *f);
+
+/* The end of a reload's check: a set that passed goes to the pool (its workers load it and take
+ * over once one is ready: front_on_switched); a refused one is logged, the current one serves on.
+ */
+static void front_on_checked(struct modset *ms, const char *why, double took_ms, void *arg)
+{
+    struct front *f = arg;
+    f->check = NULL;
+    f->check_ms = took_ms;
+    if (ms == NULL) {
+        log_msg(LOG_ERROR, "reload_refused",
+                "module reload refused; the current modules keep serving: %s", why);
+    } else {
+        struct reload_set *s = reload_set_new(f->cfg, f->pcfg, ms);
+        if (s == NULL) {
+            log_msg(LOG_ERROR, "reload_refused",
+                    "module reload refused; the current modules keep serving: out of memory");
+        } else {
+            modset_log_modules(s->ms);
+            struct reload_set *old = f->modset;
+            f->modset = s;
+            pool_reload(&f->pool, s);
+            /* Workers of the old set live in their own processes: its copy here can go. */
+            reload_set_free(old);
+        }
+    }
+    if (f->check_again && !f->draining) {
+        f->check_again = false;
+        front_modules_reload(f);
+    }
+}
+
+/* The pool's newest set has a worker ready: new calls go to it from now on. */
+static void front_on_switched(struct pool *p)
+{
+    struct front *f = (struct front *)((char *)p - offsetof(struct front, pool));
+    /* Only the set's own functions get a metrics label (a made-up name counts as "other"). */
+    if (metrics_set_functions(f->metrics, (const char *const *)f->modset->ms->functions,
+                              f->modset->ms->nfunctions) != 0)
+        log_msg(LOG_WARN, "metrics", "out of memory: the metrics keep the previous functions");
+    if (f->reload_t0 == 0)
+        return; /* the set of the start */
+    log_msg(LOG_INFO, "reloaded",
+            "modules reloaded in %.1f ms (checked in %.1f ms): %zu module(s), %zu function(s); "
+            "new calls go to new workers, running ones finish on the old modules",
+            (double)(clock_mono_ns() - f->reload_t0) / 1e6, f->check_ms, f->modset->ms->nmodules,
+            f->modset->ms->nfunctions);
+}
+
+/* SIGHUP: checks the module folders as they are now in a child (modcheck.h) while the current set
+ * keeps serving; the front itself never loads module code. A SIGHUP during a check starts another
+ * once it ends. */
 static void front_modules_reload(struct front *f)
 {
     if (f->draining || f->modset == NULL)
         return;
-    uint64_t t0 = clock_mono_ns();
+    if (f->check != NULL) {
+        f->check_again = true;
+        return;
+    }
+    f->reload_t0 = clock_mono_ns();
     char err[1024];
-    err[0] = '\0';
-    struct registry *reg = reload_load(f->cfg, err, sizeof(err));
-    if (reg == NULL) {
+    f->check = modcheck_start(&f->loop, f->cfg, front_on_checked, f, err, sizeof(err));
+    if (f->check == NULL)
         log_msg(LOG_ERROR, "reload_refused",
-                "module reload refused; the current modules keep "
-                "serving: %s",
-                err);
-        return;
-    }
-    struct reload_set *s = reload_set_new(f->cfg, f->pcfg, reg, 1);
-    if (s == NULL) {
-        log_msg(LOG_ERROR, "reload_refused", "module reload refused: out of memory");
-        return;
-    }
-    struct reload_set *old = f->modset;
-    f->modset = s;
-    pool_reload(&f->pool, &s->wo);
-    /* Workers forked with the old set live in their own processes: its copy here can go. */
-    reload_set_free(old);
-    log_msg(LOG_INFO, "reloaded",
-            "modules reloaded in %.1f ms: %zu module(s), %zu function(s); new calls go to new "
-            "workers, running ones finish on the old modules",
-            (double)(clock_mono_ns() - t0) / 1e6, registry_module_count(reg),
-            registry_fn_count(reg));
+                "module reload refused; the current modules keep serving: %s", err);
 }
 
 static void front_on_signal(uv_signal_t *s, int signum)
@@ -1990,11 +2033,6 @@ static void front_on_signal(uv_signal_t *s, int signum)
     front_drain(f, signum == SIGINT ? "SIGINT" : "SIGTERM");
 }
 
-static int worker_entry(int fd, void *arg)
-{
-    return worker_serve(fd, arg);
-}
-
 /* A worker replaced without a call to report it: recycled past its memory high-water mark,
  * replaced by a reload, or dead between calls. */
 static void front_on_worker_restart(struct pool *p, enum pool_restart_cause cause)
@@ -2008,12 +2046,15 @@ static void front_on_worker_restart(struct pool *p, enum pool_restart_cause caus
     else if (cause == POOL_RESTART_TIMEOUT)
         m = METRICS_RESTART_TIMEOUT;
     metrics_worker_restart(f->metrics, m);
+    /* A worker of the start that failed: say where the server listens all the same. */
+    if (cause == POOL_RESTART_CRASH)
+        front_say_listening(f);
 }
 
 /* The development token, and a curl line that calls the first DIY function served (with empty
  * options; a hook whose kind needs records answers with the error that says so), or, when no
  * module serves one, how to make one and a curl line for the health check. */
-static void front_print_dev_token(const struct front *f, const struct registry *reg,
+static void front_print_dev_token(const struct front *f, const struct modset *ms,
                                   const char *host, int port)
 {
     const char *tok = f->cfg->tokens[0];
@@ -2027,8 +2068,8 @@ static void front_print_dev_token(const struct front *f, const struct registry *
     printf("No system token configured (HOOKSTACK_SYSTEM_TOKEN or --system-token-file); this run "
            "uses a development token:\n  %s\n",
            tok);
-    const char *fn = NULL, *type = NULL;
-    if (!registry_first_diy(reg, &fn, &type)) {
+    const char *fn = ms->try_fn, *type = ms->try_type;
+    if (fn == NULL) {
         printf("No module serves a function yet: scaffold one with `hookstack new MODULE FUNCTION "
                "--kind KIND` (its modules folder is %s), build, and start again.\nTry it:\n  curl "
                "-sS %s/healthCheck\n",
@@ -2075,6 +2116,8 @@ static void front_discard(struct front *f)
 {
     if (f->pool_started)
         pool_abort(&f->pool);
+    modcheck_cancel(f->check);
+    f->check = NULL;
     reload_set_free(f->modset);
     f->modset = NULL;
     uv_walk(&f->loop, front_on_walk_close, NULL);
@@ -2204,16 +2247,50 @@ static void front_on_log_prepare(uv_prepare_t *h)
     log_flush();
 }
 
-int front_run(struct front *f, const struct proto_config *pcfg)
+/* "listening on HOST:PORT", once every worker of the start has loaded the modules (or one failed
+ * to: the log says why). Connections are accepted before, their calls wait for a worker. */
+static void front_say_listening(struct front *f)
+{
+    const struct serve_config *cfg = f->cfg;
+    if (f->listening_said)
+        return;
+    f->listening_said = true;
+    bool v6 = strchr(cfg->host, ':') != NULL;
+    if (cfg->dev_token)
+        front_print_dev_token(f, f->modset->ms, cfg->host, f->port);
+    log_msg(LOG_INFO, "listening",
+            "listening on %s%s%s:%d%s: %zu module(s), %zu function(s), %d worker(s)", v6 ? "[" : "",
+            cfg->host, v6 ? "]" : "", f->port, f->tls_cfg ? " (HTTPS)" : "",
+            f->modset->ms->nmodules, f->modset->ms->nfunctions, cfg->workers);
+    printf("listening on %s%s%s:%d%s\n", v6 ? "[" : "", cfg->host, v6 ? "]" : "", f->port,
+           f->tls_cfg ? " (HTTPS, TLS 1.2)" : "");
+    if (f->has_metrics_listener) {
+        bool mv6 = strchr(cfg->metrics_host, ':') != NULL;
+        log_msg(LOG_INFO, "metrics_listening", "metrics on %s%s%s:%d (GET /metrics, no token)",
+                mv6 ? "[" : "", cfg->metrics_host, mv6 ? "]" : "", f->metrics_port);
+        printf("metrics on %s%s%s:%d\n", mv6 ? "[" : "", cfg->metrics_host, mv6 ? "]" : "",
+               f->metrics_port);
+    }
+    fflush(stdout);
+}
+
+static void front_on_worker_ready(struct pool *p)
+{
+    struct front *f = (struct front *)((char *)p - offsetof(struct front, pool));
+    if (pool_ready_count(p) >= pool_size(p))
+        front_say_listening(f);
+}
+
+int front_run(struct front *f, const struct proto_config *pcfg, struct modset *ms)
 {
     const struct serve_config *cfg = f->cfg;
     f->pcfg = pcfg;
-    int port = f->port;
-    bool v6 = strchr(cfg->host, ':') != NULL;
     int rc;
-    /* Workers are forked now: after the modules were loaded, before any connection exists. */
-    f->modset = reload_set_new(cfg, pcfg, (struct registry *)pcfg->reg, 0);
-    if (f->modset == NULL) {
+    /* Workers are forked now: after the set passed its check, before any connection exists. */
+    f->modset = reload_set_new(cfg, pcfg, ms);
+    if (f->modset == NULL ||
+        metrics_set_functions(f->metrics, (const char *const *)f->modset->ms->functions,
+                              f->modset->ms->nfunctions) != 0) {
         fprintf(stderr, "hookstack serve: out of memory\n");
         front_discard(f);
         return 1;
@@ -2225,8 +2302,12 @@ int front_run(struct front *f, const struct proto_config *pcfg)
         .mem_limit_bytes = cfg->worker_memory_mb << 20,
         .capture_output = true,
         .max_frame_bytes = ipc_resp_frame_max(cfg->max_response_bytes),
-        .child_main = worker_entry,
-        .child_arg = &f->modset->wo,
+        .child_main = reload_worker_main,
+        .child_arg = f->modset,
+        .child_fds = reload_child_fds,
+        .start_timeout_ms = cfg->module_load_timeout_ms,
+        .ready = front_on_worker_ready,
+        .switched = front_on_switched,
         .restarted = front_on_worker_restart,
     };
     char err[256];
@@ -2269,22 +2350,6 @@ int front_run(struct front *f, const struct proto_config *pcfg)
         cap / 4 > BUDGET_MIN_SHARE || cap == 0 ? cap / 4 : BUDGET_MIN_SHARE;
 
     front_check_nofile(f);
-    if (cfg->dev_token)
-        front_print_dev_token(f, pcfg->reg, cfg->host, port);
-    log_msg(LOG_INFO, "listening",
-            "listening on %s%s%s:%d%s: %zu module(s), %zu function(s), %d worker(s)", v6 ? "[" : "",
-            cfg->host, v6 ? "]" : "", port, f->tls_cfg ? " (HTTPS)" : "",
-            registry_module_count(pcfg->reg), registry_fn_count(pcfg->reg), cfg->workers);
-    printf("listening on %s%s%s:%d%s\n", v6 ? "[" : "", cfg->host, v6 ? "]" : "", port,
-           f->tls_cfg ? " (HTTPS, TLS 1.2)" : "");
-    if (f->has_metrics_listener) {
-        bool mv6 = strchr(cfg->metrics_host, ':') != NULL;
-        log_msg(LOG_INFO, "metrics_listening", "metrics on %s%s%s:%d (GET /metrics, no token)",
-                mv6 ? "[" : "", cfg->metrics_host, mv6 ? "]" : "", f->metrics_port);
-        printf("metrics on %s%s%s:%d\n", mv6 ? "[" : "", cfg->metrics_host, mv6 ? "]" : "",
-               f->metrics_port);
-    }
-    fflush(stdout);
 
     uv_run(&f->loop, UV_RUN_DEFAULT);
     log_msg(LOG_INFO, "stopped", "server stopped");

@@ -201,7 +201,8 @@ int ipc_note_decode(const char *buf, size_t len, struct ipc_note_view *out)
     if (len < sizeof(h) || len > sizeof(h) + IPC_NOTE_NAME_MAX)
         return -1;
     memcpy(&h, buf, sizeof(h));
-    if (h.magic != IPC_NOTE_MAGIC || h.frame_len != len || h.kind != IPC_NOTE_DEADLINE)
+    if (h.magic != IPC_NOTE_MAGIC || h.frame_len != len ||
+        (h.kind != IPC_NOTE_DEADLINE && h.kind != IPC_NOTE_READY))
         return -1;
     out->seq = h.seq;
     out->kind = (enum ipc_note_kind)h.kind;

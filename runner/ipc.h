@@ -2,9 +2,10 @@
  *
  * One request frame goes to a worker, one response frame comes back; nothing is pipelined on one
  * worker. Before its response a worker may send notes (a function's own deadline), only when the
- * front asked for them (worker_opts), so `hookstack invoke` still reads exactly one frame. A frame
- * is a fixed head (native byte order: both ends are the same binary on the same machine) followed
- * by its fields' bytes back to back, in field order. The head carries each field's length,
+ * front asked for them (worker_opts), so `hookstack invoke` still reads exactly one frame. A worker
+ * of `hookstack serve` sends one note before any request: ready, once it loaded its modules. A
+ * frame is a fixed head (native byte order: both ends are the same binary on the same machine)
+ * followed by its fields' bytes back to back, in field order. The head carries each field's length,
  * IPC_ABSENT for "absent", so no field is copied to be framed: the sender passes the head and the
  * field buffers to writev, and the receiver points into the one buffer it read.
  *
@@ -92,6 +93,7 @@ struct ipc_resp_view {
 /* A note: head, then name (name_len bytes). */
 enum ipc_note_kind {
     IPC_NOTE_DEADLINE = 1, /* value: this call's deadline in ms; name: the function */
+    IPC_NOTE_READY = 2,    /* seq 0, no name: the worker loaded its modules and takes requests */
 };
 #define IPC_NOTE_NAME_MAX 256
 

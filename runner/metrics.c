@@ -2,6 +2,7 @@
 #include "metrics.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,10 @@ struct metrics {
     uint64_t bytes_in, bytes_out;
     struct fn_stats fns[METRICS_MAX_FNS];
     size_t nfns;
+    /* The names that may get a label, sorted (known_set false: any name may). */
+    char **known;
+    size_t nknown;
+    bool known_set;
     struct histogram other_fn;
     long inflight;
     size_t queue_depth;
@@ -64,7 +69,44 @@ void metrics_free(struct metrics *m)
         return;
     for (size_t i = 0; i < m->nfns; i++)
         free(m->fns[i].name);
+    for (size_t i = 0; i < m->nknown; i++)
+        free(m->known[i]);
+    free(m->known);
     free(m);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int metrics_set_functions(struct metrics *m, const char *const *names, size_t n)
+{
+    char **known = calloc(n ? n : 1, sizeof(*known));
+    if (known == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        known[i] = strdup(names[i]);
+        if (known[i] == NULL) {
+            for (size_t k = 0; k < i; k++)
+                free(known[k]);
+            free(known);
+            return -1;
+        }
+    }
+    qsort(known, n, sizeof(*known), name_cmp);
+    for (size_t i = 0; i < m->nknown; i++)
+        free(m->known[i]);
+    free(m->known);
+    m->known = known;
+    m->nknown = n;
+    m->known_set = true;
+    return 0;
+}
+
+static bool known_function(const struct metrics *m, const char *fn)
+{
+    return !m->known_set || bsearch(&fn, m->known, m->nknown, sizeof(*m->known), name_cmp) != NULL;
 }
 
 static void observe(struct histogram *h, double ms)
@@ -109,7 +151,7 @@ void metrics_function(struct metrics *m, const char *fn, double dur_ms)
             return;
         }
     }
-    if (m->nfns < METRICS_MAX_FNS) {
+    if (m->nfns < METRICS_MAX_FNS && known_function(m, fn)) {
         char *name = strdup(fn);
         if (name != NULL) {
             m->fns[m->nfns].name = name;

@@ -1,9 +1,10 @@
 /* metrics.h — the front's counters, gauges and latency histograms, rendered in Prometheus text
  * format for GET /metrics.
  *
- * Owned by the front's loop thread (no locking). Label sets are bounded: at most METRICS_MAX_FNS
- * function names are tracked (later ones count as "other"), so a client sending random function
- * names cannot grow memory. */
+ * Owned by the front's loop thread (no locking). Label sets are bounded: only the functions of
+ * the module set get a label (metrics_set_functions; a name a client made up counts as "other",
+ * so it can neither grow memory nor take a real function's label), and at most METRICS_MAX_FNS of
+ * them are tracked (later ones count as "other" too). */
 #ifndef HS_METRICS_H
 #define HS_METRICS_H
 
@@ -39,6 +40,10 @@ void metrics_free(struct metrics *m);
 /* One finished request: its route, status, duration and bytes. */
 void metrics_request(struct metrics *m, enum metrics_route route, int status, double dur_ms,
                      uint64_t bytes_in, uint64_t bytes_out);
+/* The function names that may get a label from now on (copied; a later call replaces the list,
+ * labels already made stay). Before the first call every name may. 0, or -1 when out of memory
+ * (the previous list then stays). */
+int metrics_set_functions(struct metrics *m, const char *const *names, size_t n);
 /* Latency of one function invocation (fn may be NULL: not counted). */
 void metrics_function(struct metrics *m, const char *fn, double dur_ms);
 void metrics_inflight_add(struct metrics *m, int delta);

@@ -8,6 +8,7 @@
  * and group (the message names both modules). Every failure branch dlcloses what it opened. */
 #include <dirent.h>
 #include <dlfcn.h>
+#include <link.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -576,18 +577,33 @@ static int module_add(struct registry *reg, const char *path, void *handle,
     return 0;
 }
 
-static int load_file(struct registry *reg, const char *path, char *err, size_t errlen)
+/* Loads the module at path; label names it in messages and in the registry. */
+static int load_file(struct registry *reg, const char *path, const char *label, bool quiet,
+                     char *err, size_t errlen)
 {
     void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!h) {
         const char *e = dlerror();
-        err_set(err, errlen, "%s: cannot load module: %s", path, e ? e : "dlopen failed");
+        size_t pl = strlen(path);
+        /* The loader's message starts with the path it opened: say the label instead. */
+        if (e && strncmp(e, path, pl) == 0 && strncmp(e + pl, ": ", 2) == 0)
+            e += pl + 2;
+        err_set(err, errlen, "%s: cannot load module: %s", label, e ? e : "dlopen failed");
         return -1;
+    }
+    /* A copy (a memfd's /proc path) goes by the label in backtraces and sanitizer reports too:
+     * the loader's name of the object is the public link_map's l_name, which it frees at dlclose
+     * (so it gets a malloc'd copy). */
+    struct link_map *lm = NULL;
+    if (strcmp(path, label) != 0 && dlinfo(h, RTLD_DI_LINKMAP, &lm) == 0 && lm != NULL) {
+        char *name = strdup(label);
+        if (name)
+            lm->l_name = name;
     }
     dlerror();
     void *sym = dlsym(h, HS_MODULE_ENTRY_SYMBOL);
     if (!sym) {
-        err_set(err, errlen, "%s: no %s() entry point (is it built with HS_MODULE?)", path,
+        err_set(err, errlen, "%s: no %s() entry point (is it built with HS_MODULE?)", label,
                 HS_MODULE_ENTRY_SYMBOL);
         dlclose(h);
         return -1;
@@ -595,7 +611,7 @@ static int load_file(struct registry *reg, const char *path, char *err, size_t e
     const hs_module_info *(*entry)(void);
     memcpy(&entry, &sym, sizeof(entry)); /* object pointer to function pointer, as POSIX allows */
     size_t before = reg->nmodules;
-    if (module_add(reg, path, h, entry, err, errlen) != 0) {
+    if (module_add(reg, label, h, entry, err, errlen) != 0) {
         /* The module may have run init: its functions stay in the registry, which the caller
          * frees as a whole. Its handle was not stored, so close it here, after its cleanup. */
         if (reg->nmodules > before) {
@@ -607,8 +623,9 @@ static int load_file(struct registry *reg, const char *path, char *err, size_t e
         dlclose(h);
         return -1;
     }
-    log_msg(LOG_INFO, "module_loaded", "%s %s from %s", reg->modules[reg->nmodules - 1]->name,
-            reg->modules[reg->nmodules - 1]->version, path);
+    if (!quiet)
+        log_msg(LOG_INFO, "module_loaded", "%s %s from %s", reg->modules[reg->nmodules - 1]->name,
+                reg->modules[reg->nmodules - 1]->version, label);
     return 0;
 }
 
@@ -639,7 +656,8 @@ static int filter_so(const struct dirent *d)
     return d->d_name[0] != '.' && has_suffix(d->d_name, ".so");
 }
 
-static int load_dir(struct registry *reg, const char *dir, char *err, size_t errlen)
+static int load_dir(struct registry *reg, const struct registry_load_opts *opts, const char *dir,
+                    size_t *index, char *err, size_t errlen)
 {
     struct dirent **names = NULL;
     int n = scandir(dir, &names, filter_so, alphasort);
@@ -656,7 +674,10 @@ static int load_dir(struct registry *reg, const char *dir, char *err, size_t err
                 err_set(err, errlen, "%s/%s: path too long", dir, names[i]->d_name);
                 rc = -1;
             } else {
-                rc = load_file(reg, path, err, errlen);
+                if (opts->before_file)
+                    opts->before_file(opts->before_arg, *index);
+                (*index)++;
+                rc = load_file(reg, path, path, opts->quiet, err, errlen);
             }
         }
         free(names[i]);
@@ -674,12 +695,18 @@ struct registry *registry_load(const struct registry_load_opts *opts, char *err,
         return NULL;
     }
     int rc = 0;
+    size_t index = 0;
     for (size_t i = 0; opts && rc == 0 && i < opts->ndirs; i++)
-        rc = load_dir(reg, opts->dirs[i], err, errlen);
-    for (size_t i = 0; opts && rc == 0 && i < opts->nfiles; i++)
-        rc = load_file(reg, opts->files[i], err, errlen);
+        rc = load_dir(reg, opts, opts->dirs[i], &index, err, errlen);
+    for (size_t i = 0; opts && rc == 0 && i < opts->nfiles; i++, index++) {
+        if (opts->before_file)
+            opts->before_file(opts->before_arg, index);
+        rc = load_file(reg, opts->files[i], opts->labels ? opts->labels[i] : opts->files[i],
+                       opts->quiet, err, errlen);
+    }
     if (rc != 0) {
-        log_msg(LOG_ERROR, "module_refused", "%s", err ? err : "module refused");
+        if (!opts->quiet)
+            log_msg(LOG_ERROR, "module_refused", "%s", err ? err : "module refused");
         registry_free(reg);
         return NULL;
     }

@@ -9,14 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "clock.h"
 #include "uvx.h"
 #include "log.h"
+#include "text.h"
 #include "worker.h"
 
 #define POOL_RX_INITIAL      (16u * 1024u)
@@ -30,48 +31,7 @@
 static void pool_dispatch(struct pool_worker *w, struct pool_job *job);
 static void pool_worker_finalize(struct pool_worker *w);
 static void pool_maybe_stopped(struct pool *p);
-
-/* ---- the child side of a fork ------------------------------------------------------------- */
-
-/* Puts the worker's socket on fd 3, the front's standard error (for log lines) on fd 4 and, when
- * output is captured, the capture pipe on fds 1 and 2; closes every other descriptor the front
- * had (listener, connections, other workers, the loop's own), and resets what libuv (and a
- * sanitizer) changed in signal handling, so a SIGSEGV kills the worker by that signal in every
- * build. The worker ignores SIGINT, SIGTERM and SIGHUP: the front decides when it ends (it
- * closes the pipe), so a Ctrl-C on the process group cannot cut a request short during a drain. */
-static void pool_child_prepare(int fd, int outw, pid_t parent)
-{
-    int ipc = fcntl(fd, F_DUPFD_CLOEXEC, 64);
-    int ow = outw >= 0 ? fcntl(outw, F_DUPFD_CLOEXEC, 64) : -1;
-    if (ipc < 0 || (outw >= 0 && ow < 0) || dup2(ipc, 3) < 0 || dup2(2, 4) < 0)
-        _exit(1);
-    if (ow >= 0 && (dup2(ow, 1) < 0 || dup2(ow, 2) < 0))
-        _exit(1);
-    close_range(5, ~0u, 0);
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = SIG_DFL;
-    sigemptyset(&sa.sa_mask);
-    for (int s = 1; s < NSIG; s++) {
-        if (s != SIGKILL && s != SIGSTOP)
-            sigaction(s, &sa, NULL);
-    }
-    signal(SIGINT, SIG_IGN);
-    signal(SIGTERM, SIG_IGN);
-    signal(SIGPIPE, SIG_IGN);
-    signal(SIGHUP, SIG_IGN);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent)
-        _exit(0);
-    fcntl(3, F_SETFD, FD_CLOEXEC);
-    fcntl(4, F_SETFD, FD_CLOEXEC);
-    log_set_fd(4);
-    /* Hooks' stdout is a pipe now: line-buffered, so lines reach the log as they are printed. */
-    setvbuf(stdout, NULL, _IOLBF, 0);
-}
+static void pool_fill(struct pool *p);
 
 /* ---- per-function failure counts ---------------------------------------------------------- */
 
@@ -124,45 +84,6 @@ static size_t pool_job_function(const struct pool_job *job, char *out, size_t ca
 
 /* ---- workers' output ---------------------------------------------------------------------- */
 
-/* Copies s into out (cap >= n) with every byte that is not part of a valid UTF-8 sequence
- * replaced by '?', so a log line stays valid text (log.c escapes the control characters). */
-static size_t pool_utf8_clean(const char *s, size_t n, char *out)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    size_t o = 0;
-    for (size_t i = 0; i < n;) {
-        unsigned char c = u[i];
-        size_t len = c < 0x80             ? 1
-                     : (c & 0xe0) == 0xc0 ? 2
-                     : (c & 0xf0) == 0xe0 ? 3
-                     : (c & 0xf8) == 0xf0 ? 4
-                                          : 0;
-        bool ok = len > 0 && i + len <= n;
-        for (size_t k = 1; ok && k < len; k++)
-            ok = (u[i + k] & 0xc0) == 0x80;
-        if (ok && len == 2)
-            ok = c >= 0xc2;
-        if (ok && len == 3) {
-            unsigned cp = ((c & 0x0fu) << 12) | ((u[i + 1] & 0x3fu) << 6) | (u[i + 2] & 0x3fu);
-            ok = cp >= 0x800 && (cp < 0xd800 || cp > 0xdfff);
-        }
-        if (ok && len == 4) {
-            unsigned cp = ((c & 0x07u) << 18) | ((u[i + 1] & 0x3fu) << 12) |
-                          ((u[i + 2] & 0x3fu) << 6) | (u[i + 3] & 0x3fu);
-            ok = cp >= 0x10000 && cp <= 0x10ffff;
-        }
-        if (!ok) {
-            out[o++] = '?';
-            i++;
-            continue;
-        }
-        memcpy(out + o, s + i, len);
-        o += len;
-        i += len;
-    }
-    return o;
-}
-
 static void pool_out_line(struct pool_worker *w, const char *s, size_t n)
 {
     crash_scan_line(&w->scan, s, n);
@@ -176,7 +97,7 @@ static void pool_out_line(struct pool_worker *w, const char *s, size_t n)
     if (log_begin(&l, LOG_WARN, "worker_output")) {
         log_int(&l, "pid", (long long)w->pid);
         log_strn(&l, "msg", clean,
-                 pool_utf8_clean(s, n < sizeof(clean) ? n : sizeof(clean), clean));
+                 text_utf8_clean(s, n < sizeof(clean) ? n : sizeof(clean), clean));
         log_end(&l);
     }
 }
@@ -330,25 +251,59 @@ static void pool_worker_retire(struct pool_worker *w, enum pool_restart_cause ca
 
 static bool pool_worker_ready(const struct pool_worker *w)
 {
-    return w->pid > 0 && w->pipe_open && !w->reaped && !w->busy && !w->retiring &&
+    return w->pid > 0 && w->pipe_open && !w->reaped && !w->busy && !w->starting && !w->retiring &&
            !w->retire_after && !uv_is_closing((const uv_handle_t *)&w->pipe);
+}
+
+/* A worker still loading its set is not needed any more (a newer set came): it is killed, which
+ * is no crash. */
+static void pool_worker_cancel_start(struct pool_worker *w)
+{
+    w->retiring = true;
+    w->retire_after = false;
+    w->retire_cause = POOL_RESTART_RELOAD;
+    uv_timer_stop(&w->timer);
+    pool_worker_abandon(w);
+}
+
+/* The latest set takes over: from now on new jobs go only to its workers; the others are retired
+ * (idle ones at once, busy ones once they answer). */
+static void pool_switch(struct pool *p)
+{
+    p->live_gen = p->gen;
+    for (int i = 0; i < p->nw; i++) {
+        struct pool_worker *w = &p->w[i];
+        if (w->pid <= 0 || w->reaped || w->retiring || w->gen == p->gen)
+            continue;
+        if (w->starting) {
+            pool_worker_cancel_start(w);
+        } else if (w->busy) {
+            w->retire_after = true;
+            w->retire_cause = POOL_RESTART_RELOAD;
+        } else {
+            pool_worker_retire(w, POOL_RESTART_RELOAD);
+        }
+    }
+    if (p->o.switched != NULL)
+        p->o.switched(p);
 }
 
 static void pool_worker_idle(struct pool_worker *w)
 {
     struct pool *p = w->pool;
     /* A callback run just before may already have handed this worker a new job. */
-    if (w->busy || w->pid <= 0 || w->reaped || !w->pipe_open)
+    if (w->busy || w->starting || w->pid <= 0 || w->reaped || !w->pipe_open)
         return;
     if (p->stopping) {
         pool_worker_abandon(w);
         return;
     }
-    if (w->retire_after || w->gen != p->gen) {
+    /* Workers of the set in service keep serving until a newer set has a worker ready. */
+    if (w->retire_after || (w->gen != p->live_gen && w->gen != p->gen)) {
         pool_worker_retire(w, w->retire_after ? w->retire_cause : POOL_RESTART_RELOAD);
         return;
     }
-    if (!pool_worker_ready(w))
+    if (!pool_worker_ready(w) || w->gen != p->live_gen)
         return;
     struct pool_job *next = p->qhead;
     if (next != NULL) {
@@ -421,6 +376,37 @@ static int pool_on_note(struct pool_worker *w, const char *buf, size_t len)
     return 0;
 }
 
+static void pool_on_start_deadline(uv_timer_t *t);
+
+/* A starting worker's note: ready (it loaded its set). 0, or -1 when it is not that note. */
+static int pool_on_ready(struct pool_worker *w, const char *buf, size_t len)
+{
+    struct pool *p = w->pool;
+    struct ipc_note_view n;
+    if (ipc_note_decode(buf, len, &n) != 0 || n.kind != IPC_NOTE_READY || n.seq != 0)
+        return -1;
+    w->starting = false;
+    uv_timer_stop(&w->timer);
+    if (w->gen == p->gen && p->live_gen != p->gen)
+        pool_switch(p);
+    if (p->o.ready != NULL && w->gen == p->live_gen)
+        p->o.ready(p);
+    return 0;
+}
+
+/* A worker did not load its set within start_timeout_ms: stopped; its slot starts another. */
+static void pool_on_start_deadline(uv_timer_t *t)
+{
+    struct pool_worker *w = t->data;
+    if (!w->starting || w->pid <= 0 || w->reaped)
+        return;
+    log_msg(LOG_WARN, "worker_start_timeout",
+            "worker %d did not load the modules within %llu ms (--module-load-timeout-ms); "
+            "killing it",
+            (int)w->pid, (unsigned long long)w->pool->o.start_timeout_ms);
+    pool_worker_abandon(w);
+}
+
 static void pool_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 {
     (void)buf;
@@ -433,7 +419,7 @@ static void pool_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     if (nread == 0)
         return;
     w->rx_len += (size_t)nread;
-    if (!w->busy) {
+    if (!w->busy && !w->starting) {
         log_msg(LOG_ERROR, "worker_ipc", "worker %d wrote while idle", (int)w->pid);
         pool_worker_abandon(w);
         return;
@@ -483,6 +469,25 @@ static void pool_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
         }
         if (w->rx_len < w->rx_need)
             return;
+        if (w->starting) {
+            /* The one thing a starting worker says: it is ready. */
+            if (!w->rx_note || pool_on_ready(w, w->rx, w->rx_need) != 0) {
+                log_msg(LOG_ERROR, "worker_ipc", "worker %d wrote before it was ready",
+                        (int)w->pid);
+                pool_worker_abandon(w);
+                return;
+            }
+            size_t rest = w->rx_len - w->rx_need;
+            w->rx_len = 0;
+            w->rx_need = 0;
+            if (rest > 0) {
+                log_msg(LOG_ERROR, "worker_ipc", "worker %d wrote while idle", (int)w->pid);
+                pool_worker_abandon(w);
+                return;
+            }
+            pool_worker_idle(w);
+            return;
+        }
         if (!w->rx_note) {
             if (w->rx_len > w->rx_need) {
                 log_msg(LOG_ERROR, "worker_ipc", "worker %d wrote past its frame", (int)w->pid);
@@ -527,14 +532,16 @@ static void pool_on_deadline(uv_timer_t *t)
     pool_worker_abandon(w);
 }
 
-/* Every few ms while a worker is busy: its resident memory against the limit. */
+/* Every few ms while a worker is busy or loading its set: its resident memory against the
+ * limit. */
 static void pool_on_mem_tick(uv_timer_t *t)
 {
     struct pool *p = t->data;
     int busy = 0;
     for (int i = 0; i < p->nw; i++) {
         struct pool_worker *w = &p->w[i];
-        if (!w->busy || w->pid <= 0 || w->reaped || w->timed_out || w->mem_exceeded)
+        if (!(w->busy || w->starting) || w->pid <= 0 || w->reaped || w->timed_out ||
+            w->mem_exceeded)
             continue;
         busy++;
         size_t rss = worker_rss_bytes(w->statm_fd);
@@ -550,6 +557,16 @@ static void pool_on_mem_tick(uv_timer_t *t)
     if (busy == 0) {
         uv_timer_stop(t);
         p->mem_timer_on = false;
+    }
+}
+
+/* Starts the memory poll (while some worker is busy or loading). */
+static void pool_mem_watch(struct pool *p)
+{
+    if (p->o.mem_limit_bytes > 0 && !p->mem_timer_on) {
+        p->mem_timer_on = true;
+        uint64_t ms = p->o.mem_poll_ms ? p->o.mem_poll_ms : POOL_MEM_POLL_MS;
+        uv_timer_start(&p->mem_timer, pool_on_mem_tick, ms, ms);
     }
 }
 
@@ -582,11 +599,7 @@ static void pool_dispatch(struct pool_worker *w, struct pool_job *job)
     w->writing = rc == 0; /* the rest of the frame is queued on the pipe */
     if (w->deadline_ms > 0)
         uv_timer_start(&w->timer, pool_on_deadline, w->deadline_ms, 0);
-    if (p->o.mem_limit_bytes > 0 && !p->mem_timer_on) {
-        p->mem_timer_on = true;
-        uint64_t ms = p->o.mem_poll_ms ? p->o.mem_poll_ms : POOL_MEM_POLL_MS;
-        uv_timer_start(&p->mem_timer, pool_on_mem_tick, ms, ms);
-    }
+    pool_mem_watch(p);
 }
 
 /* ---- process lifecycle -------------------------------------------------------------------- */
@@ -606,14 +619,9 @@ static int pool_worker_spawn(struct pool_worker *w, char *err, size_t errlen)
         return -1;
     }
     pid_t parent = getpid();
-    /* No signal handler may run in the child before it resets them: libuv's would write into the
-     * front's signal pipe. */
-    sigset_t all, old;
-    sigfillset(&all);
-    sigprocmask(SIG_BLOCK, &all, &old);
-    pid_t pid = fork();
-    if (pid != 0)
-        sigprocmask(SIG_SETMASK, &old, NULL);
+    int keep[CHILD_KEEP_MAX];
+    int nkeep = p->o.child_fds != NULL ? p->o.child_fds(p->o.child_arg, keep, CHILD_KEEP_MAX) : 0;
+    pid_t pid = child_fork();
     if (pid < 0) {
         snprintf(err, errlen, "fork: %s", strerror(errno));
         close(sv[0]);
@@ -625,9 +633,8 @@ static int pool_worker_spawn(struct pool_worker *w, char *err, size_t errlen)
         return -1;
     }
     if (pid == 0) {
-        log_after_fork(); /* the parent writes the lines it had buffered */
-        pool_child_prepare(sv[1], op[1], parent);
-        _exit(p->o.child_main(3, p->o.child_arg));
+        child_prepare(sv[1], op[1], keep, nkeep, parent);
+        _exit(p->o.child_main(CHILD_FD_IPC, p->o.child_arg));
     }
     close(sv[1]);
     if (op[1] >= 0)
@@ -642,6 +649,7 @@ static int pool_worker_spawn(struct pool_worker *w, char *err, size_t errlen)
     w->retiring = false;
     w->retire_after = false;
     w->writing = false;
+    w->starting = true;
     w->job = NULL;
     w->line_len = 0;
     w->out_relayed = w->out_dropped = 0;
@@ -676,6 +684,9 @@ static int pool_worker_spawn(struct pool_worker *w, char *err, size_t errlen)
         pool_worker_abandon(w);
         return -1;
     }
+    if (w->starting && p->o.start_timeout_ms > 0)
+        uv_timer_start(&w->timer, pool_on_start_deadline, p->o.start_timeout_ms, 0);
+    pool_mem_watch(p);
     return 0;
 }
 
@@ -683,23 +694,60 @@ static void pool_on_respawn(uv_timer_t *t)
 {
     struct pool_worker *w = t->data;
     struct pool *p = w->pool;
-    if (p->stopping || w->pid != 0)
+    if (p->stopping || w->pid != 0) {
+        w->respawn_pending = false;
         return;
+    }
     char err[256];
     if (pool_worker_spawn(w, err, sizeof(err)) != 0) {
         log_msg(LOG_ERROR, "worker_respawn", "cannot start a worker: %s", err);
         w->crashes++;
+        /* Still pending (it counts toward the pool's size) until a fork works. */
+        w->respawn_pending = w->pid == 0;
         if (w->pid == 0)
             uv_timer_start(&w->timer, pool_on_respawn, POOL_RESPAWN_MAX_MS, 0);
         return;
     }
+    w->respawn_pending = false;
     p->restarts++;
     log_msg(LOG_INFO, "worker_started", "worker %d started (replacement)", (int)w->pid);
     pool_worker_idle(w);
 }
 
-/* Logs a failed call's worker: what ended it, the function and how often it failed so far. */
-static void pool_log_failure(const struct pool_result *res, bool during_call)
+/* Workers that count toward the pool's size for the latest set: its workers (starting or
+ * running) that are not being replaced, and slots about to start one. */
+static int pool_current(const struct pool *p)
+{
+    int n = 0;
+    for (int i = 0; i < p->nw; i++) {
+        const struct pool_worker *w = &p->w[i];
+        if (w->respawn_pending ||
+            (w->pid > 0 && !w->reaped && w->gen == p->gen && !w->retiring && !w->retire_after))
+            n++;
+    }
+    return n;
+}
+
+/* Starts workers of the latest set in free slots until it has its size (after a reload, the
+ * old set's workers still hold their slots: they serve until the new set is ready). */
+static void pool_fill(struct pool *p)
+{
+    if (p->stopping)
+        return;
+    int need = p->target - pool_current(p);
+    for (int i = 0; i < p->nw && need > 0; i++) {
+        struct pool_worker *w = &p->w[i];
+        if (w->pid != 0 || w->respawn_pending)
+            continue;
+        w->respawn_pending = true;
+        uv_timer_start(&w->timer, pool_on_respawn, 0, 0);
+        need--;
+    }
+}
+
+/* Logs a failed worker: what ended it, what it was doing (request, start or idle), the function
+ * and how often it failed so far. */
+static void pool_log_failure(const struct pool_result *res, const char *during)
 {
     struct log_line l;
     if (!log_begin(&l, LOG_WARN, "worker_died"))
@@ -725,7 +773,7 @@ static void pool_log_failure(const struct pool_result *res, bool during_call)
         log_int(&l, "rss_mb", (long long)(res->rss_bytes >> 20));
         log_int(&l, "limit_mb", (long long)(res->mem_limit_bytes >> 20));
     }
-    log_str(&l, "during", during_call ? "request" : "idle");
+    log_str(&l, "during", during);
     log_str(&l, "function", res->function);
     if (res->function != NULL)
         log_int(&l, "function_failures", res->fn_failures);
@@ -761,7 +809,7 @@ static void pool_worker_finalize(struct pool_worker *w)
         res.term_signal = WTERMSIG(w->wait_status);
     else if (WIFEXITED(w->wait_status))
         res.exit_status = WEXITSTATUS(w->wait_status);
-    bool was_busy = w->busy;
+    bool was_busy = w->busy, was_starting = w->starting;
     bool planned = w->retiring && !was_busy;
     enum pool_restart_cause cause = w->retire_cause;
     struct pool_job *job = w->job;
@@ -770,6 +818,7 @@ static void pool_worker_finalize(struct pool_worker *w)
     struct crash_scan scan = w->scan;
     w->job = NULL;
     w->busy = false;
+    w->starting = false;
     w->retiring = false;
     w->retire_after = false;
     w->pid = 0;
@@ -781,7 +830,8 @@ static void pool_worker_finalize(struct pool_worker *w)
         return;
     }
     if (planned) {
-        if (res.term_signal != 0 || res.exit_status != 0)
+        /* A worker stopped while loading a set that was superseded was killed on purpose. */
+        if ((res.term_signal != 0 || res.exit_status != 0) && !was_starting)
             log_msg(LOG_WARN, "worker_exit", "worker %d, being replaced, ended with %s %d",
                     (int)res.pid, res.term_signal ? "signal" : "status",
                     res.term_signal ? res.term_signal : res.exit_status);
@@ -789,7 +839,12 @@ static void pool_worker_finalize(struct pool_worker *w)
         if (p->o.restarted != NULL &&
             (cause == POOL_RESTART_RECYCLE || cause == POOL_RESTART_RELOAD))
             p->o.restarted(p, cause);
-        uv_timer_start(&w->timer, pool_on_respawn, 0, 0);
+        /* Replaced at once, unless the latest set has its workers already (a reload). */
+        if (pool_current(p) < p->target) {
+            w->respawn_pending = true;
+            uv_timer_start(&w->timer, pool_on_respawn, 0, 0);
+        }
+        pool_fill(p);
         return;
     }
     if (fn[0] == '\0' && job != NULL)
@@ -800,7 +855,7 @@ static void pool_worker_finalize(struct pool_worker *w)
     if (res.function != NULL && (job != NULL || was_busy))
         res.fn_failures = pool_fn_failed(p, res.function);
     if (was_busy || res.term_signal != 0 || res.exit_status != 0)
-        pool_log_failure(&res, was_busy);
+        pool_log_failure(&res, was_busy ? "request" : was_starting ? "start" : "idle");
     if (res.fn_failures >= 2)
         log_msg(LOG_WARN, "function_failing", "function %s has cost %u worker(s) so far",
                 res.function, res.fn_failures);
@@ -825,31 +880,30 @@ static void pool_worker_finalize(struct pool_worker *w)
             delay = POOL_RESPAWN_MAX_MS;
     }
     w->crashes++;
-    uv_timer_start(&w->timer, pool_on_respawn, delay, 0);
+    if (pool_current(p) < p->target) {
+        w->respawn_pending = true;
+        uv_timer_start(&w->timer, pool_on_respawn, delay, 0);
+    }
+    pool_fill(p);
 }
 
 static void pool_on_sigchld(uv_signal_t *s, int signum)
 {
     (void)signum;
     struct pool *p = s->data;
-    for (;;) {
+    /* Each worker by its pid: other children of the front (a module check) are not ours. */
+    for (int i = 0; p->w != NULL && i < p->nw; i++) {
+        struct pool_worker *w = &p->w[i];
         int st = 0;
-        pid_t pid = waitpid(-1, &st, WNOHANG);
-        if (pid <= 0)
-            break;
-        for (int i = 0; i < p->nw; i++) {
-            struct pool_worker *w = &p->w[i];
-            if (w->pid == pid && !w->reaped) {
-                w->reaped = true;
-                w->wait_status = st;
-                /* Anything it wrote on its socket before dying is lost with it (its request
-                 * fails); what it printed is read now. */
-                pool_out_drain(w);
-                pool_worker_abandon(w);
-                pool_worker_finalize(w);
-                break;
-            }
-        }
+        if (w->pid <= 0 || w->reaped || waitpid(w->pid, &st, WNOHANG) != w->pid)
+            continue;
+        w->reaped = true;
+        w->wait_status = st;
+        /* Anything it wrote on its socket before dying is lost with it (its request fails);
+         * what it printed is read now. */
+        pool_out_drain(w);
+        pool_worker_abandon(w);
+        pool_worker_finalize(w);
     }
 }
 
@@ -858,7 +912,9 @@ int pool_start(struct pool *p, uv_loop_t *loop, const struct pool_opts *o, char 
     memset(p, 0, sizeof(*p));
     p->loop = loop;
     p->o = *o;
-    p->nw = o->nworkers;
+    /* Twice the size: during a reload the new set's workers start beside the old set's. */
+    p->target = o->nworkers;
+    p->nw = 2 * o->nworkers;
     p->w = calloc((size_t)p->nw, sizeof(*p->w));
     if (p->w == NULL) {
         snprintf(err, errlen, "out of memory");
@@ -882,7 +938,7 @@ int pool_start(struct pool *p, uv_loop_t *loop, const struct pool_opts *o, char 
         w->timer.data = w;
         p->handles_open++;
     }
-    for (int i = 0; i < p->nw; i++) {
+    for (int i = 0; i < p->target; i++) {
         if (pool_worker_spawn(&p->w[i], err, errlen) != 0)
             return POOL_E_SYS;
     }
@@ -897,7 +953,7 @@ int pool_submit(struct pool *p, struct pool_job *job)
     for (int k = 0; p->qlen == 0 && k < p->nw; k++) {
         int i = (p->next_pick + k) % p->nw;
         struct pool_worker *w = &p->w[i];
-        if (pool_worker_ready(w) && w->gen == p->gen) {
+        if (pool_worker_ready(w) && w->gen == p->live_gen) {
             p->next_pick = (i + 1) % p->nw;
             pool_dispatch(w, job);
             return POOL_OK;
@@ -950,17 +1006,18 @@ void pool_reload(struct pool *p, void *child_arg)
 {
     p->o.child_arg = child_arg;
     p->gen++;
+    /* Workers still loading a set that never took over are not needed any more, and a slot
+     * waiting out the back-off of a failing set starts the new one at once. */
     for (int i = 0; i < p->nw; i++) {
         struct pool_worker *w = &p->w[i];
-        if (w->pid <= 0 || w->reaped || w->retiring)
-            continue; /* its replacement is forked with the new set */
-        if (w->busy) {
-            w->retire_after = true;
-            w->retire_cause = POOL_RESTART_RELOAD;
-        } else {
-            pool_worker_retire(w, POOL_RESTART_RELOAD);
+        if (w->pid > 0 && !w->reaped && !w->retiring && w->starting && w->gen != p->live_gen)
+            pool_worker_cancel_start(w);
+        if (w->respawn_pending) {
+            w->crashes = 0;
+            uv_timer_start(&w->timer, pool_on_respawn, 0, 0);
         }
     }
+    pool_fill(p);
 }
 
 static void pool_on_handle_closed(uv_handle_t *h)
@@ -1055,6 +1112,21 @@ int pool_pids(const struct pool *p, pid_t *pids, int max)
 size_t pool_queue_len(const struct pool *p)
 {
     return p->qlen;
+}
+
+int pool_size(const struct pool *p)
+{
+    return p->target;
+}
+
+int pool_ready_count(const struct pool *p)
+{
+    int n = 0;
+    for (int i = 0; i < p->nw; i++) {
+        const struct pool_worker *w = &p->w[i];
+        n += w->pid > 0 && !w->reaped && !w->starting && w->gen == p->live_gen ? 1 : 0;
+    }
+    return n;
 }
 
 int pool_busy_count(const struct pool *p)

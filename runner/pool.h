@@ -1,8 +1,10 @@
 /* pool.h — the front's supervised pool of worker processes.
  *
- * The front forks N workers (after the modules are loaded, so they inherit them) and hands each
- * one request at a time over a socketpair (uv_pipe_t on the front's side, blocking I/O in the
- * worker). Requests that find every worker busy wait in a bounded FIFO queue; past its bound
+ * The front forks N workers (child.h) and hands each one request at a time over a socketpair
+ * (uv_pipe_t on the front's side, blocking I/O in the worker). A new worker first loads its module
+ * set (child_main) and says so with an IPC_NOTE_READY note; until then it gets no request, and
+ * one that does not say it within start_timeout_ms is killed and replaced. Requests that find
+ * every ready worker busy wait in a bounded FIFO queue; past its bound
  * pool_submit() refuses (the front answers 503). One bad call costs only itself:
  *   - a worker that dies (signal or exit) fails its request with POOL_CRASHED;
  *   - one that runs past its deadline (the default, or the function's own, announced by the
@@ -15,9 +17,12 @@
  * (recycled). Workers' stdout and stderr come through a pipe into the log, one escaped line at a
  * time, so nothing a hook prints can corrupt a frame or a log line; the first line of a
  * sanitizer report found there, and the record named by the worker's crash note (crash.h), are
- * kept for the failed request's message. pool_reload() switches
- * to a new module set: idle workers are replaced at once, busy ones after they answer. Failures
- * are counted per function and logged with their counts. All callbacks run on the front's loop. */
+ * kept for the failed request's message. pool_reload() hands over a new module set: its workers
+ * start beside the old set's (the pool has twice N slots), the old ones keep taking requests until
+ * the first new one is ready, then new jobs go only to the new set and the old workers are retired
+ * (idle ones at once, busy ones after they answer); a set whose workers never get ready never takes
+ * over. Failures are counted per function and logged with their counts. All callbacks run on the
+ * front's loop. */
 #ifndef HS_POOL_H
 #define HS_POOL_H
 
@@ -104,9 +109,19 @@ struct pool_opts {
     /* A response frame whose head claims more fails its call at once (POOL_TOO_LARGE) and stops
      * the worker; 0: IPC_FRAME_MAX. */
     size_t max_frame_bytes;
-    /* Runs in each forked worker with its end of the socketpair; returns the exit code. */
+    /* Runs in each forked worker with its end of the socketpair; returns the exit code. It must
+     * write an IPC_NOTE_READY note (seq 0) before it takes requests. */
     int (*child_main)(int fd, void *arg);
     void *child_arg;
+    /* Optional: the descriptors a worker keeps (child.h: CHILD_FD_KEEP onwards, in this order),
+     * asked for child_arg at each fork; returns how many it put in fds (at most max). */
+    int (*child_fds)(void *child_arg, int *fds, int max);
+    /* A worker that has not said it is ready after this long is killed; 0: no limit. */
+    uint64_t start_timeout_ms;
+    /* Optional: a worker of the set in service became ready (pool_ready_count counts them). */
+    void (*ready)(struct pool *p);
+    /* Optional: the set of the last pool_reload took over (its first worker is ready). */
+    void (*switched)(struct pool *p);
     /* Optional: a worker was replaced with no call to report it: on purpose (POOL_RESTART_RECYCLE
      * or _RELOAD) or by dying between calls (its cause). A failure during a call reaches that
      * job's done callback instead. */
@@ -126,9 +141,11 @@ struct pool_worker {
     uv_timer_t timer; /* the deadline while busy, the respawn delay while dead, a retire grace */
     uv_write_t wreq;
     bool pipe_open, out_open, reaped, busy, timed_out, mem_exceeded, too_large;
-    bool writing;      /* a request frame is partly queued on the pipe */
-    bool retiring;     /* being replaced on purpose: its end is no crash */
-    bool retire_after; /* busy on an old module set (or recycled): replaced once it answers */
+    bool writing;         /* a request frame is partly queued on the pipe */
+    bool starting;        /* forked, loading its set: not ready for requests */
+    bool respawn_pending; /* its timer will fork a worker in this slot */
+    bool retiring;        /* being replaced on purpose: its end is no crash */
+    bool retire_after;    /* busy on an old module set (or recycled): replaced once it answers */
     enum pool_restart_cause retire_cause;
     int wait_status;
     unsigned gen;         /* module set (pool.gen) it was forked with */
@@ -159,7 +176,8 @@ struct pool {
     uv_loop_t *loop;
     struct pool_opts o;
     struct pool_worker *w;
-    int nw;
+    int nw;     /* slots: twice target */
+    int target; /* workers of the latest set: opts.nworkers */
     int next_pick;
     struct pool_job *qhead, *qtail;
     size_t qlen;
@@ -170,7 +188,8 @@ struct pool {
     bool stopping;
     int handles_open;
     void (*stopped_cb)(struct pool *p);
-    unsigned gen; /* bumped by pool_reload */
+    unsigned gen;      /* the latest set: bumped by pool_reload */
+    unsigned live_gen; /* the set new jobs go to (gen once its first worker is ready) */
     uint64_t restarts;
     uint64_t restarts_by[POOL_RESTART_COUNT];
     struct pool_fn_stat fstats[POOL_FN_STATS];
@@ -192,8 +211,10 @@ int pool_submit(struct pool *p, struct pool_job *job);
  * finishes it). done is not called afterwards. */
 void pool_cancel(struct pool *p, struct pool_job *job);
 
-/* From now on workers are forked with child_arg (a new module set): idle workers are replaced at
- * once, busy ones once they answer; new jobs go only to new workers. */
+/* From now on workers are forked with child_arg (a new module set): they start beside the
+ * current ones, which keep taking jobs until one of the new set is ready; then new jobs go only to
+ * the new set and the old workers are replaced (idle ones at once, busy ones once they answer).
+ * The previous child_arg is not used any more once this returns. */
 void pool_reload(struct pool *p, void *child_arg);
 
 /* Ends every worker (closing its pipe; a busy one is killed), then closes the pool's handles and
@@ -208,5 +229,9 @@ void pool_abort(struct pool *p);
 int pool_pids(const struct pool *p, pid_t *pids, int max);
 size_t pool_queue_len(const struct pool *p);
 int pool_busy_count(const struct pool *p);
+/* The number of workers asked for (opts.nworkers), and how many of the set in service are
+ * ready (busy or idle). */
+int pool_size(const struct pool *p);
+int pool_ready_count(const struct pool *p);
 
 #endif

@@ -1,7 +1,9 @@
 /* registry.h — the loaded hook modules and the functions they registered, by scope and group.
  *
- * The front loads every module once at start (before forking workers, which inherit the mapped
- * code and this table); modload.c fills it, proto.c looks functions up, sdk.c invokes them. A
+ * `hookstack serve` loads the modules only in children (reload.h): each worker loads the module
+ * set it serves, after a check in a child of its own accepted the set; `hookstack invoke`, `test`
+ * and `hooks` load them in their own process. modload.c fills the table, proto.c looks functions
+ * up, sdk.c invokes them. A
  * scope is DIY or one connector id; inside a scope a function is reachable at the top level
  * (framework 2.0, no `type`) and/or in a group (framework 1.0: hooks, wrappers, settings,
  * utilities, installer, uninstaller, ...). */
@@ -22,6 +24,15 @@ struct registry_load_opts {
      * load modules meant to be refused this way, so no folder the server reads holds them). */
     const char *const *files;
     size_t nfiles;
+    /* With files: what each one stands for in messages, in the registry and as the loaded
+     * object's name (backtraces; the original path of a copy); NULL: the path itself. */
+    const char *const *labels;
+    /* No module_loaded / module_refused log lines (the caller reports). */
+    bool quiet;
+    /* Called before each module file is opened (folders' files first, then files), with its
+     * index in that order. */
+    void (*before_file)(void *arg, size_t index);
+    void *before_arg;
 };
 
 /* Loads every module of every folder. On failure returns NULL and writes one line naming the

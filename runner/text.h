@@ -15,4 +15,8 @@ int text_hexval(char c);
  * are made of. */
 bool text_tchar(unsigned char c);
 
+/* Copies the n bytes of s into out (room for n bytes) with every byte that is not part of a valid
+ * UTF-8 sequence replaced by '?', so a log line stays valid text; returns the bytes written. */
+size_t text_utf8_clean(const char *s, size_t n, char *out);
+
 #endif

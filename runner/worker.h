@@ -1,9 +1,9 @@
 /* worker.h — the worker process: reads request frames, runs proto_handle(), writes responses.
  *
- * A worker is forked by the front (pool.c) after the modules are loaded, so it shares their code
- * and the registry. It runs one invocation at a time with plain blocking I/O on its end of a
- * socketpair, and exits when the front closes that end. Hook code runs only here, never in the
- * front.
+ * A worker is forked by the front (pool.c) and loads its module set itself before it serves
+ * (reload.h); `hookstack invoke` and `test` fork one after loading the modules. It runs one
+ * invocation at a time with plain blocking I/O on its end of a socketpair, and exits when the
+ * front closes that end. Hook code runs only here, never in the front.
  *
  * Before its first request a worker installs the crash handlers of crash.h: a fatal signal in a
  * hook writes a note (function, record) and a backtrace on its standard error, then the worker dies

@@ -34,6 +34,7 @@ function(hs_test name kind)
       set(mods ${CMAKE_BINARY_DIR}/protocol-modules)
       set(tmods ${CMAKE_BINARY_DIR}/test-modules)
       set(hmods ${CMAKE_BINARY_DIR}/modules)
+      set(bmods ${CMAKE_BINARY_DIR}/bad-modules)
     else()
       set(tgt ${kind}_${name}_asan)
       set(core hs_core_asan)
@@ -42,6 +43,7 @@ function(hs_test name kind)
       set(mods ${CMAKE_BINARY_DIR}/protocol-modules-asan)
       set(tmods ${CMAKE_BINARY_DIR}/test-modules-asan)
       set(hmods ${CMAKE_BINARY_DIR}/modules-asan)
+      set(bmods ${CMAKE_BINARY_DIR}/bad-modules-asan)
     endif()
     # Tests of the JSON engine and the arena link only the base library, so they build and run
     # while the rest of the runner is being changed.
@@ -54,7 +56,7 @@ function(hs_test name kind)
     set_target_properties(${tgt} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
     add_test(NAME ${tname} COMMAND ${tgt})
     set_tests_properties(${tname} PROPERTIES
-      ENVIRONMENT "${HS_TEST_ENV};HOOKSTACK_BIN=${bin};HS_MODULES_DIR=${mods};HS_TEST_MODULES_DIR=${tmods};HS_HOOK_MODULES_DIR=${hmods}"
+      ENVIRONMENT "${HS_TEST_ENV};HOOKSTACK_BIN=${bin};HS_MODULES_DIR=${mods};HS_TEST_MODULES_DIR=${tmods};HS_HOOK_MODULES_DIR=${hmods};HS_BAD_MODULES_DIR=${bmods}"
       TIMEOUT 900 LABELS "${kind};${v}")
   endforeach()
 endfunction()

@@ -122,16 +122,18 @@ static void test_reload_under_load(void **state)
     assert_string_equal(lc.r.body, "{\"tag\":\"AAAAAAAA\"}");
     hs_response_free(&lc.r);
 
-    /* Every worker was replaced (the busy one once it answered). */
+    /* Every worker was replaced (the busy one once it answered): three workers, none old. The
+     * new set's workers start beside the old ones, so a fourth may be seen while the last old
+     * one exits. */
     pid_t after[8];
     for (int tries = 0; tries < 100; tries++) {
         int n = hsf_wait_workers(&s, 3, after, 8, 10000);
-        assert_int_equal(n, 3);
+        assert_true(n >= 3);
         int old = 0;
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < n; i++)
             for (int k = 0; k < 3; k++)
                 old += after[i] == before[k];
-        if (old == 0)
+        if (old == 0 && n == 3)
             break;
         assert_true(tries < 99);
         usleep(50000);

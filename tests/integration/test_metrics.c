@@ -2,7 +2,8 @@
  * it asks for the system token; requests by route and status, bytes and the latency histogram of
  * the called function move after calls; a worker that crashes (crashNow) or runs past its deadline
  * is counted by cause; with --metrics-listen the metrics are served only there, without a token,
- * and nothing else is. */
+ * and nothing else is; function names a client makes up count as "other" and never take the label
+ * of a function the modules registered. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -246,11 +247,39 @@ static void test_separate_metrics_address(void **state)
     stop_ok(&s);
 }
 
+static void test_made_up_function_names(void **state)
+{
+    (void)state;
+    struct hs_server s;
+    const char *args[] = {"--modules", slow_modules(), "--workers", "1", NULL};
+    assert_int_equal(hs_server_start(&s, args, NULL), 0);
+    /* More made-up names than there are labels, then a real function. */
+    for (int i = 0; i < 300; i++) {
+        char body[160];
+        snprintf(body, sizeof(body),
+                 "{\"diy\":true,\"type\":\"hook\",\"function\":\"madeUp%d\",\"options\":{}}", i);
+        struct hs_response r;
+        assert_int_equal(hs_post_function(&s, body, &r), 0);
+        assert_true(r.status >= 400 && r.status < 500);
+        hs_response_free(&r);
+    }
+    post(&s, DO_SOMETHING, 200);
+    char *text = scrape(&s, auth);
+    assert_int_equal(
+        sample(text, "hookstack_function_duration_seconds_count{function=\"doSomething\"}"), 1);
+    assert_int_equal(sample(text, "hookstack_function_duration_seconds_count{function=\"other\"}"),
+                     300);
+    assert_null(strstr(text, "madeUp"));
+    free(text);
+    stop_ok(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_main_port_scrape),
         cmocka_unit_test(test_separate_metrics_address),
+        cmocka_unit_test(test_made_up_function_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,5 @@
 /* test_metrics.c — GET /metrics rendering: counters by route and status, histograms, gauges,
- * bounded function labels and label escaping. */
+ * bounded function labels (only the module set's functions get one) and label escaping. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -99,12 +99,56 @@ static void test_function_labels_bounded_and_escaped(void **state)
     metrics_free(m);
 }
 
+/* Only the module set's functions get a label: names a client makes up count as "other" and
+ * never take the label a real function needs. */
+static void test_function_labels_only_for_known_functions(void **state)
+{
+    (void)state;
+    struct metrics *m = metrics_new();
+    static const char *const known[] = {"preMap", "postMap"};
+    assert_int_equal(metrics_set_functions(m, known, 2), 0);
+    metrics_function(m, "preMap", 2.0);
+    char name[32];
+    for (int i = 0; i < METRICS_MAX_FNS + 10; i++) {
+        snprintf(name, sizeof(name), "madeUp%d", i);
+        metrics_function(m, name, 1.0);
+    }
+    metrics_function(m, "postMap", 3.0);
+    metrics_function(m, "unknown", 3.0);
+    struct json_buf b;
+    char *t = render(m, &b);
+    assert_non_null(
+        strstr(t, "hookstack_function_duration_seconds_count{function=\"preMap\"} 1\n"));
+    assert_non_null(
+        strstr(t, "hookstack_function_duration_seconds_count{function=\"postMap\"} 1\n"));
+    assert_null(strstr(t, "madeUp"));
+    assert_non_null(strstr(t, "hookstack_function_duration_seconds_count{function=\"other\"} "
+                              "267\n"));
+    json_buf_free(&b);
+    /* A new list (a reload): its functions get labels, the ones made before stay. */
+    static const char *const next[] = {"branch"};
+    assert_int_equal(metrics_set_functions(m, next, 1), 0);
+    metrics_function(m, "branch", 1.0);
+    metrics_function(m, "postMap", 1.0);
+    metrics_function(m, "madeUp0", 1.0);
+    t = render(m, &b);
+    assert_non_null(
+        strstr(t, "hookstack_function_duration_seconds_count{function=\"branch\"} 1\n"));
+    assert_non_null(
+        strstr(t, "hookstack_function_duration_seconds_count{function=\"postMap\"} 2\n"));
+    assert_non_null(strstr(t, "hookstack_function_duration_seconds_count{function=\"other\"} "
+                              "268\n"));
+    json_buf_free(&b);
+    metrics_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_requests_by_route_and_status),
         cmocka_unit_test(test_gauges_and_restarts),
         cmocka_unit_test(test_function_labels_bounded_and_escaped),
+        cmocka_unit_test(test_function_labels_only_for_known_functions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -126,6 +126,14 @@ static void test_note_round_trip(void **state)
     assert_int_equal(n, sizeof(struct ipc_note_head) + IPC_NOTE_NAME_MAX);
     assert_int_equal(ipc_note_decode(buf, (size_t)n, &v), 0);
     assert_int_equal(v.name.len, IPC_NOTE_NAME_MAX);
+    /* The ready note a served worker sends once its modules are loaded: seq 0, no name. */
+    assert_int_equal(ipc_note_write(fds[0], 0, IPC_NOTE_READY, 0, NULL, 0), 0);
+    n = read(fds[1], buf, sizeof(buf));
+    assert_int_equal(n, sizeof(struct ipc_note_head));
+    assert_int_equal(ipc_note_decode(buf, (size_t)n, &v), 0);
+    assert_int_equal(v.kind, IPC_NOTE_READY);
+    assert_int_equal(v.seq, 0);
+    assert_int_equal(v.name.len, 0);
     close(fds[0]);
     close(fds[1]);
 }
