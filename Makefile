@@ -29,7 +29,7 @@ build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD) -j$(JOBS)
 
-# Serve on the embedded default: 127.0.0.1:8080, every module the build produced.
+# Serve on the embedded default: 127.0.0.1:8080, every module of hooks/ (build/modules/).
 run: build
 	./$(BUILD)/hookstack serve
 
@@ -47,7 +47,8 @@ soak: build
 	BUILD=$(BUILD) ./tests/soak/run.sh
 
 format:
-	clang-format -i runner/*.c runner/*.h include/*.h hooks/*/*.c tests/*/*.c tests/*/*.h 2>/dev/null || true
+	clang-format -i runner/*.c runner/*.h include/*.h tests/*/*.c tests/*/*.h \
+	  $$(find hooks examples/hooks lib tests/modules -name '*.[ch]' 2>/dev/null) 2>/dev/null || true
 
 clean:
 	rm -rf $(BUILD)

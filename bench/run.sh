@@ -12,9 +12,9 @@
 # runner, peer; then the next size), so slow drifts of a shared machine hit all three alike.
 #
 # Environment (all optional):
-#   BUILD_DIR      build folder with hookstack and modules/ (default: <repo>/build)
+#   BUILD_DIR      build folder with hookstack and protocol-modules/ (default: <repo>/build)
 #   HOOKSTACK_BIN  runner binary (default: $BUILD_DIR/hookstack); RUNNER_ARGS extra serve options
-#   MODULES_DIR    modules folder (default: $BUILD_DIR/modules)
+#   MODULES_DIR    modules folder with the conformance module (default: $BUILD_DIR/protocol-modules)
 #   DATA_DIR       shared sample data (default: $HS_SHARED_DIR/data, else <repo>/../shared/data)
 #   PEER_DIR       folder with the reference server's server.js; unset = peer columns skipped
 #   SIZES          page sizes (default "1 20 100 1000")
@@ -30,7 +30,7 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH=$REPO/bench
 BUILD_DIR=${BUILD_DIR:-$REPO/build}
 HOOKSTACK_BIN=${HOOKSTACK_BIN:-$BUILD_DIR/hookstack}
-MODULES_DIR=${MODULES_DIR:-$BUILD_DIR/modules}
+MODULES_DIR=${MODULES_DIR:-$BUILD_DIR/protocol-modules}
 RUNNER_ARGS=${RUNNER_ARGS:-}
 if [ -z "${DATA_DIR:-}" ]; then
     if [ -n "${HS_SHARED_DIR:-}" ]; then DATA_DIR=$HS_SHARED_DIR/data; else DATA_DIR=$REPO/../shared/data; fi

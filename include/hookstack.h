@@ -61,10 +61,12 @@
  * branch names) is in docs/hook-kinds.md. A failure at a record names it "record N of M, id X"
  * (N from 1; the id from the record's Id, id, internalId or _id, in that order).
  *
- * Build a module with: cc -std=c11 -fPIC -shared -I include -o build/modules/x.so hooks/x/x.c
- * (the project's CMake does this for every hooks/<name>/ folder). Define HS_MODULE_STATIC to a
- * unique identifier to give the entry point that name instead, so the same source can link
- * straight into a test binary next to other modules. */
+ * Build a module with (what `make` does for every hooks/<name>/ folder, listing all of the
+ * folder's .c files; hooks/README.md tells how a module.cmake adds sources, libraries and flags):
+ *   cc -std=c11 -D_GNU_SOURCE -O2 -g -DNDEBUG -Wall -Wextra -Werror -fPIC -shared
+ *      -Wl,--no-undefined -I include -o build/modules/x.so hooks/x/x.c -lm
+ * Define HS_MODULE_STATIC to a unique identifier to give the entry point that name instead, so
+ * the same source can link straight into a test binary next to other modules. */
 #ifndef HOOKSTACK_H
 #define HOOKSTACK_H
 

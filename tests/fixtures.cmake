@@ -1,9 +1,15 @@
 # fixtures.cmake — `hookstack test` over the fixture cases, plainly and with the ASan+UBSan runner
-# and modules: test-fixtures/ (every hook module's cases) against build/modules, and
-# tests/fixtures/ (the kind contracts, through the test-only module tests/modules/kindcheck; money
-# and dates, through tests/modules/moneycheck) against build/test-modules. Included from
-# CMakeLists.txt after tests/tests.cmake (which defines
-# HS_TEST_ENV).
+# and modules, each folder of cases against the output folder of the modules it tests:
+#
+#   fixtures/hooks/<m>       test-fixtures/<m>/            build/modules/ (hooks/, the user's hooks)
+#   fixtures/examples/<m>    examples/test-fixtures/<m>/   build/example-modules/ (examples/hooks/)
+#   fixtures/conformance     tests/fixtures/conformance/   build/protocol-modules/
+#   fixtures/kinds           tests/fixtures/kindcheck/     build/test-modules/ (tests/modules/kindcheck)
+#   fixtures/money           tests/fixtures/moneycheck/    build/test-modules/ (tests/modules/moneycheck)
+#
+# One test per module folder, so `ctest -R fixtures/hooks/acme` runs one module's cases and a
+# module without cases adds no test. Included from CMakeLists.txt after tests/tests.cmake (which
+# defines HS_TEST_ENV).
 function(hs_fixture_test name dir moddir)
   set(variants plain)
   if(HS_SANITIZERS)
@@ -25,6 +31,19 @@ function(hs_fixture_test name dir moddir)
   endforeach()
 endfunction()
 
-hs_fixture_test(test-fixtures ${CMAKE_SOURCE_DIR}/test-fixtures modules)
+# Every <root>/<m>/ folder as fixtures/<prefix>/<m>.
+function(hs_fixture_tree root prefix moddir)
+  file(GLOB dirs CONFIGURE_DEPENDS LIST_DIRECTORIES true ${CMAKE_SOURCE_DIR}/${root}/*)
+  foreach(dir ${dirs})
+    if(IS_DIRECTORY ${dir})
+      get_filename_component(m ${dir} NAME)
+      hs_fixture_test(${prefix}/${m} ${dir} ${moddir})
+    endif()
+  endforeach()
+endfunction()
+
+hs_fixture_tree(test-fixtures hooks modules)
+hs_fixture_tree(examples/test-fixtures examples example-modules)
+hs_fixture_test(conformance ${CMAKE_SOURCE_DIR}/tests/fixtures/conformance protocol-modules)
 hs_fixture_test(kinds ${CMAKE_SOURCE_DIR}/tests/fixtures/kindcheck test-modules)
 hs_fixture_test(money ${CMAKE_SOURCE_DIR}/tests/fixtures/moneycheck test-modules)

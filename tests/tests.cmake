@@ -4,6 +4,12 @@
 # tests/integration/test_<name>.c one binary each; starts the real server (HOOKSTACK_BIN) on loopback
 #                                  and talks HTTP with libcurl; tests/integration/harness.c is shared
 # tests/fuzz/fuzz_<name>.c        libFuzzer targets; here they replay tests/fuzz/corpus/<name>/
+#
+# Tests never load build/modules/ (the user's hooks) as a whole: HS_MODULES_DIR is
+# build/protocol-modules/ (the conformance module alone, from tests/modules/conformance/),
+# HS_TEST_MODULES_DIR build/test-modules/ (the other tests/modules/), and HS_HOOK_MODULES_DIR
+# build/modules/, from which a product module's test links its one module (harness.h:
+# hs_hook_module_dir); each with its -asan twin for the asan/ tests.
 set(HS_TEST_ENV
   "HS_SOURCE_DIR=${CMAKE_SOURCE_DIR}"
   "HS_BUILD_DIR=${CMAKE_BINARY_DIR}"
@@ -24,15 +30,17 @@ function(hs_test name kind)
       set(core hs_core)
       set(tname ${kind}/${name})
       set(bin ${CMAKE_BINARY_DIR}/hookstack)
-      set(mods ${CMAKE_BINARY_DIR}/modules)
+      set(mods ${CMAKE_BINARY_DIR}/protocol-modules)
       set(tmods ${CMAKE_BINARY_DIR}/test-modules)
+      set(hmods ${CMAKE_BINARY_DIR}/modules)
     else()
       set(tgt ${kind}_${name}_asan)
       set(core hs_core_asan)
       set(tname asan/${kind}/${name})
       set(bin ${CMAKE_BINARY_DIR}/hookstack-asan)
-      set(mods ${CMAKE_BINARY_DIR}/modules-asan)
+      set(mods ${CMAKE_BINARY_DIR}/protocol-modules-asan)
       set(tmods ${CMAKE_BINARY_DIR}/test-modules-asan)
+      set(hmods ${CMAKE_BINARY_DIR}/modules-asan)
     endif()
     # Tests of the JSON engine and the arena link only the base library, so they build and run
     # while the rest of the runner is being changed.
@@ -45,7 +53,7 @@ function(hs_test name kind)
     set_target_properties(${tgt} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
     add_test(NAME ${tname} COMMAND ${tgt})
     set_tests_properties(${tname} PROPERTIES
-      ENVIRONMENT "${HS_TEST_ENV};HOOKSTACK_BIN=${bin};HS_MODULES_DIR=${mods};HS_TEST_MODULES_DIR=${tmods}"
+      ENVIRONMENT "${HS_TEST_ENV};HOOKSTACK_BIN=${bin};HS_MODULES_DIR=${mods};HS_TEST_MODULES_DIR=${tmods};HS_HOOK_MODULES_DIR=${hmods}"
       TIMEOUT 900 LABELS "${kind};${v}")
   endforeach()
 endfunction()

@@ -1,6 +1,7 @@
 /* fuzz_function.c — POST /function (and POST /v1/hooks/{function}) as a worker runs them:
- * proto_handle / proto_handle_step with the conformance module linked in (hooks/conformance,
- * registered statically), on arbitrary bytes as the body and as the header values.
+ * proto_handle / proto_handle_step with the conformance module linked in
+ * (tests/modules/conformance, registered statically), on arbitrary bytes as the body and as the
+ * header values.
  *
  * Input: one flags byte, then up to four NUL-separated fields, then the body (the rest):
  *   flags bit 0: Authorization is "Bearer fuzz-token" (a valid system token), else field 0
@@ -18,7 +19,7 @@
 #include <string.h>
 
 #define HS_MODULE_STATIC fuzz_conformance_entry
-#include "../../hooks/conformance/conformance.c"
+#include "../modules/conformance/conformance.c"
 
 #include "arena.h"
 #include "json.h"

@@ -13,12 +13,16 @@ OUT=${FUZZ_BUILD:-$ROOT/build-fuzz}
 CC=${CC:-clang}
 CXX=${CXX:-clang++}
 SAN="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
-CFLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -DHS_VERSION=\"fuzz\" -DHS_SOURCE_DIR=\"$ROOT\" -DHS_BUILD_DIR=\"$OUT\" -I$ROOT/runner -I$ROOT/include -I$ROOT/lib/sfns_match $(pkg-config --cflags glib-2.0)"
+CFLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -DHS_VERSION=\"fuzz\" -DHS_SOURCE_DIR=\"$ROOT\" -DHS_BUILD_DIR=\"$OUT\" -I$ROOT/runner -I$ROOT/include $(pkg-config --cflags glib-2.0)"
 CXXFLAGS="-g -O1 -std=c++17 -I$ROOT/runner -I$ROOT/include"
+# lib/<name>/: code the runner shares with modules (linked into the runner, as CMake does).
+for d in "$ROOT"/lib/*/; do
+    if [ -d "$d" ]; then CFLAGS="$CFLAGS -I${d%/}"; fi
+done
 mkdir -p "$OUT"
 
 # The base library (JSON engine, arena, log) is what the json/arena/utf8 targets need; other
-# targets get the whole runner but main.c.
+# targets get the whole runner but main.c, and lib/.
 base_sources() {
     for f in "$ROOT"/runner/arena.c "$ROOT"/runner/log.c "$ROOT"/runner/json*.c \
              "$ROOT"/runner/json*.cc "$ROOT"/runner/utf8*.c; do
@@ -52,7 +56,7 @@ for target in "$ROOT"/tests/fuzz/fuzz_*.c; do
     esac
     objs=""
     for s in $srcs; do
-        o="$objdir/$(basename "$s").o"
+        o="$objdir/$(echo "${s#"$ROOT"/}" | tr / _).o"
         case "$s" in
             *.cc) $CXX $CXXFLAGS $SAN -c "$s" -o "$o" ;;
             *) $CC $CFLAGS $SAN -c "$s" -o "$o" ;;

@@ -508,7 +508,7 @@ int hs_server_start(struct hs_server *s, const char *const *extra_args, const ch
             fprintf(stderr, "harness: neither HS_MODULES_DIR nor HS_BUILD_DIR is set\n");
             return -1;
         }
-        snprintf(fallback, sizeof(fallback), "%s/modules", build);
+        snprintf(fallback, sizeof(fallback), "%s/protocol-modules", build);
         mods = fallback;
     }
     const char *pre[] = {"serve", "--host", "127.0.0.1", "--port", "0", "--modules", mods};
@@ -978,6 +978,7 @@ char *hs_recv_all(int fd, int timeout_ms, size_t *len)
 #define HS_MODDIRS_MAX 8
 
 struct hs_moddir {
+    const char *env; /* the variable naming the folder the links point into */
     char names[128];
     char dir[64];
     char links[8][160];
@@ -998,12 +999,13 @@ static void hs_moddirs_remove(void)
     hs_nmoddirs = 0;
 }
 
-const char *hs_test_module_dir(const char *names)
+/* A folder of links to the named modules of the folder $env (fallback when unset). */
+static const char *hs_module_links(const char *env_name, const char *fallback, const char *names)
 {
     pthread_mutex_lock(&hs_moddir_lock);
     const char *out = NULL;
     for (int i = 0; i < hs_nmoddirs; i++) {
-        if (strcmp(hs_moddirs[i].names, names) == 0) {
+        if (hs_moddirs[i].env == env_name && strcmp(hs_moddirs[i].names, names) == 0) {
             out = hs_moddirs[i].dir;
             goto done;
         }
@@ -1016,6 +1018,7 @@ const char *hs_test_module_dir(const char *names)
         atexit(hs_moddirs_remove);
     struct hs_moddir *m = &hs_moddirs[hs_nmoddirs];
     memset(m, 0, sizeof(*m));
+    m->env = env_name;
     snprintf(m->names, sizeof(m->names), "%s", names);
     snprintf(m->dir, sizeof(m->dir), "/tmp/hs-mods-XXXXXX");
     if (mkdtemp(m->dir) == NULL) {
@@ -1025,8 +1028,8 @@ const char *hs_test_module_dir(const char *names)
     hs_nmoddirs++;
     char dir[sizeof(m->dir)];
     memcpy(dir, m->dir, sizeof(dir));
-    const char *env = getenv("HS_TEST_MODULES_DIR");
-    const char *base = env ? env : "build/test-modules";
+    const char *env = getenv(env_name);
+    const char *base = env ? env : fallback;
     const char *p = names;
     while (*p != '\0' && m->nlinks < 8) {
         size_t n = strcspn(p, ",");
@@ -1052,6 +1055,16 @@ const char *hs_test_module_dir(const char *names)
 done:
     pthread_mutex_unlock(&hs_moddir_lock);
     return out;
+}
+
+const char *hs_test_module_dir(const char *names)
+{
+    return hs_module_links("HS_TEST_MODULES_DIR", "build/test-modules", names);
+}
+
+const char *hs_hook_module_dir(const char *names)
+{
+    return hs_module_links("HS_HOOK_MODULES_DIR", "build/modules", names);
 }
 
 pid_t hs_server_wait_busy(const struct hs_server *s, int timeout_ms)

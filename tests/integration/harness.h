@@ -2,9 +2,11 @@
  * talk to it over real HTTP (libcurl) or raw sockets.
  *
  * The binary is $HOOKSTACK_BIN (ctest sets it: build/hookstack, or build/hookstack-asan for the
- * asan/ tests); modules come from $HS_MODULES_DIR and $HS_TEST_MODULES_DIR. The server is started
- * with --port 0 and the harness reads the "listening on HOST:PORT" line it prints on stdout, so
- * tests never collide on ports. Its stderr (the log) is kept in a temporary file for assertions. */
+ * asan/ tests); modules come from $HS_MODULES_DIR (the conformance module alone),
+ * $HS_TEST_MODULES_DIR (test-only modules) and $HS_HOOK_MODULES_DIR (modules of hooks/). The server
+ * is started with --port 0 and the harness reads the "listening on HOST:PORT" line it prints on
+ * stdout, so tests never collide on ports. Its stderr (the log) is kept in a temporary file for
+ * assertions. */
 #ifndef HS_TEST_HARNESS_H
 #define HS_TEST_HARNESS_H
 
@@ -100,6 +102,11 @@ int hs_request_stream(const struct hs_server *s, const char *method, const char 
  * names separated by commas ("slow" or "kindcheck,slow"), so a server loads only those. Made on
  * first use per name list, removed at exit; NULL (with a message) when a module is missing. */
 const char *hs_test_module_dir(const char *names);
+
+/* The same for modules of hooks/ ($HS_HOOK_MODULES_DIR: build/modules/ or build/modules-asan/):
+ * a test of a product module (sfns) loads that module alone, so the user's other modules in
+ * hooks/ cannot change its result. */
+const char *hs_hook_module_dir(const char *names);
 
 /* Waits until one of the server's workers is running a call (it no longer waits in a read on its
  * socket, per /proc/PID/wchan), so a test acts while the call is surely in flight. Returns that

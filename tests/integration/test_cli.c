@@ -522,7 +522,7 @@ static void test_test_passes_on_the_tree(void **state)
 {
     (void)state;
     char dir[1024];
-    snprintf(dir, sizeof(dir), "%s/test-fixtures/conformance", src);
+    snprintf(dir, sizeof(dir), "%s/tests/fixtures/conformance", src);
     struct run r;
     RUN(&r, NULL, "test", dir, "--modules", mods);
     if (r.status != 0)

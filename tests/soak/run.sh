@@ -1,6 +1,6 @@
 #!/bin/sh
 # run.sh — `make soak`: 100,000 POST /function calls (SOAK_CALLS) through one runner built with
-# AddressSanitizer + UBSan ($BUILD/hookstack-asan, its modules-asan and test-modules-asan), over
+# AddressSanitizer + UBSan ($BUILD/hookstack-asan, its protocol-modules-asan and test-modules-asan), over
 # SOAK_THREADS kept-alive connections, with a module reload (SIGHUP) every SOAK_RELOAD_EVERY calls;
 # every answer is compared (tests/soak/soak_client.c, built here with cc and libcurl). Then
 # SIGTERM: the runner must exit 0, and its log (front and workers, which run a leak check when
@@ -32,7 +32,7 @@ ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=0:qu
 UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1" \
 LSAN_OPTIONS="suppressions=$ROOT/tests/suppressions/lsan.supp" \
 HOOKSTACK_SYSTEM_TOKEN="$TOKEN" \
-    "$BIN" serve --port 0 --workers "$WORKERS" --modules "$BUILD/modules-asan" \
+    "$BIN" serve --port 0 --workers "$WORKERS" --modules "$BUILD/protocol-modules-asan" \
     --modules "$WORK/modules" >"$WORK/stdout" 2>"$WORK/server.log" &
 PID=$!
 trap 'kill -9 $PID 2>/dev/null || true' EXIT

@@ -6,7 +6,7 @@ prints every difference in status, the headers that matter and the body, byte by
 Not run by `make test` (the peer lives outside the repository). Typical use:
 
     # the peer: DIY on 7000, connectors on 7001 (docs/conformance-module.md §7)
-    tests/tools/peer_compare.py --bin build/hookstack --modules build/modules
+    tests/tools/peer_compare.py --bin build/hookstack --modules build/protocol-modules
     tests/tools/peer_compare.py --hookstack 127.0.0.1:8080   # a server you started yourself
     tests/tools/peer_compare.py --peer-only                     # peer vs. the case files
 
@@ -549,7 +549,7 @@ def main():
     ap.add_argument("--cases", default=DEFAULT_CASES)
     ap.add_argument("--only", help="regex on case file names")
     ap.add_argument("--bin", help="hookstack binary to start (one per server-args)")
-    ap.add_argument("--modules", help="modules folder for --bin (default: <bin dir>/modules)")
+    ap.add_argument("--modules", help="modules folder for --bin (default: <bin dir>/protocol-modules)")
     ap.add_argument("--hookstack", help="HOST:PORT of a running default hookstack (no --bin)")
     ap.add_argument("--hookstack-no-diy", help="HOST:PORT of a running `serve --no-diy`")
     ap.add_argument("--peer-diy", default="127.0.0.1:7000")
@@ -606,7 +606,7 @@ def main():
                         print("%s skipped (no hookstack for server-args %r group %r; use --bin)" % (tag, key[0], key[1]))
                         counts["skipped"] += 1
                         continue
-                    mods = opt.modules or os.path.join(os.path.dirname(os.path.abspath(opt.bin)), "modules")
+                    mods = opt.modules or os.path.join(os.path.dirname(os.path.abspath(opt.bin)), "protocol-modules")
                     os.environ.setdefault("HS_MODULES_DIR", mods)
                     os.environ.setdefault("HS_TEST_MODULES_DIR", os.path.join(
                         os.path.dirname(os.path.abspath(opt.bin)), "test-modules"))

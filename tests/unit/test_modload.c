@@ -62,7 +62,7 @@ static int group_setup(void **state)
         return -1;
     const char *mods = getenv("HS_MODULES_DIR");
     snprintf(conformance, sizeof(conformance), "%s/conformance.so",
-             mods ? mods : HS_BUILD_DIR "/modules");
+             mods ? mods : HS_BUILD_DIR "/protocol-modules");
     static const char *const names[] = {"abi_mismatch", "bad_magic",    "bad_signature",
                                         "no_entry",     "init_fails",   "dup_a",
                                         "dup_b",        "late_register"};

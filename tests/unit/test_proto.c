@@ -1,5 +1,5 @@
 /* test_proto.c — POST /function through proto_handle(), against the conformance module
- * (build/modules/conformance.so, loaded with registry_load from $HS_MODULES_DIR).
+ * (build/protocol-modules/conformance.so, loaded with registry_load from $HS_MODULES_DIR).
  *
  * The table holds every case of docs/protocol.md §4 that is not about transport (R1-R8, H1-H2,
  * I1-I3, S1-S3, U1-U2, W1-W2, D1-D7, D12-D14; R9 and the nesting cases are written out below) and
@@ -1228,7 +1228,7 @@ static struct registry *load(bool no_diy)
 {
     const char *dir = getenv("HS_MODULES_DIR");
     char path[4096];
-    snprintf(path, sizeof(path), "%s/conformance.so", dir ? dir : HS_BUILD_DIR "/modules");
+    snprintf(path, sizeof(path), "%s/conformance.so", dir ? dir : HS_BUILD_DIR "/protocol-modules");
     const char *files[] = {path};
     struct registry_load_opts o = {.files = files, .nfiles = 1, .no_diy = no_diy};
     char err[512];

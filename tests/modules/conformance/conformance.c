@@ -1,7 +1,9 @@
 /* conformance.c — the protocol test module (specified in docs/conformance-module.md): the functions
  * of Celigo's reference test module, so the runner's POST /function answers can be compared
- * byte for byte with express-integrator-extension's. Every function is group-only (framework
- * 1.0): a request without `type` finds nothing and gets invalid_function, as on the reference.
+ * byte for byte with express-integrator-extension's. Test-only: built into
+ * build/protocol-modules/, never served by `make run` nor shipped; its cases are
+ * tests/fixtures/conformance/. Every function is group-only (framework 1.0): a request without
+ * `type` finds nothing and gets invalid_function, as on the reference.
  * Served for DIY and for the two connector ids of the reference tests.
  *
  * Written on the public hook API only. A function that needs to change `options` behaves as the
