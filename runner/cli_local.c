@@ -99,15 +99,7 @@ void cli_modules_free(struct cli_modules *m)
 
 const char *cli_group_type(const char *group)
 {
-    static const char *const map[][2] = {{"hooks", "hook"},
-                                         {"wrappers", "wrapper"},
-                                         {"settings", "setting"},
-                                         {"utilities", "utility"}};
-    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-        if (strcmp(group, map[i][0]) == 0)
-            return map[i][1];
-    }
-    return group;
+    return registry_group_type(group);
 }
 
 int cli_timeout_parse(const char *s, uint64_t *ms)

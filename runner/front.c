@@ -2010,19 +2010,34 @@ static void front_on_worker_restart(struct pool *p, enum pool_restart_cause caus
     metrics_worker_restart(f->metrics, m);
 }
 
-static void front_print_dev_token(const struct front *f, const char *host, int port)
+/* The development token, and a curl line that calls the first DIY function served (with empty
+ * options; a hook whose kind needs records answers with the error that says so), or, when no
+ * module serves one, how to make one and a curl line for the health check. */
+static void front_print_dev_token(const struct front *f, const struct registry *reg,
+                                  const char *host, int port)
 {
     const char *tok = f->cfg->tokens[0];
     const char *h = strcmp(host, "0.0.0.0") == 0 ? "127.0.0.1"
                     : strcmp(host, "::") == 0    ? "::1"
                                                  : host;
     bool v6 = strchr(h, ':') != NULL;
+    char base[300];
+    snprintf(base, sizeof(base), "%s://%s%s%s:%d", f->tls_cfg ? "https" : "http", v6 ? "[" : "", h,
+             v6 ? "]" : "", port);
     printf("No system token configured (HOOKSTACK_SYSTEM_TOKEN or --system-token-file); this run "
-           "uses a development token:\n  %s\nTry it:\n  curl -sS -H 'Authorization: Bearer %s' "
-           "-H 'Content-Type: application/json' -d "
-           "'{\"diy\":true,\"type\":\"hook\",\"function\":\"doSomething\",\"options\":{\"hello\":"
-           "\"world\"}}' %s://%s%s%s:%d/function\n",
-           tok, tok, f->tls_cfg ? "https" : "http", v6 ? "[" : "", h, v6 ? "]" : "", port);
+           "uses a development token:\n  %s\n",
+           tok);
+    const char *fn = NULL, *type = NULL;
+    if (!registry_first_diy(reg, &fn, &type)) {
+        printf("No module serves a function yet: scaffold one with `hookstack new MODULE FUNCTION "
+               "--kind KIND` (its modules folder is %s), build, and start again.\nTry it:\n  curl "
+               "-sS %s/healthCheck\n",
+               f->cfg->nmodule_dirs > 0 ? f->cfg->module_dirs[0] : "modules", base);
+        return;
+    }
+    printf("Try it:\n  curl -sS -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' "
+           "-d '{\"diy\":true,%s%s%s\"function\":\"%s\",\"options\":{}}' %s/function\n",
+           tok, type ? "\"type\":\"" : "", type ? type : "", type ? "\"," : "", fn, base);
 }
 
 static void front_raise_nofile(void)
@@ -2255,7 +2270,7 @@ int front_run(struct front *f, const struct proto_config *pcfg)
 
     front_check_nofile(f);
     if (cfg->dev_token)
-        front_print_dev_token(f, cfg->host, port);
+        front_print_dev_token(f, pcfg->reg, cfg->host, port);
     log_msg(LOG_INFO, "listening",
             "listening on %s%s%s:%d%s: %zu module(s), %zu function(s), %d worker(s)", v6 ? "[" : "",
             cfg->host, v6 ? "]" : "", port, f->tls_cfg ? " (HTTPS)" : "",

@@ -212,6 +212,41 @@ size_t registry_fn_count(const struct registry *reg)
     return reg ? reg->nfns : 0;
 }
 
+const char *registry_group_type(const char *group)
+{
+    static const char *const map[][2] = {{"hooks", "hook"},
+                                         {"wrappers", "wrapper"},
+                                         {"settings", "setting"},
+                                         {"utilities", "utility"}};
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+        if (strcmp(group, map[i][0]) == 0)
+            return map[i][1];
+    }
+    return group;
+}
+
+bool registry_first_diy(const struct registry *reg, const char **name, const char **type)
+{
+    const struct registry_fn *grouped = NULL;
+    for (size_t i = 0; reg && i < reg->nfns; i++) {
+        const struct registry_fn *fn = reg->fns[i];
+        if (!fn->diy)
+            continue;
+        if (fn->top_level) {
+            *name = fn->name;
+            *type = NULL;
+            return true;
+        }
+        if (!grouped && fn->group)
+            grouped = fn;
+    }
+    if (!grouped)
+        return false;
+    *name = grouped->name;
+    *type = registry_group_type(grouped->group);
+    return true;
+}
+
 /* ---- registration --------------------------------------------------------------------------- */
 
 static bool name_ok(const char *s)

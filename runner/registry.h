@@ -34,6 +34,15 @@ void registry_free(struct registry *reg);
 size_t registry_module_count(const struct registry *reg);
 size_t registry_fn_count(const struct registry *reg);
 
+/* The request `type` that selects a framework 1.0 group: hooks -> hook, wrappers -> wrapper,
+ * settings -> setting, utilities -> utility; any other group is its own type. */
+const char *registry_group_type(const char *group);
+
+/* A function served for DIY, for the first call a new user tries: the first one registered at the
+ * top level (then *type is NULL), else the first in a group (*type: its request type). False when
+ * nothing is served for DIY. */
+bool registry_first_diy(const struct registry *reg, const char **name, const char **type);
+
 /* Writes one line per function: module, function, kind, scope (diy / connector ids), group or
  * top-level, description; for `hookstack hooks`. Returns 0 or -1 on write error. */
 int registry_list(const struct registry *reg, void *file /* FILE * */);

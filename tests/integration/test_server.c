@@ -302,9 +302,10 @@ static void test_several_tokens_and_token_file(void **state)
     unlink(path);
 }
 
-static void test_dev_token_printed_once(void **state)
+/* Starts `serve` without a system token over the modules folder mods and reads its stdout up to
+ * the listening line into text. Returns the pid; *out_fd stays open for reading the rest. */
+static pid_t dev_serve(const char *mods, char *text, size_t cap, int *out_fd)
 {
-    (void)state;
     const char *bin = getenv("HOOKSTACK_BIN");
     int out[2];
     assert_int_equal(pipe(out), 0);
@@ -317,14 +318,14 @@ static void test_dev_token_printed_once(void **state)
         dup2(devnull, 2);
         unsetenv("HOOKSTACK_SYSTEM_TOKEN");
         execl(bin, bin, "serve", "--host", "127.0.0.1", "--port", "0", "--workers", "1",
-              "--modules", getenv("HS_MODULES_DIR"), (char *)NULL);
+              "--modules", mods, (char *)NULL);
         _exit(127);
     }
     close(out[1]);
-    char text[8192];
     size_t len = 0;
-    while (len < sizeof(text) - 1) {
-        ssize_t r = read(out[0], text + len, sizeof(text) - 1 - len);
+    text[0] = '\0';
+    while (len < cap - 1) {
+        ssize_t r = read(out[0], text + len, cap - 1 - len);
         if (r <= 0)
             break;
         len += (size_t)r;
@@ -332,28 +333,58 @@ static void test_dev_token_printed_once(void **state)
         if (strstr(text, "listening on ") != NULL && strchr(strstr(text, "listening on "), '\n'))
             break;
     }
-    text[len] = '\0';
-    const char *bearer = strstr(text, "Authorization: Bearer ");
+    *out_fd = out[0];
+    return pid;
+}
+
+static void dev_stop(pid_t pid, int out_fd)
+{
+    kill(pid, SIGTERM);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+    close(out_fd);
+}
+
+/* The server behind a dev_serve() text, for hs_request. */
+static void dev_server(const char *text, struct hs_server *s)
+{
     const char *listen = strstr(text, "listening on 127.0.0.1:");
-    if (bearer == NULL || listen == NULL) {
-        kill(pid, SIGKILL);
-        waitpid(pid, NULL, 0);
-        fail_msg("no development token or listening line in: %s", text);
-    }
-    char token[128];
+    if (listen == NULL)
+        fail_msg("no listening line in: %s", text);
+    memset(s, 0, sizeof(*s));
+    snprintf(s->host, sizeof(s->host), "127.0.0.1");
+    s->port = atoi(listen + strlen("listening on 127.0.0.1:"));
+}
+
+/* The development token printed in text (token: at least 128 bytes). */
+static void dev_token(const char *text, char *token)
+{
+    const char *bearer = strstr(text, "Authorization: Bearer ");
+    if (bearer == NULL)
+        fail_msg("no development token in: %s", text);
     size_t tl = strcspn(bearer + 22, "'\n");
-    assert_true(tl > 16 && tl < sizeof(token));
+    assert_true(tl > 16 && tl < 128);
     memcpy(token, bearer + 22, tl);
     token[tl] = '\0';
-    /* A copy-paste curl line calling doSomething on this server. */
+}
+
+static void test_dev_token_printed_once(void **state)
+{
+    (void)state;
+    char text[8192];
+    int out_fd;
+    pid_t pid = dev_serve(getenv("HS_MODULES_DIR"), text, sizeof(text), &out_fd);
     struct hs_server s;
-    memset(&s, 0, sizeof(s));
-    snprintf(s.host, sizeof(s.host), "127.0.0.1");
-    s.port = atoi(listen + strlen("listening on 127.0.0.1:"));
+    dev_server(text, &s);
+    char token[128];
+    dev_token(text, token);
+    /* A copy-paste curl line calling the module's first function, doSomething (group hooks). */
     char url[128];
     snprintf(url, sizeof(url), "http://127.0.0.1:%d/function", s.port);
     assert_non_null(strstr(text, url));
-    assert_non_null(strstr(text, "\"function\":\"doSomething\""));
+    assert_non_null(strstr(text, "\"type\":\"hook\",\"function\":\"doSomething\""));
     char auth[256];
     snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
     const char *h[] = {auth, "Content-Type: application/json", NULL};
@@ -370,10 +401,66 @@ static void test_dev_token_printed_once(void **state)
     assert_int_equal(WEXITSTATUS(st), 0);
     /* Printed once: nothing more on stdout after the start. */
     char rest[256];
-    ssize_t more = read(out[0], rest, sizeof(rest));
-    close(out[0]);
+    ssize_t more = read(out_fd, rest, sizeof(rest));
+    close(out_fd);
     assert_true(more <= 0);
     assert_int_equal(count_of(text, token), 2); /* the token line and the curl line */
+}
+
+/* The printed curl line works as printed: its body, sent with its token, answers 200. */
+static void test_dev_curl_line_calls_a_served_function(void **state)
+{
+    (void)state;
+    char text[8192];
+    int out_fd;
+    pid_t pid = dev_serve(test_modules(), text, sizeof(text), &out_fd);
+    struct hs_server s;
+    dev_server(text, &s);
+    char token[128], auth[256];
+    dev_token(text, token);
+    snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
+    const char *d = strstr(text, " -d '");
+    assert_non_null(d);
+    d += 5;
+    char body[512];
+    size_t bl = strcspn(d, "'");
+    assert_true(bl < sizeof(body));
+    memcpy(body, d, bl);
+    body[bl] = '\0';
+    /* The slow module's first function is sleepMs, reachable at the top level (no type). */
+    assert_string_equal(body, "{\"diy\":true,\"function\":\"sleepMs\",\"options\":{}}");
+    const char *h[] = {auth, "Content-Type: application/json", NULL};
+    struct hs_response r;
+    assert_int_equal(hs_request(&s, "POST", "/function", h, body, strlen(body), &r), 0);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "[{}]");
+    hs_response_free(&r);
+    dev_stop(pid, out_fd);
+}
+
+/* With no module, the start says how to make one and offers the health check instead of a call
+ * that could only fail. */
+static void test_dev_line_without_modules(void **state)
+{
+    (void)state;
+    char empty[] = "/tmp/hs-nomods-XXXXXX";
+    assert_non_null(mkdtemp(empty));
+    char text[8192];
+    int out_fd;
+    pid_t pid = dev_serve(empty, text, sizeof(text), &out_fd);
+    struct hs_server s;
+    dev_server(text, &s);
+    char want[600];
+    snprintf(want, sizeof(want),
+             "No module serves a function yet: scaffold one with `hookstack new MODULE FUNCTION "
+             "--kind KIND` (its modules folder is %s), build, and start again.\nTry it:\n"
+             "  curl -sS http://127.0.0.1:%d/healthCheck\n",
+             empty, s.port);
+    if (strstr(text, want) == NULL)
+        fail_msg("expected:\n%s\nin:\n%s", want, text);
+    assert_null(strstr(text, "/function"));
+    dev_stop(pid, out_fd);
+    rmdir(empty);
 }
 
 /* ---- routes ------------------------------------------------------------------------------- */
@@ -843,6 +930,8 @@ int main(void)
         cmocka_unit_test(test_bad_option),
         cmocka_unit_test(test_several_tokens_and_token_file),
         cmocka_unit_test(test_dev_token_printed_once),
+        cmocka_unit_test(test_dev_curl_line_calls_a_served_function),
+        cmocka_unit_test(test_dev_line_without_modules),
         cmocka_unit_test(test_root_and_health),
         cmocka_unit_test(test_livez_readyz),
         cmocka_unit_test(test_unknown_path_and_wrong_method),
