@@ -8,7 +8,9 @@
  * build/modules/MODULE.so. An existing module gets hooks/MODULE/FUNCTION.c with a register
  * function instead, and the line to call it from the module's init is printed. Both get
  * test-fixtures/MODULE/FUNCTION/basic.request.json and basic.response.json. Nothing existing is
- * ever overwritten: when any target file exists, nothing is written. */
+ * ever overwritten: when any target file exists, nothing is written. Nor when a source under
+ * hooks/ already registers FUNCTION (regscan.h): a second registration would stop the module set
+ * from loading and its fixture case from passing. KIND is matched without regard to case. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -21,6 +23,7 @@
 
 #include "cli.h"
 #include "cli_local.h"
+#include "regscan.h"
 
 enum new_form { FORM_RECORD, FORM_PAGE, FORM_BRANCH, FORM_NOTHING, FORM_ECHO };
 
@@ -100,9 +103,10 @@ static void new_usage(FILE *f)
                "existing one: FUNCTION.c plus the line to add to its init) and a fixture case,\n"
                "test-fixtures/MODULE/FUNCTION/basic.request.json and .response.json, that passes\n"
                "once the module is built: `make test` builds and runs it. The skeleton passes\n"
-               "its input through; edit it from there. Existing files are never overwritten.\n"
+               "its input through; edit it from there. Existing files are never overwritten,\n"
+               "and a FUNCTION that a source under hooks/ already registers is refused.\n"
                "\n"
-               "KIND is one of:");
+               "KIND is one of (in any case: premap is preMap):");
     for (size_t i = 0; i < NEW_NKINDS; i++)
         fprintf(f, "%s %s", i ? "," : "", new_kinds[i].name);
     fprintf(f, "\n\n"
@@ -556,6 +560,19 @@ int cli_new(int argc, char **argv)
                     files[i].path);
             goto out;
         }
+    }
+    char where[4200];
+    int found = regscan_find(hooks, fn, where, sizeof(where));
+    if (found != 0) {
+        if (found > 0)
+            fprintf(stderr,
+                    "hookstack new: function '%s' is already registered at %s; a second "
+                    "registration would stop the modules from loading. Pick another name; "
+                    "nothing was written\n",
+                    fn, where);
+        else
+            fprintf(stderr, "hookstack new: cannot read the module sources: %s\n", where);
+        goto out;
     }
     if (existing)
         emit_function_file(files[0].text, k, module, fn);

@@ -1,9 +1,10 @@
 /* test_cli.c — the local workflow commands of the real binary ($HOOKSTACK_BIN): hooks, invoke,
  * test and new, their --help, exit statuses and error lines.
  *
- * Modules come from $HS_MODULES_DIR (the conformance module). Cases that need hooks which crash,
- * hang or are freshly scaffolded compile them here with `cc` into a temporary folder (one C file
- * each, well under a second), so the test needs no extra CMake target. */
+ * Modules come from $HS_MODULES_DIR (build/protocol-modules/: the conformance module). Cases that
+ * need hooks which crash, hang or are freshly scaffolded compile them here with `cc` into a
+ * temporary folder (one C file each, well under a second), so the test needs no extra CMake target.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -307,16 +309,13 @@ static void test_hooks_lists_the_conformance_module(void **state)
         assert_true(cJSON_IsString(cJSON_GetObjectItem(f, "kind")));
     }
     assert_int_equal(found, 1);
-    /* Other modules of the tree (a user's, sfns) are listed beside it, once each. */
+    /* $HS_MODULES_DIR is build/protocol-modules/: the conformance module alone, whatever modules
+     * hooks/ holds (the project's tests never load build/modules/). */
     cJSON *ms = cJSON_GetObjectItem(root, "modules");
-    int conformance = 0;
-    cJSON *m;
-    cJSON_ArrayForEach(m, ms)
-    {
-        if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(m, "name")), "conformance") == 0)
-            conformance++;
-    }
-    assert_int_equal(conformance, 1);
+    assert_int_equal(cJSON_GetArraySize(ms), 1);
+    assert_string_equal(
+        cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(ms, 0), "name")),
+        "conformance");
     cJSON_Delete(root);
     run_free(&r);
 
@@ -707,6 +706,91 @@ static void test_new_scaffolds_passing_cases_for_every_kind(void **state)
     run_free(&r);
 }
 
+static bool exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* A FUNCTION some module already registers is refused before anything is written: in another
+ * module (the two would clash when loaded) and in its own module (a dead duplicate). */
+static void test_new_refuses_a_registered_function(void **state)
+{
+    (void)state;
+    char root[256], hooks[300], p[600], want[1024];
+    snprintf(root, sizeof(root), "%s/repo-dup", tmp_root);
+    mkdir(root, 0755);
+    snprintf(hooks, sizeof(hooks), "%s/hooks", root);
+    mkdir(hooks, 0755);
+    struct run r;
+    RUN(&r, NULL, "new", "one", "greetOne", "--kind", "utility", "--root", root);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+
+    RUN(&r, NULL, "new", "two", "greetOne", "--kind", "utility", "--root", root);
+    assert_int_equal(r.status, 1);
+    assert_string_equal(r.out, "");
+    /* The scaffold registers the function on line 25 of one.c. */
+    snprintf(want, sizeof(want),
+             "hookstack new: function 'greetOne' is already registered at %s/hooks/one/one.c:25; "
+             "a second registration would stop the modules from loading. Pick another name; "
+             "nothing was written\n",
+             root);
+    assert_string_equal(r.err, want);
+    run_free(&r);
+    snprintf(p, sizeof(p), "%s/hooks/two", root);
+    assert_false(exists(p));
+    snprintf(p, sizeof(p), "%s/test-fixtures/two", root);
+    assert_false(exists(p));
+
+    /* Its own module, with the fixture case gone: no second greetOne.c. */
+    char cmd[700];
+    snprintf(cmd, sizeof(cmd), "rm -r '%s/test-fixtures/one/greetOne'", root);
+    assert_int_equal(system(cmd), 0);
+    RUN(&r, NULL, "new", "one", "greetOne", "--kind", "utility", "--root", root);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "function 'greetOne' is already registered at "));
+    run_free(&r);
+    snprintf(p, sizeof(p), "%s/hooks/one/greetOne.c", root);
+    assert_false(exists(p));
+    snprintf(p, sizeof(p), "%s/test-fixtures/one/greetOne", root);
+    assert_false(exists(p));
+
+    /* Another name in the same module is fine. */
+    RUN(&r, NULL, "new", "one", "greetTwo", "--kind", "utility", "--root", root);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+}
+
+/* --kind ignores case: premap scaffolds a preMap hook. */
+static void test_new_kind_in_any_case(void **state)
+{
+    (void)state;
+    char root[256], hooks[300], path[600], text[8192];
+    snprintf(root, sizeof(root), "%s/repo-case", tmp_root);
+    mkdir(root, 0755);
+    snprintf(hooks, sizeof(hooks), "%s/hooks", root);
+    mkdir(hooks, 0755);
+    struct run r;
+    RUN(&r, NULL, "new", "lower", "lowerPre", "--kind", "premap", "--root", root);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    RUN(&r, NULL, "new", "upper", "upperPost", "--kind", "POSTSUBMIT", "--root", root);
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    snprintf(path, sizeof(path), "%s/hooks/lower/lower.c", root);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    size_t n = fread(text, 1, sizeof(text) - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    assert_non_null(strstr(text, "HS_KIND_PRE_MAP"));
+    assert_non_null(strstr(text, "lowerPre: a preMap hook."));
+    RUN(&r, NULL, "new", "--help");
+    assert_non_null(strstr(r.out, "KIND is one of (in any case: premap is preMap):"));
+    run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -719,6 +803,8 @@ int main(void)
         cmocka_unit_test(test_test_passes_on_the_tree),
         cmocka_unit_test(test_test_fails_with_path_diff),
         cmocka_unit_test(test_new_scaffolds_passing_cases_for_every_kind),
+        cmocka_unit_test(test_new_refuses_a_registered_function),
+        cmocka_unit_test(test_new_kind_in_any_case),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
