@@ -14,6 +14,7 @@ set(HS_TEST_ENV
   "HS_SOURCE_DIR=${CMAKE_SOURCE_DIR}"
   "HS_BUILD_DIR=${CMAKE_BINARY_DIR}"
   "HS_SHARED_DIR=${CMAKE_SOURCE_DIR}/../shared"
+  "HS_BUILD_TYPE=${CMAKE_BUILD_TYPE}"
   "ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=0"
   "UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1"
   "LSAN_OPTIONS=suppressions=${CMAKE_SOURCE_DIR}/tests/suppressions/lsan.supp")
