@@ -17,6 +17,7 @@ typedef hs_status (*sfns_register_fn)(hs_module *mod);
 hs_status sfns_account_register(hs_module *mod);  /* sfns_account.c: sfnsAccountToCustomer */
 hs_status sfns_customer_register(hs_module *mod); /* sfns_customer.c: sfnsCustomerToAccount */
 hs_status sfns_contact_register(hs_module *mod);  /* sfns_contact.c: sfnsContactToContact */
+hs_status sfns_items_register(hs_module *mod);    /* sfns_items.c: sfnsItemsToPricebook */
 
 /* ---- settings (sfns_settings.c) ----------------------------------------------------------- */
 

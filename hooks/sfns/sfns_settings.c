@@ -12,7 +12,12 @@
 /* Keys settings.sfns may hold: the shared keys, then one section per sync. A new section adds
  * its name here. */
 static const char *const sfns_root_keys[] = {
-    "salesforceIntegrationUserId", "netsuiteIntegrationUserId", "accounts", "contacts", NULL,
+    "salesforceIntegrationUserId",
+    "netsuiteIntegrationUserId",
+    "accounts",
+    "contacts",
+    "pricebooks",
+    NULL,
 };
 
 /* d is an integer JavaScript holds exactly (|d| <= 2^53 - 1). Written without libm. */
