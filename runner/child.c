@@ -26,11 +26,13 @@ pid_t child_fork(void)
 
 void child_prepare(int ipc, int out, const int *keep, int nkeep, pid_t parent)
 {
-    /* Copies above every target first, so no dup2 below overwrites a descriptor still to move. */
-    const int high = CHILD_FD_KEEP + CHILD_KEEP_MAX;
+    /* Copies above every target first, so no dup2 below overwrites a descriptor still to move.
+     * Just above the last target, not above the most there could be: a low descriptor limit
+     * (ulimit -n 256) must still leave room for them. */
     int hk[CHILD_KEEP_MAX];
     if (nkeep < 0 || nkeep > CHILD_KEEP_MAX)
         _exit(1);
+    const int high = CHILD_FD_KEEP + nkeep;
     int hi = fcntl(ipc, F_DUPFD_CLOEXEC, high);
     int ho = out >= 0 ? fcntl(out, F_DUPFD_CLOEXEC, high) : -1;
     int hl = fcntl(2, F_DUPFD_CLOEXEC, high);
