@@ -81,3 +81,26 @@ hs_status sfns_alloc_by_amounts(hs_ctx *ctx, hs_decimal total, const hs_decimal 
         return HS_ERR_INVALID;
     return sfns_api->decimal_allocate(ctx, total, weights, n, places, parts);
 }
+
+hs_status sfns_alloc_rate(hs_ctx *ctx, hs_decimal amount, hs_decimal quantity, int places,
+                          int rate_places, hs_round mode, hs_decimal *rate)
+{
+    if (rate_places >= 0)
+        return sfns_api->decimal_div(ctx, amount, quantity, rate_places, mode, rate);
+    int most = places + SFNS_RATE_EXTRA_PLACES;
+    if (most > HS_DECIMAL_MAX_SCALE)
+        most = HS_DECIMAL_MAX_SCALE;
+    hs_status st = HS_OK;
+    for (int p = places; p <= most; p++) {
+        hs_decimal r, back;
+        st = sfns_api->decimal_div(ctx, amount, quantity, p, mode, &r);
+        if (st == HS_OK)
+            st = sfns_api->decimal_mul_round(ctx, quantity, r, places, mode, &back);
+        if (st != HS_OK)
+            return st;
+        *rate = r;
+        if (sfns_api->decimal_cmp(back, amount) == 0)
+            break;
+    }
+    return HS_OK;
+}

@@ -36,6 +36,14 @@ hs_status sfns_alloc_bundle(hs_ctx *ctx, hs_decimal amount, hs_decimal bundles,
                             sfns_alloc_part *parts, size_t n, int places, int rate_places,
                             hs_round mode, int separate, hs_decimal *residual, size_t *rounding);
 
+/* The unit price of a line of `quantity` (not zero) worth `amount`: amount / quantity rounded
+ * with `mode` to `rate_places` places; or, with rate_places -1, to the fewest places from `places`
+ * to places + SFNS_RATE_EXTRA_PLACES at which quantity x rate rounds back to the amount (the most
+ * of them when none does). */
+#define SFNS_RATE_EXTRA_PLACES 6
+hs_status sfns_alloc_rate(hs_ctx *ctx, hs_decimal amount, hs_decimal quantity, int places,
+                          int rate_places, hs_round mode, hs_decimal *rate);
+
 /* Splits `total` (exact at `places`) over n lines in proportion to their amounts: parts sum to
  * total exactly (decimal_allocate); lines whose amount is zero or negative get nothing.
  * HS_ERR_INVALID (nothing described) when no line has a positive amount: check it first. */
