@@ -250,6 +250,36 @@ static void test_by_amounts(void **state)
     assert_int_equal(sfns_alloc_by_amounts(ctx, D("1.00"), none, 2, 2, parts), HS_ERR_INVALID);
 }
 
+static void test_rates(void **state)
+{
+    (void)state;
+    hs_ctx *ctx = sfns_test_ctx(NULL);
+    hs_decimal r;
+    /* The fewest places at which quantity x rate gives the amount back. */
+    assert_int_equal(sfns_alloc_rate(ctx, D("943.29"), D("2"), 2, -1, HS_ROUND_HALF_UP, &r), HS_OK);
+    assert_string_equal(S(r), "471.645");
+    assert_int_equal(sfns_alloc_rate(ctx, D("99.99"), D("3"), 2, -1, HS_ROUND_HALF_UP, &r), HS_OK);
+    assert_string_equal(S(r), "33.33");
+    assert_int_equal(sfns_alloc_rate(ctx, D("14986"), D("3"), 0, -1, HS_ROUND_HALF_UP, &r), HS_OK);
+    assert_string_equal(S(r), "4995.3");
+    assert_int_equal(sfns_alloc_rate(ctx, D("3.332"), D("3"), 3, -1, HS_ROUND_HALF_UP, &r), HS_OK);
+    assert_string_equal(S(r), "1.1107");
+    assert_int_equal(sfns_alloc_rate(ctx, D("-10.00"), D("4"), 2, -1, HS_ROUND_HALF_UP, &r), HS_OK);
+    assert_string_equal(S(r), "-2.50");
+    /* A quantity with many digits: the most places when none gives the amount back. */
+    assert_int_equal(sfns_alloc_rate(ctx, D("100.00"), D("30000001"), 2, -1, HS_ROUND_HALF_UP, &r),
+                     HS_OK);
+    assert_int_equal(r.scale, 2 + SFNS_RATE_EXTRA_PLACES);
+    /* Fixed places. */
+    assert_int_equal(sfns_alloc_rate(ctx, D("943.29"), D("2"), 2, 2, HS_ROUND_HALF_UP, &r), HS_OK);
+    assert_string_equal(S(r), "471.65");
+    assert_int_equal(sfns_alloc_rate(ctx, D("943.29"), D("2"), 2, 4, HS_ROUND_HALF_EVEN, &r),
+                     HS_OK);
+    assert_string_equal(S(r), "471.6450");
+    assert_int_equal(sfns_alloc_rate(ctx, D("1.00"), D("0"), 2, -1, HS_ROUND_HALF_UP, &r),
+                     HS_ERR_INVALID);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -258,6 +288,7 @@ int main(void)
         cmocka_unit_test(test_credits_and_zero_weights),
         cmocka_unit_test(test_sweep),
         cmocka_unit_test(test_by_amounts),
+        cmocka_unit_test(test_rates),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     sfns_test_done();
