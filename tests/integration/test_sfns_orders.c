@@ -33,7 +33,12 @@ static struct hs_server srv;
 static int group_setup(void **state)
 {
     (void)state;
-    return hs_server_start(&srv, NULL, NULL);
+    /* The sfns module alone (build/modules/sfns.so), whatever else hooks/ holds. */
+    const char *mods = hs_hook_module_dir("sfns");
+    if (mods == NULL)
+        return -1;
+    const char *args[] = {"--modules", mods, NULL};
+    return hs_server_start_raw(&srv, args, NULL);
 }
 
 static int group_teardown(void **state)
