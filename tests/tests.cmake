@@ -64,6 +64,12 @@ endfunction()
 # Unit tests of the sfns module's plain-C helpers (no hook API: Ids, countries) link those files.
 set(HS_SFNS_UNIT_SOURCES ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_sfid.c
     ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_geo.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_geo_data.c)
+# Unit tests of the sfns files that call the hook API (money, catalog: tests/unit/
+# sfns_test_ctx.h) link them and the module's settings and field readers; the runner core gives
+# them the real API table.
+set(HS_SFNS_API_UNIT_SOURCES ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_fx.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_alloc.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_catalog.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_settings.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_text.c)
 file(GLOB HS_UNIT_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/unit/test_*.c)
 foreach(src ${HS_UNIT_TESTS})
   get_filename_component(n ${src} NAME_WE)
@@ -73,6 +79,8 @@ foreach(src ${HS_UNIT_TESTS})
     hs_test(${n} unit ${src} ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_items_matrix.c
             ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_settings.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_text.c
             ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_sdk.c)
+  elseif(n MATCHES "^sfns_(fx|alloc|catalog)$")
+    hs_test(${n} unit ${src} ${HS_SFNS_API_UNIT_SOURCES})
   elseif(n MATCHES "^sfns_")
     hs_test(${n} unit ${src} ${HS_SFNS_UNIT_SOURCES})
   else()
@@ -88,12 +96,24 @@ foreach(src ${HS_INTEGRATION_TESTS})
   hs_test(${n} integration ${src} ${HS_INTEGRATION_SUPPORT})
 endforeach()
 
+# The sfns order files the fuzz target fuzz_sfns_orders links as a static module (tests/fuzz/run.sh
+# lists the same files).
+set(HS_SFNS_ORDERS_FUZZ_SOURCES ${HS_SFNS_API_UNIT_SOURCES}
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_opportunity.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_order_lines.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_orders_conf.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_result.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_sdk.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_sfid.c)
+
 # Fuzz targets replay their corpus as regression tests (make fuzz runs them for real).
 file(GLOB HS_FUZZ_TARGETS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_*.c)
 foreach(src ${HS_FUZZ_TARGETS})
   get_filename_component(n ${src} NAME_WE)
   string(REGEX REPLACE "^fuzz_" "" n ${n})
-  hs_test(${n} fuzz ${src} ${CMAKE_SOURCE_DIR}/tests/fuzz/replay_main.c)
+  if(n STREQUAL "sfns_orders")
+    hs_test(${n} fuzz ${src} ${CMAKE_SOURCE_DIR}/tests/fuzz/replay_main.c
+            ${HS_SFNS_ORDERS_FUZZ_SOURCES})
+  else()
+    hs_test(${n} fuzz ${src} ${CMAKE_SOURCE_DIR}/tests/fuzz/replay_main.c)
+  endif()
   foreach(t fuzz/${n} asan/fuzz/${n})
     if(TEST ${t})
       set_tests_properties(${t} PROPERTIES WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus/${n})

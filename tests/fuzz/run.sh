@@ -35,6 +35,14 @@ core_sources() {
     done
 }
 
+# The sfns order files fuzz_sfns_orders links as a static module (tests/tests.cmake lists the
+# same files).
+sfns_orders_sources() {
+    for f in fx alloc catalog settings text opportunity order_lines orders_conf result sdk sfid; do
+        echo "$ROOT/hooks/sfns/sfns_$f.c"
+    done
+}
+
 status=0
 for target in "$ROOT"/tests/fuzz/fuzz_*.c; do
     [ -f "$target" ] || continue
@@ -54,6 +62,7 @@ for target in "$ROOT"/tests/fuzz/fuzz_*.c; do
         *) srcs=$(core_sources)
            libs="$(pkg-config --libs libuv libcurl zlib libcjson glib-2.0) -lhttp_parser -lmbedtls -lmbedx509 -lmbedcrypto -lcsv -ldouble-conversion -ldl -lm -lpthread" ;;
     esac
+    if [ "$name" = sfns_orders ]; then srcs="$srcs $(sfns_orders_sources)"; fi
     objs=""
     for s in $srcs; do
         o="$objdir/$(echo "${s#"$ROOT"/}" | tr / _).o"
