@@ -7,7 +7,12 @@ const hs_api *sfns_api;
 
 /* One registration function per function file, in catalog order. */
 static const sfns_register_fn sfns_files[] = {
-    sfns_account_register, sfns_customer_register, sfns_contact_register, sfns_items_register, NULL,
+    sfns_account_register,  /* sfnsAccountToCustomer */
+    sfns_customer_register, /* sfnsCustomerToAccount */
+    sfns_contact_register,  /* sfnsContactToContact */
+    sfns_items_register,    /* sfnsItemsToPricebook */
+    sfns_route_register,    /* sfnsOrderRoute */
+    NULL,
 };
 
 static hs_status sfns_init(const hs_api *api, hs_module *mod)

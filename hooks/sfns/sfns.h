@@ -18,6 +18,7 @@ hs_status sfns_account_register(hs_module *mod);  /* sfns_account.c: sfnsAccount
 hs_status sfns_customer_register(hs_module *mod); /* sfns_customer.c: sfnsCustomerToAccount */
 hs_status sfns_contact_register(hs_module *mod);  /* sfns_contact.c: sfnsContactToContact */
 hs_status sfns_items_register(hs_module *mod);    /* sfns_items.c: sfnsItemsToPricebook */
+hs_status sfns_route_register(hs_module *mod);    /* sfns_route.c: sfnsOrderRoute */
 
 /* ---- settings (sfns_settings.c) ----------------------------------------------------------- */
 

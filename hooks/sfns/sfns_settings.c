@@ -17,6 +17,7 @@ static const char *const sfns_root_keys[] = {
     "accounts",
     "contacts",
     "pricebooks",
+    "routing", /* sfnsOrderRoute (sfns_route_conf.c) */
     NULL,
 };
 
