@@ -91,7 +91,7 @@ static int read_stage(struct job *j)
     } else if (r->use_is_won && won_flag == 1) {
         j->won = 1;
         j->won_by =
-            j->stage ? sfns_api->sprintf(j->ctx, "IsWon (StageName \"%s\")", j->stage) : "IsWon";
+            j->stage ? sfns_api->sprintf(j->ctx, "IsWon, StageName \"%s\"", j->stage) : "IsWon";
     }
     j->quote_stage = sfns_strings_has(&r->quote_stages, j->stage);
     return 1;
@@ -218,7 +218,8 @@ static int record_type_matches(const sfns_strings *l, const char *text)
     return 0;
 }
 
-/* Why the record is a framework agreement, or NULL. */
+/* Why the record is a framework agreement, "" when only for being empty (no line items and a
+ * zero Amount, routing.emptyIsFramework), or NULL. */
 static const char *framework_by(struct job *j)
 {
     hs_ctx *ctx = j->ctx;
@@ -240,8 +241,7 @@ static const char *framework_by(struct job *j)
         record_type_matches(&r->framework_record_types, id))
         return sfns_api->sprintf(ctx, "RecordTypeId %s", id);
     if (r->empty_is_framework && j->lines != LINES_SOME && sfns_api->decimal_is_zero(j->amount))
-        return j->lines == LINES_NONE ? "no line items and a zero Amount"
-                                      : "a zero Amount (and no line items given)";
+        return "";
     return NULL;
 }
 
@@ -354,8 +354,8 @@ static void rules(struct job *j)
     /* 2. The stage that triggers. */
     if (!read_stage(j)) {
         decide(j, SFNS_ROUTE_ERROR, "missing_stage",
-               "cannot decide: the record has no StageName%s (select it in the export)",
-               r->use_is_won ? " or IsWon" : "");
+               "cannot decide: the record has no StageName%s (select %s in the export)",
+               r->use_is_won ? " or IsWon" : "", r->use_is_won ? "one" : "it");
         return;
     }
     if (!j->won && !j->quote_stage) {
@@ -380,7 +380,9 @@ static void rules(struct job *j)
         return;
     }
     if (!read_amount(j, &why)) {
-        decide(j, SFNS_ROUTE_ERROR, "bad_amount", "cannot decide: %s", why);
+        decide(j, SFNS_ROUTE_ERROR,
+               sfns_field(j->rec, r->amount_field) ? "bad_amount" : "missing_amount",
+               "cannot decide: %s", why);
         return;
     }
     read_lines(j);
@@ -389,6 +391,13 @@ static void rules(struct job *j)
     if (framework != NULL) {
         int attached = j->lines == LINES_SOME ||
                        (j->lines == LINES_UNKNOWN && !sfns_api->decimal_is_zero(j->amount));
+        if (framework[0] == '\0') {
+            decide(j, SFNS_ROUTE_SKIP, "empty",
+                   "no order attached: %s and %s %s (routing.emptyIsFramework: a framework "
+                   "agreement)",
+                   lines_text(j), r->amount_field, j->amount_text);
+            return;
+        }
         if (!attached) {
             decide(j, SFNS_ROUTE_SKIP, "framework",
                    "a framework agreement (%s) with no order attached (%s, %s %s)", framework,

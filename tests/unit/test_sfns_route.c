@@ -99,7 +99,7 @@ static void test_stage(void **state)
            SFNS_ROUTE_SKIP, "not_won", NULL);
     /* A customised won stage: IsWon decides. */
     expect(NULL, "{\"StageName\": \"Closed/Won\", \"IsWon\": true, \"Amount\": 3}",
-           SFNS_ROUTE_ORDER, "won", "IsWon (StageName \"Closed/Won\")");
+           SFNS_ROUTE_ORDER, "won", "IsWon, StageName \"Closed/Won\"");
     expect("{\"routing\": {\"useIsWon\": false}}",
            "{\"StageName\": \"Closed/Won\", \"IsWon\": true, \"Amount\": 3}", SFNS_ROUTE_SKIP,
            "not_won", NULL);
@@ -109,7 +109,7 @@ static void test_stage(void **state)
     expect(NULL, "{\"IsWon\": false, \"Amount\": 3}", SFNS_ROUTE_SKIP, "not_won", "IsWon is false");
     /* Neither StageName nor IsWon: cannot decide. */
     expect(NULL, "{\"Amount\": 3, \"Name\": \"x\"}", SFNS_ROUTE_ERROR, "missing_stage",
-           "no StageName or IsWon");
+           "no StageName or IsWon (select one in the export)");
     expect(NULL, "{\"StageName\": null, \"Amount\": 3}", SFNS_ROUTE_ERROR, "missing_stage", NULL);
     expect(NULL, "[1, 2]", SFNS_ROUTE_ERROR, "not_a_record", "not an Opportunity object");
 }
@@ -117,7 +117,7 @@ static void test_stage(void **state)
 static void test_amount(void **state)
 {
     (void)state;
-    expect(NULL, "{\"StageName\": \"Closed Won\"}", SFNS_ROUTE_ERROR, "bad_amount",
+    expect(NULL, "{\"StageName\": \"Closed Won\"}", SFNS_ROUTE_ERROR, "missing_amount",
            "no Amount (select it in the export)");
     expect(NULL, "{\"StageName\": \"Closed Won\", \"Amount\": \"12,000\"}", SFNS_ROUTE_ERROR,
            "bad_amount", "Amount \"12,000\" is not an amount");
@@ -179,9 +179,11 @@ static void test_framework(void **state)
     /* Empty (no line items, zero or empty Amount): a framework agreement by default. */
     expect(NULL,
            "{\"StageName\": \"Closed Won\", \"Amount\": null, \"HasOpportunityLineItem\": false}",
-           SFNS_ROUTE_SKIP, "framework", "no line items and a zero Amount");
-    expect(NULL, "{\"StageName\": \"Closed Won\", \"Amount\": 0}", SFNS_ROUTE_SKIP, "framework",
-           "a zero Amount (and no line items given)");
+           SFNS_ROUTE_SKIP, "empty",
+           "no order attached: no line items and Amount 0 (routing.emptyIsFramework: a "
+           "framework agreement)");
+    expect(NULL, "{\"StageName\": \"Closed Won\", \"Amount\": 0}", SFNS_ROUTE_SKIP, "empty",
+           "no order attached: no line items given and Amount 0");
     expect("{\"routing\": {\"emptyIsFramework\": false}}",
            "{\"StageName\": \"Closed Won\", \"Amount\": 0, \"HasOpportunityLineItem\": false}",
            SFNS_ROUTE_ERROR, "nothing_to_order", "nothing to order");
