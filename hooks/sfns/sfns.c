@@ -12,6 +12,7 @@ static const sfns_register_fn sfns_files[] = {
     sfns_contact_register,  /* sfnsContactToContact */
     sfns_items_register,    /* sfnsItemsToPricebook */
     sfns_route_register,    /* sfnsOrderRoute */
+    sfns_results_register,  /* sfnsSalesOrderResult */
     NULL,
 };
 

@@ -19,6 +19,7 @@ hs_status sfns_customer_register(hs_module *mod); /* sfns_customer.c: sfnsCustom
 hs_status sfns_contact_register(hs_module *mod);  /* sfns_contact.c: sfnsContactToContact */
 hs_status sfns_items_register(hs_module *mod);    /* sfns_items.c: sfnsItemsToPricebook */
 hs_status sfns_route_register(hs_module *mod);    /* sfns_route.c: sfnsOrderRoute */
+hs_status sfns_results_register(hs_module *mod);  /* sfns_results.c: sfnsSalesOrderResult */
 
 /* ---- settings (sfns_settings.c) ----------------------------------------------------------- */
 

@@ -18,6 +18,7 @@ static const char *const sfns_root_keys[] = {
     "contacts",
     "pricebooks",
     "routing", /* sfnsOrderRoute (sfns_route_conf.c) */
+    "results", /* sfnsSalesOrderResult (sfns_results_conf.c) */
     NULL,
 };
 
