@@ -261,6 +261,8 @@ static hs_status sales_order_result(hs_ctx *ctx, hs_record *rec)
         sfns_text_field(ctx, e, "code", &code);
         sfns_text_field(ctx, e, "message", &message);
         sfns_text_field(ctx, e, "source", &source);
+        if (sfns_api->json_type(e) == HS_JSON_STRING) /* an error given as its text alone */
+            sfns_text(ctx, e, &message);
         const sfns_error_rule *rule = sfns_results_match(&r, code, message);
         sfns_error_kind kind = sfns_results_kind(rule ? rule->kind : SFNS_ERR_OTHER, message);
         const char *text =
