@@ -70,6 +70,15 @@ set(HS_SFNS_UNIT_SOURCES ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_sfid.c
 set(HS_SFNS_API_UNIT_SOURCES ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_fx.c
     ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_alloc.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_catalog.c
     ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_settings.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_text.c)
+# Unit tests of sfns files that call the hook API (routing rules, results) also link the module's
+# settings and field readers; tests/unit/sfns_test_ctx.h gives them the runner's real API table.
+set(HS_SFNS_ROUTE_UNIT_SOURCES ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_settings.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_text.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_sdk.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_strings.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_nserror.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_route_conf.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_route_rules.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_results_conf.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_results_errors.c)
 file(GLOB HS_UNIT_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/unit/test_*.c)
 foreach(src ${HS_UNIT_TESTS})
   get_filename_component(n ${src} NAME_WE)
@@ -81,6 +90,8 @@ foreach(src ${HS_UNIT_TESTS})
             ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_sdk.c)
   elseif(n MATCHES "^sfns_(fx|alloc|catalog)$")
     hs_test(${n} unit ${src} ${HS_SFNS_API_UNIT_SOURCES})
+  elseif(n MATCHES "^sfns_(route|results)$")
+    hs_test(${n} unit ${src} ${HS_SFNS_UNIT_SOURCES} ${HS_SFNS_ROUTE_UNIT_SOURCES})
   elseif(n MATCHES "^sfns_")
     hs_test(${n} unit ${src} ${HS_SFNS_UNIT_SOURCES})
   else()

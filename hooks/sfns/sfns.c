@@ -7,8 +7,14 @@ const hs_api *sfns_api;
 
 /* One registration function per function file, in catalog order. */
 static const sfns_register_fn sfns_files[] = {
-    sfns_account_register, sfns_customer_register,    sfns_contact_register,
-    sfns_items_register,   sfns_opportunity_register, NULL,
+    sfns_account_register,     /* sfnsAccountToCustomer */
+    sfns_customer_register,    /* sfnsCustomerToAccount */
+    sfns_contact_register,     /* sfnsContactToContact */
+    sfns_items_register,       /* sfnsItemsToPricebook */
+    sfns_opportunity_register, /* sfnsOpportunityToSalesOrder */
+    sfns_route_register,       /* sfnsOrderRoute */
+    sfns_results_register,     /* sfnsSalesOrderResult */
+    NULL,
 };
 
 static hs_status sfns_init(const hs_api *api, hs_module *mod)

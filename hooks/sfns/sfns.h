@@ -20,6 +20,8 @@ hs_status sfns_contact_register(hs_module *mod);  /* sfns_contact.c: sfnsContact
 hs_status sfns_items_register(hs_module *mod);    /* sfns_items.c: sfnsItemsToPricebook */
 /* sfns_opportunity.c: sfnsOpportunityToSalesOrder */
 hs_status sfns_opportunity_register(hs_module *mod);
+hs_status sfns_route_register(hs_module *mod);   /* sfns_route.c: sfnsOrderRoute */
+hs_status sfns_results_register(hs_module *mod); /* sfns_results.c: sfnsSalesOrderResult */
 
 /* ---- settings (sfns_settings.c) ----------------------------------------------------------- */
 

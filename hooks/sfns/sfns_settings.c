@@ -20,6 +20,8 @@ static const char *const sfns_root_keys[] = {
     "orders",   /* sfnsOpportunityToSalesOrder (sfns_orders_conf.c) */
     "currency", /* every function that touches money (sfns_fx.c) */
     "catalog",  /* every function that names NetSuite items (sfns_catalog.c) */
+    "routing",  /* sfnsOrderRoute (sfns_route_conf.c) */
+    "results",  /* sfnsSalesOrderResult (sfns_results_conf.c) */
     NULL,
 };
 
