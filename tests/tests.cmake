@@ -62,6 +62,9 @@ endfunction()
 # Unit tests of the sfns module's plain-C helpers (no hook API: Ids, countries) link those files.
 set(HS_SFNS_UNIT_SOURCES ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_sfid.c
     ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_geo.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_geo_data.c)
+set(HS_SFNS_API_UNIT_SOURCES ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_fx.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_alloc.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_settings.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_text.c)
 file(GLOB HS_UNIT_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/unit/test_*.c)
 foreach(src ${HS_UNIT_TESTS})
   get_filename_component(n ${src} NAME_WE)
@@ -71,6 +74,8 @@ foreach(src ${HS_UNIT_TESTS})
     hs_test(${n} unit ${src} ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_items_matrix.c
             ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_settings.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_text.c
             ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_sdk.c)
+  elseif(n MATCHES "^sfns_(fx|alloc)$")
+    hs_test(${n} unit ${src} ${HS_SFNS_API_UNIT_SOURCES})
   elseif(n MATCHES "^sfns_")
     hs_test(${n} unit ${src} ${HS_SFNS_UNIT_SOURCES})
   else()

@@ -18,6 +18,8 @@ hs_status sfns_account_register(hs_module *mod);  /* sfns_account.c: sfnsAccount
 hs_status sfns_customer_register(hs_module *mod); /* sfns_customer.c: sfnsCustomerToAccount */
 hs_status sfns_contact_register(hs_module *mod);  /* sfns_contact.c: sfnsContactToContact */
 hs_status sfns_items_register(hs_module *mod);    /* sfns_items.c: sfnsItemsToPricebook */
+/* sfns_opportunity.c: sfnsOpportunityToSalesOrder */
+hs_status sfns_opportunity_register(hs_module *mod);
 
 /* ---- settings (sfns_settings.c) ----------------------------------------------------------- */
 
@@ -46,6 +48,10 @@ void sfns_conf_open(sfns_conf *c, hs_ctx *ctx, const char *section, const char *
  * list (known NULL: any key). */
 void sfns_conf_open_child(sfns_conf *child, sfns_conf *parent, const char *key,
                           const char *const *known);
+/* Opens `value` (an element of an array setting, say) as a child object called `name` under
+ * parent: messages name it "<parent path>.<name>" ("settings.sfns.currency.rates[2]"). */
+void sfns_conf_open_value(sfns_conf *child, sfns_conf *parent, const char *name,
+                          const hs_json *value, const char *const *known);
 /* The raw value of key (borrowed), NULL when absent or null. */
 const hs_json *sfns_conf_get(const sfns_conf *c, const char *key);
 /* A string (def when absent or null; a non-string is a problem). */
@@ -61,6 +67,14 @@ long sfns_conf_int(sfns_conf *c, const char *key, long def, long min, long max);
  */
 const char *sfns_conf_enum(sfns_conf *c, const char *key, const char *const *allowed,
                            const char *def);
+/* An exact decimal: a JSON number (read through its shortest text, so 0.94 is exactly 0.94) or a
+ * decimal string ("0.94"). 1 when read into *out, 0 when absent or null (*out untouched), -1 on a
+ * problem (recorded). The _value form reads v and names it `key` in a message. */
+int sfns_conf_decimal(sfns_conf *c, const char *key, hs_decimal *out);
+int sfns_conf_decimal_value(sfns_conf *c, const char *key, const hs_json *v, hs_decimal *out);
+/* The value of key when it has `type` (HS_JSON_ARRAY or HS_JSON_OBJECT); NULL when absent or null,
+ * and on a problem (recorded). */
+const hs_json *sfns_conf_typed(sfns_conf *c, const char *key, hs_json_type type);
 /* An object whose every value is an identifier as sfns_conf_id reads it (a map such as Salesforce
  * owner id -> NetSuite employee id). NULL when absent or null (and on a problem). Read a value
  * with sfns_map_id. */

@@ -17,6 +17,9 @@ static const char *const sfns_root_keys[] = {
     "accounts",
     "contacts",
     "pricebooks",
+    "orders",   /* sfnsOpportunityToSalesOrder (sfns_orders_conf.c) */
+    "currency", /* every function that touches money (sfns_fx.c) */
+    "catalog",  /* every function that names NetSuite items (sfns_catalog.c) */
     NULL,
 };
 
@@ -132,6 +135,12 @@ void sfns_conf_open_child(sfns_conf *child, sfns_conf *parent, const char *key,
     conf_init(child, parent->ctx, sfns_conf_get(parent, key), key_path(parent, key), known);
 }
 
+void sfns_conf_open_value(sfns_conf *child, sfns_conf *parent, const char *name,
+                          const hs_json *value, const char *const *known)
+{
+    conf_init(child, parent->ctx, value, key_path(parent, name), known);
+}
+
 const hs_json *sfns_conf_get(const sfns_conf *c, const char *key)
 {
     if (c->obj == NULL)
@@ -228,6 +237,35 @@ const char *sfns_conf_enum(sfns_conf *c, const char *key, const char *const *all
                                  allowed[i]);
     sfns_conf_invalid(c, key, "\"%s\" is not one of %s", s, list);
     return def;
+}
+
+int sfns_conf_decimal_value(sfns_conf *c, const char *key, const hs_json *v, hs_decimal *out)
+{
+    hs_json_type t = sfns_api->json_type(v);
+    if (t == HS_JSON_ABSENT || t == HS_JSON_NULL)
+        return 0;
+    if ((t != HS_JSON_NUMBER && t != HS_JSON_STRING) ||
+        sfns_api->decimal_from_json(c->ctx, v, out) != HS_OK) {
+        sfns_conf_invalid(c, key, "must be a decimal number (such as 0.94 or \"0.94\"), got %s",
+                          t == HS_JSON_STRING ? "other text" : type_name(v));
+        return -1;
+    }
+    return 1;
+}
+
+int sfns_conf_decimal(sfns_conf *c, const char *key, hs_decimal *out)
+{
+    return sfns_conf_decimal_value(c, key, sfns_conf_get(c, key), out);
+}
+
+const hs_json *sfns_conf_typed(sfns_conf *c, const char *key, hs_json_type type)
+{
+    const hs_json *v = sfns_conf_get(c, key);
+    if (v == NULL || sfns_api->json_type(v) == type)
+        return v;
+    sfns_conf_invalid(c, key, "must be %s, got %s",
+                      type == HS_JSON_ARRAY ? "an array" : "an object", type_name(v));
+    return NULL;
 }
 
 const hs_json *sfns_conf_id_map(sfns_conf *c, const char *key)

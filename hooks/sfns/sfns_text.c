@@ -46,6 +46,25 @@ hs_json *sfns_field(const hs_json *obj, const char *name)
     return NULL;
 }
 
+hs_json *sfns_field_path(const hs_json *obj, const char *path)
+{
+    char step[256];
+    const hs_json *cur = obj;
+    while (cur != NULL) {
+        const char *dot = strchr(path, '.');
+        size_t len = dot ? (size_t)(dot - path) : strlen(path);
+        if (len == 0 || len >= sizeof(step))
+            return NULL;
+        memcpy(step, path, len);
+        step[len] = '\0';
+        cur = sfns_field(cur, step);
+        if (dot == NULL)
+            return (hs_json *)cur;
+        path = dot + 1;
+    }
+    return NULL;
+}
+
 const char *sfns_trim(hs_ctx *ctx, const char *s, size_t len)
 {
     size_t b = 0, e = len;

@@ -11,6 +11,10 @@
  * NULL when obj is not an object or has no such key. */
 hs_json *sfns_field(const hs_json *obj, const char *name);
 
+/* A field by a dotted path of names, each step as sfns_field reads it: "Account.Name",
+ * "PricebookEntry.Product2.ProductCode". NULL when a step is missing or not an object. */
+hs_json *sfns_field_path(const hs_json *obj, const char *path);
+
 /* What a field holds. */
 typedef enum sfns_presence {
     SFNS_ABSENT = 0, /* no such key (the export did not select it) */
