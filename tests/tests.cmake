@@ -65,6 +65,14 @@ set(HS_SFNS_UNIT_SOURCES ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_sfid.c
 set(HS_SFNS_API_UNIT_SOURCES ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_fx.c
     ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_alloc.c
     ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_settings.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_text.c)
+# sfnsInvoiceStatus's rules and readers call the hook API: their tests link them with the
+# module's settings, field and Id helpers, and the runner core gives them the real table.
+set(HS_SFNS_INVOICE_UNIT_SOURCES ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_invoice_calc.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_invoice_read.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_invoices_conf.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_settings.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_text.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_sdk.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_sfid.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_result.c)
 file(GLOB HS_UNIT_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/unit/test_*.c)
 foreach(src ${HS_UNIT_TESTS})
   get_filename_component(n ${src} NAME_WE)
@@ -74,6 +82,8 @@ foreach(src ${HS_UNIT_TESTS})
     hs_test(${n} unit ${src} ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_items_matrix.c
             ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_settings.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_text.c
             ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_sdk.c)
+  elseif(n STREQUAL "sfns_invoice")
+    hs_test(${n} unit ${src} ${HS_SFNS_INVOICE_UNIT_SOURCES})
   elseif(n MATCHES "^sfns_(fx|alloc)$")
     hs_test(${n} unit ${src} ${HS_SFNS_API_UNIT_SOURCES})
   elseif(n MATCHES "^sfns_")

@@ -7,7 +7,8 @@ const hs_api *sfns_api;
 
 /* One registration function per function file, in catalog order. */
 static const sfns_register_fn sfns_files[] = {
-    sfns_account_register, sfns_customer_register, sfns_contact_register, sfns_items_register, NULL,
+    sfns_account_register, sfns_customer_register, sfns_contact_register,
+    sfns_items_register,   sfns_invoice_register,  NULL,
 };
 
 static hs_status sfns_init(const hs_api *api, hs_module *mod)

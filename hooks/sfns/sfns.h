@@ -18,6 +18,7 @@ hs_status sfns_account_register(hs_module *mod);  /* sfns_account.c: sfnsAccount
 hs_status sfns_customer_register(hs_module *mod); /* sfns_customer.c: sfnsCustomerToAccount */
 hs_status sfns_contact_register(hs_module *mod);  /* sfns_contact.c: sfnsContactToContact */
 hs_status sfns_items_register(hs_module *mod);    /* sfns_items.c: sfnsItemsToPricebook */
+hs_status sfns_invoice_register(hs_module *mod);  /* sfns_invoice.c: sfnsInvoiceStatus */
 /* sfns_opportunity.c: sfnsOpportunityToSalesOrder */
 hs_status sfns_opportunity_register(hs_module *mod);
 

@@ -20,6 +20,7 @@ static const char *const sfns_root_keys[] = {
     "orders",   /* sfnsOpportunityToSalesOrder (sfns_orders_conf.c) */
     "currency", /* every function that touches money (sfns_fx.c) */
     "catalog",  /* every function that names NetSuite items (sfns_catalog.c) */
+    "invoices", /* sfnsInvoiceStatus (sfns_invoices_conf.c) */
     NULL,
 };
 
