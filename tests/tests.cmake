@@ -70,6 +70,7 @@ set(HS_SFNS_API_UNIT_SOURCES ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_fx.c
 set(HS_SFNS_INVOICE_UNIT_SOURCES ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_invoice_calc.c
     ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_invoice_read.c
     ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_invoices_conf.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_invoice_fx.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_fx.c
     ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_settings.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_text.c
     ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_sdk.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_sfid.c
     ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_result.c)

@@ -181,6 +181,17 @@ static hs_status push_payapp(hs_ctx *ctx, struct inv *v, size_t payment, hs_deci
     return HS_OK;
 }
 
+/* The currency each transaction's amounts are written in, and their conversion. */
+static hs_status set_up_conversions(struct page *p)
+{
+    for (size_t i = 0; i < p->ntx; i++) {
+        sfns_tx *tx = &p->txs[i];
+        if (!tx->failed && sfns_invoice_fx_setup(p->ctx, p->s, &p->now, tx, &p->errors) < 0)
+            return sfns_api->ctx_last_error(p->ctx, NULL) ? HS_ERR_FAILED : HS_ERR_NOMEM;
+    }
+    return HS_OK;
+}
+
 /* What the page's payments and credit memos apply to its invoices. */
 static hs_status apply_payments(struct page *p)
 {
@@ -204,9 +215,12 @@ static hs_status apply_payments(struct page *p)
                     v->spoiled = tx->label;
                 continue;
             }
+            hs_decimal written;
             hs_status st = sfns_api->decimal_add(ctx, v->applied, a->amount, &v->applied);
             if (st == HS_OK && tx->kind == SFNS_TX_PAYMENT)
-                st = push_payapp(ctx, v, i, a->amount);
+                st = sfns_invoice_fx_amount(ctx, p->s, tx, a->amount, &written);
+            if (st == HS_OK && tx->kind == SFNS_TX_PAYMENT)
+                st = push_payapp(ctx, v, i, written);
             if (st != HS_OK)
                 return st;
         }
@@ -235,7 +249,6 @@ static hs_status compute_invoice(struct page *p, struct inv *v)
     }
     if (st != HS_OK)
         return st;
-    v->total = tx->total;
     int64_t days = 0;
     if (sfns_api->decimal_sign(v->due) > 0) {
         const hs_datetime *due_date = tx->has_duedate    ? &tx->duedate
@@ -251,7 +264,10 @@ static hs_status compute_invoice(struct page *p, struct inv *v)
         if ((st = sfns_days_past_due(ctx, due_date, &p->now, p->s->time_zone, &days)) != HS_OK)
             return st;
     }
-    v->status = sfns_invoice_classify(v->total, v->due, days, &v->days_overdue);
+    v->status = sfns_invoice_classify(tx->total, v->due, days, &v->days_overdue);
+    if ((st = sfns_invoice_fx_amount(ctx, p->s, tx, tx->total, &v->total)) != HS_OK ||
+        (st = sfns_invoice_fx_amount(ctx, p->s, tx, v->due, &v->due)) != HS_OK)
+        return st;
     for (size_t k = 0; k < v->napps; k++) {
         const sfns_tx *pay = &p->txs[v->apps[k].payment];
         if (sfns_payment_later(&v->last, &pay->trandate, v->apps[k].payment))
@@ -292,7 +308,7 @@ static hs_status rollup_invoice(hs_ctx *ctx, sfns_rollup *r, const struct inv *v
             r->incomplete = v->ok ? v->spoiled : v->tx->label;
         return HS_OK;
     }
-    sfns_rollup_currency(r, v->tx->currency);
+    sfns_rollup_currency(r, v->tx->out_currency);
     return sfns_rollup_add_invoice(ctx, r, v->total, v->due, v->status, v->days_overdue);
 }
 
@@ -351,12 +367,15 @@ static hs_status build_rollups(struct page *p)
                 r->incomplete = tx->label;
             continue;
         }
-        sfns_rollup_currency(r, tx->currency);
-        if (s->net_unapplied && tx->has_unapplied)
-            st = sfns_rollup_add_unapplied(ctx, r, tx->unapplied);
+        sfns_rollup_currency(r, tx->out_currency);
+        hs_decimal amount;
+        if (s->net_unapplied && tx->has_unapplied &&
+            (st = sfns_invoice_fx_amount(ctx, s, tx, tx->unapplied, &amount)) == HS_OK)
+            st = sfns_rollup_add_unapplied(ctx, r, amount);
         if (st == HS_OK && tx->kind == SFNS_TX_PAYMENT &&
-            sfns_payment_later(&r->last_payment, &tx->trandate, i))
-            r->last_payment = (sfns_payment_ref){1, i, tx->trandate, tx->total};
+            sfns_payment_later(&r->last_payment, &tx->trandate, i) &&
+            (st = sfns_invoice_fx_amount(ctx, s, tx, tx->total, &amount)) == HS_OK)
+            r->last_payment = (sfns_payment_ref){1, i, tx->trandate, amount};
     }
     return st;
 }
@@ -501,7 +520,8 @@ static hs_status write_invoices(struct page *p, hs_json *data)
                  set_int(ctx, o, f[SFNS_IO_DAYS], v->days_overdue) &&
                  set_text(ctx, o, f[SFNS_IO_OPPORTUNITY], tx->opportunity) &&
                  set_text(ctx, o, f[SFNS_IO_ACCOUNT], tx->account) &&
-                 set_text(ctx, o, f[SFNS_IO_CURRENCY], tx->currency_code);
+                 set_text(ctx, o, f[SFNS_IO_CURRENCY],
+                          tx->has_pair ? tx->out_currency : tx->currency_code);
         if (ok && tx->has_duedate)
             ok = set_date(ctx, o, f[SFNS_IO_DUE_DATE], &tx->duedate);
         if (ok && v->last.has)
@@ -566,7 +586,8 @@ static hs_status invoice_status(hs_ctx *ctx, hs_json *options, hs_json **result)
         if ((st = read_now(ctx, &p.now)) != HS_OK)
             return st;
         if ((st = read_transactions(&p, recs, n, sfns_api->json_len(data))) != HS_OK ||
-            (st = index_invoices(&p)) != HS_OK || (st = apply_payments(&p)) != HS_OK)
+            (st = index_invoices(&p)) != HS_OK || (st = set_up_conversions(&p)) != HS_OK ||
+            (st = apply_payments(&p)) != HS_OK)
             return st;
         for (size_t i = 0; i < p.ninv; i++)
             if ((st = compute_invoice(&p, &p.invs[i])) != HS_OK)

@@ -70,9 +70,7 @@ hs_status sfns_tx_error(hs_ctx *ctx, const sfns_tx *tx, hs_json **errors, const 
 
 /* ---- fields -------------------------------------------------------------------------------- */
 
-/* The value at `path`: the whole path as one key first (a saved-search column may be labelled
- * "createdfrom.externalid"), else its dot-separated steps, each read in any key case. */
-static const hs_json *path_value(const hs_json *rec, const char *path)
+const hs_json *sfns_invoice_path(const hs_json *rec, const char *path)
 {
     const hs_json *v = sfns_field(rec, path);
     if (v != NULL || strchr(path, '.') == NULL)
@@ -97,7 +95,7 @@ static const hs_json *path_value(const hs_json *rec, const char *path)
 /* The text at path: a scalar, or a reference's external id. */
 static const char *path_text(hs_ctx *ctx, const hs_json *rec, const char *path)
 {
-    const hs_json *v = path_value(rec, path);
+    const hs_json *v = sfns_invoice_path(rec, path);
     if (sfns_api->json_type(v) == HS_JSON_OBJECT) {
         sfns_ref r;
         return sfns_ref_read(ctx, v, &r) == SFNS_TEXT ? r.external_id : NULL;

@@ -5,6 +5,8 @@
  *   sfns_invoices_conf.c   settings.sfns.invoices, read and checked once per page
  *   sfns_invoice_read.c    a page's records -> transactions (type, ids, links, amounts, dates,
  *                          the invoices a payment or credit memo applies to)
+ *   sfns_invoice_fx.c      amounts into the account's currency (sfns_fx, the module's shared
+ *                          currency code), when settings ask for it
  *   sfns_invoice_calc.c    status and days overdue of an invoice, roll-ups per Opportunity and
  *                          per Account (no JSON: unit tests call it directly)
  *   sfns_invoice.c         the function: reads, computes, answers {data, errors, ...}
@@ -14,6 +16,7 @@
 #define SFNS_INVOICES_H
 
 #include "sfns.h"
+#include "sfns_fx.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -101,6 +104,11 @@ typedef struct sfns_invoices {
     const char *account_out[SFNS_AO_COUNT];
     const char *invoice_object; /* NULL: no per-invoice records */
     const char *invoice_out[SFNS_IO_COUNT];
+    int convert;                        /* convertToAccountCurrency */
+    sfns_paths account_currency_fields; /* accountCurrencyFields */
+    const char *account_currency;       /* accountCurrency (ISO code), or NULL */
+    int on_run_date;                    /* conversionDate is "run" (else "transaction") */
+    sfns_fx fx;                         /* settings.sfns.currency */
 } sfns_invoices;
 
 /* Reads settings.sfns.invoices; on a problem the page fails (422 invalid_setting naming the key)
@@ -139,6 +147,10 @@ typedef struct sfns_tx {
     int status_paid;      /* the record's status says "Paid In Full" */
     sfns_apply *apply;
     size_t napply, capply;
+    const char *out_currency; /* the currency of the amounts written: `currency`, or, converted,
+                                 the account's ISO code */
+    int has_pair;             /* amounts are converted with `pair` */
+    sfns_fx_pair pair;
     int known;  /* its kind and id were read (else the record is left out entirely) */
     int failed; /* an error was reported: its amounts cannot be used */
 } sfns_tx;
@@ -169,10 +181,28 @@ int sfns_tx_read(hs_ctx *ctx, const sfns_invoices *s, const sfns_page_rec *pr, s
  * and a->failed set), -1 when out of memory. */
 int sfns_tx_merge(hs_ctx *ctx, sfns_tx *a, const sfns_tx *b, hs_json **errors);
 
+/* The value at a field path of a record: the whole path as one key first (a saved-search column
+ * may be labelled "createdfrom.externalid"), else its dot-separated steps, each read in any key
+ * case ("entity.externalId"). NULL when absent. */
+const hs_json *sfns_invoice_path(const hs_json *rec, const char *path);
+
 /* Adds a problem of tx to *errors and logs it: the message is tx's label, a space, then the
  * formatted text. */
 hs_status sfns_tx_error(hs_ctx *ctx, const sfns_tx *tx, hs_json **errors, const char *code,
                         const char *fmt, ...) HS_PRINTF(5, 6);
+
+/* ---- conversion (sfns_invoice_fx.c) -------------------------------------------------------- */
+
+/* Sets tx->out_currency, and with convertToAccountCurrency the conversion from tx's currency into
+ * its account's on the conversion date (`now` is the run time). Returns 1 when set, 0 when the
+ * currencies or the rate are missing (the problem is added to *errors, tx->failed set), -1 when
+ * an API call failed. */
+int sfns_invoice_fx_setup(hs_ctx *ctx, const sfns_invoices *s, const hs_datetime *now, sfns_tx *tx,
+                          hs_json **errors);
+/* An amount of tx in the currency written: converted and rounded to that currency's minor units
+ * when tx has a conversion, else as it is. */
+hs_status sfns_invoice_fx_amount(hs_ctx *ctx, const sfns_invoices *s, const sfns_tx *tx,
+                                 hs_decimal in, hs_decimal *out);
 
 /* ---- computing (sfns_invoice_calc.c) ------------------------------------------------------- */
 

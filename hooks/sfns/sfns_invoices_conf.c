@@ -55,10 +55,16 @@ static const char *const kind_names[SFNS_TX_KIND_COUNT + 1] = {
 };
 
 static const char *const keys[] = {
-    "recordTypeField",    "defaultRecordType",   "opportunityIdFields",  "accountIdFields",
-    "netsuiteDateFormat", "netsuiteTimeZone",    "statusLabels",         "opportunityRollup",
-    "accountRollup",      "netUnappliedCredits", "opportunityOutput",    "accountOutput",
-    "invoiceObject",      "invoiceOutput",       "unlinkedTransactions", NULL,
+    "recordTypeField",       "defaultRecordType",
+    "opportunityIdFields",   "accountIdFields",
+    "netsuiteDateFormat",    "netsuiteTimeZone",
+    "statusLabels",          "opportunityRollup",
+    "accountRollup",         "netUnappliedCredits",
+    "opportunityOutput",     "accountOutput",
+    "invoiceObject",         "invoiceOutput",
+    "unlinkedTransactions",  "convertToAccountCurrency",
+    "accountCurrencyFields", "accountCurrency",
+    "conversionDate",        NULL,
 };
 
 /* A field name: a non-empty string (def when absent or null). */
@@ -135,6 +141,27 @@ static void read_labels(sfns_conf *parent, sfns_invoices *s)
     sfns_conf_merge(parent, &c);
 }
 
+static void read_conversion(sfns_conf *c, sfns_invoices *s)
+{
+    static const char *const default_currency_fields[] = {"customer.currency", NULL};
+    s->convert = sfns_conf_bool(c, "convertToAccountCurrency", 0);
+    read_paths(c, "accountCurrencyFields", default_currency_fields, &s->account_currency_fields);
+    s->account_currency = sfns_conf_string(c, "accountCurrency", NULL);
+    const char *code = sfns_fx_code(c->ctx, s->account_currency);
+    if (c->error == NULL && s->account_currency != NULL &&
+        (code == NULL || strcmp(code, s->account_currency) != 0 ||
+         sfns_fx_minor_units(&s->fx, code) < 0))
+        sfns_conf_invalid(c, "accountCurrency",
+                          "\"%s\" is not an ISO 4217 currency code (three upper-case letters "
+                          "such as \"USD\"; give other codes their places in "
+                          "settings.sfns.currency.minorUnits)",
+                          s->account_currency);
+    s->on_run_date =
+        strcmp(sfns_conf_enum(c, "conversionDate",
+                              (const char *const[]){"transaction", "run", NULL}, "transaction"),
+               "run") == 0;
+}
+
 hs_status sfns_invoices_read(hs_ctx *ctx, sfns_invoices *s)
 {
     static const char *const default_opportunity[] = {"custbody_sf_opportunity_id",
@@ -147,6 +174,9 @@ hs_status sfns_invoices_read(hs_ctx *ctx, sfns_invoices *s)
                               "has %u.%u",
                               sfns_api->ctx_function(ctx), sfns_api->abi_major,
                               sfns_api->abi_minor);
+    hs_status st = sfns_fx_read(ctx, &s->fx);
+    if (st != HS_OK)
+        return st;
     sfns_conf c;
     sfns_conf_open(&c, ctx, "invoices", keys);
     s->type_field = field_name(&c, "recordTypeField", "recordType");
@@ -186,5 +216,6 @@ hs_status sfns_invoices_read(hs_ctx *ctx, sfns_invoices *s)
         sfns_conf_invalid(&c, "invoiceOutput.netsuiteId",
                           "must name the field the per-invoice records are upserted by, since "
                           "invoiceObject is set");
+    read_conversion(&c, s);
     return sfns_conf_check(&c);
 }

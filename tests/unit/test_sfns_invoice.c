@@ -612,6 +612,160 @@ static void test_page_records(void **state)
                                             "exports one type only.");
 }
 
+/* ---- conversion into the account's currency ------------------------------------------------ */
+
+#define FX_SETTINGS                                                                                \
+    "{\"settings\": {\"sfns\": {\"currency\": {\"corporateCurrency\": \"USD\", \"netsuiteIds\": "  \
+    "{\"USD\": \"1\", \"EUR\": 4}, \"maxRateAgeDays\": 90, \"rates\": [{\"currency\": \"EUR\", "   \
+    "\"rate\": \"0.92\", \"date\": \"2024-01-01\"}, {\"currency\": \"EUR\", \"rate\": \"0.90\", "  \
+    "\"date\": \"2024-06-01\"}, {\"currency\": \"JPY\", \"rate\": 150}]}, \"invoices\": "          \
+    "{\"convertToAccountCurrency\": true, \"accountCurrencyFields\": [\"custbody_acct_cur\"] "     \
+    "%s}}}}"
+
+static hs_ctx *fx_ctx(const char *extra)
+{
+    char buf[2048];
+    snprintf(buf, sizeof(buf), FX_SETTINGS, extra);
+    return ctx_with(buf);
+}
+
+/* Reads `record` and sets up its conversion; returns what the setup returned. */
+static int fx_one(hs_ctx *ctx, const sfns_invoices *s, const char *record, sfns_tx *tx,
+                  hs_json **errors)
+{
+    assert_true(read_one(ctx, s, record, tx, errors) >= 0);
+    hs_datetime now = instant(ctx, "2024-06-15T02:00:00Z");
+    return sfns_invoice_fx_setup(ctx, s, &now, tx, errors);
+}
+
+static hs_decimal converted(hs_ctx *ctx, const sfns_invoices *s, const sfns_tx *tx,
+                            const char *amount)
+{
+    hs_decimal out = HS_DECIMAL(0, 0);
+    assert_int_equal(sfns_invoice_fx_amount(ctx, s, tx, D(amount), &out), HS_OK);
+    return out;
+}
+
+static void test_conversion(void **state)
+{
+    (void)state;
+    hs_ctx *ctx = fx_ctx("");
+    sfns_invoices s = read_settings(ctx);
+    sfns_tx tx;
+    hs_json *errors;
+    /* the invoice's currency by NetSuite id (netsuiteIds), the customer's by ISO code; the rate
+     * of the transaction date */
+    assert_int_equal(fx_one(ctx, &s,
+                            "{\"id\": \"1\", \"recordType\": \"invoice\", \"total\": 1000, "
+                            "\"trandate\": \"2024-03-01\", \"currency\": {\"internalId\": "
+                            "\"4\", \"name\": \"Euro\"}, \"custbody_acct_cur\": \"usd\"}",
+                            &tx, &errors),
+                     1);
+    assert_null(errors);
+    assert_string_equal(tx.out_currency, "USD");
+    assert_dec(converted(ctx, &s, &tx, "1000.00"), "1086.96"); /* 1000 / 0.92 */
+    assert_dec(converted(ctx, &s, &tx, "0"), "0");
+    /* a payment in June: the June rate */
+    assert_int_equal(fx_one(ctx, &s,
+                            "{\"id\": \"2\", \"recordType\": \"customerpayment\", "
+                            "\"payment\": 600, \"trandate\": \"2024-06-10\", \"currency\": "
+                            "\"EUR\", \"custbody_acct_cur\": {\"internalId\": \"1\"}}",
+                            &tx, &errors),
+                     1);
+    assert_dec(converted(ctx, &s, &tx, "600"), "666.67");
+    /* into a currency without minor units */
+    assert_int_equal(fx_one(ctx, &s,
+                            "{\"id\": \"3\", \"recordType\": \"invoice\", \"total\": 10, "
+                            "\"trandate\": \"2024-06-10\", \"currency\": \"USD\", "
+                            "\"custbody_acct_cur\": \"JPY\"}",
+                            &tx, &errors),
+                     1);
+    assert_dec(converted(ctx, &s, &tx, "10.01"), "1502");
+    /* same currency: nothing converted */
+    assert_int_equal(fx_one(ctx, &s,
+                            "{\"id\": \"4\", \"recordType\": \"invoice\", \"total\": 10, "
+                            "\"trandate\": \"2024-06-10\", \"currency\": \"USD\", "
+                            "\"custbody_acct_cur\": \"USD\"}",
+                            &tx, &errors),
+                     1);
+    assert_dec(converted(ctx, &s, &tx, "10.01"), "10.01");
+
+    /* errors: each names what to add */
+    struct {
+        const char *record;
+        const char *code;
+        const char *message;
+    } cases[] = {
+        {"{\"id\": \"5\", \"recordType\": \"invoice\", \"total\": 1, \"trandate\": "
+         "\"2024-06-10\", \"currency\": \"9\", \"custbody_acct_cur\": \"USD\"}",
+         "unknown_currency",
+         "NetSuite invoice 5 (record 3 of 20) has currency \"9\", which is neither an ISO 4217 "
+         "code nor a NetSuite currency id listed in settings.sfns.currency.netsuiteIds."},
+        {"{\"id\": \"5\", \"recordType\": \"invoice\", \"total\": 1, \"trandate\": "
+         "\"2024-06-10\", \"custbody_acct_cur\": \"USD\"}",
+         "unknown_currency",
+         "NetSuite invoice 5 (record 3 of 20) names no currency: add currency to the export, or "
+         "set settings.sfns.currency.defaultCurrency."},
+        {"{\"id\": \"5\", \"recordType\": \"invoice\", \"total\": 1, \"trandate\": "
+         "\"2024-06-10\", \"currency\": \"EUR\"}",
+         "no_account_currency",
+         "NetSuite invoice 5 (record 3 of 20) does not say the currency of its customer's "
+         "balance (settings.sfns.invoices.accountCurrencyFields: custbody_acct_cur): add it to "
+         "the export, or set settings.sfns.invoices.accountCurrency."},
+        {"{\"id\": \"5\", \"recordType\": \"invoice\", \"total\": 1, \"currency\": "
+         "\"EUR\", \"custbody_acct_cur\": \"USD\"}",
+         "missing_date",
+         "NetSuite invoice 5 (record 3 of 20) has no trandate, the date its amounts are "
+         "converted on (settings.sfns.invoices.conversionDate is \"transaction\")."},
+        {"{\"id\": \"5\", \"recordType\": \"invoice\", \"total\": 1, \"trandate\": "
+         "\"2023-12-31\", \"currency\": \"EUR\", \"custbody_acct_cur\": \"USD\"}",
+         "missing_rate", NULL},
+        {"{\"id\": \"5\", \"recordType\": \"invoice\", \"total\": 1, \"trandate\": "
+         "\"2024-05-31\", \"currency\": \"EUR\", \"custbody_acct_cur\": \"USD\"}",
+         "stale_rate", NULL},
+        {"{\"id\": \"5\", \"recordType\": \"invoice\", \"total\": 1, \"trandate\": "
+         "\"2024-06-10\", \"currency\": \"EUR\", \"custbody_acct_cur\": \"GBP\"}",
+         "missing_rate", NULL},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        if (fx_one(ctx, &s, cases[i].record, &tx, &errors) != 0)
+            fail_msg("case %zu was converted", i);
+        assert_true(tx.failed);
+        assert_string_equal(err_code(errors, 0), cases[i].code);
+        if (cases[i].message && strcmp(err_msg(errors, 0), cases[i].message) != 0)
+            fail_msg("case %zu:\n  expected %s\n  got      %s", i, cases[i].message,
+                     err_msg(errors, 0));
+        if (!cases[i].message &&
+            strncmp(err_msg(errors, 0),
+                    "NetSuite invoice 5 (record 3 of 20) cannot be converted into its customer's "
+                    "currency ",
+                    80) != 0)
+            fail_msg("case %zu: %s", i, err_msg(errors, 0));
+    }
+
+    /* accountCurrency for every customer; the run date (in netsuiteTimeZone) instead of the
+     * transaction's: 2024-06-15T02:00Z is 14 June in Los Angeles, on the June rate */
+    ctx = fx_ctx(", \"accountCurrency\": \"USD\", \"conversionDate\": \"run\", "
+                 "\"netsuiteTimeZone\": \"America/Los_Angeles\"");
+    s = read_settings(ctx);
+    assert_int_equal(fx_one(ctx, &s,
+                            "{\"id\": \"6\", \"recordType\": \"invoice\", \"total\": 90, "
+                            "\"trandate\": \"2023-01-01\", \"currency\": \"EUR\"}",
+                            &tx, &errors),
+                     1);
+    assert_dec(converted(ctx, &s, &tx, "90"), "100");
+    /* without convertToAccountCurrency nothing is converted and the record's currency stays */
+    ctx = ctx_with("{}");
+    s = read_settings(ctx);
+    assert_int_equal(fx_one(ctx, &s,
+                            "{\"id\": \"7\", \"recordType\": \"invoice\", \"total\": 90, "
+                            "\"currency\": {\"internalId\": \"4\"}}",
+                            &tx, &errors),
+                     1);
+    assert_string_equal(tx.out_currency, "4");
+    assert_dec(converted(ctx, &s, &tx, "90.005"), "90.005");
+}
+
 /* ---- settings ------------------------------------------------------------------------------ */
 
 static void refused(const char *invoices_json, const char *message)
@@ -688,6 +842,16 @@ static void test_settings(void **state)
     refused("{\"invoiceObject\": \"X__c\", \"invoiceOutput\": {\"netsuiteId\": \"\"}}",
             "settings.sfns.invoices.invoiceOutput.netsuiteId: must name the field the "
             "per-invoice records are upserted by, since invoiceObject is set");
+    refused("{\"accountCurrency\": \"usd\"}",
+            "settings.sfns.invoices.accountCurrency: \"usd\" is not an ISO 4217 currency code "
+            "(three upper-case letters such as \"USD\"; give other codes their places in "
+            "settings.sfns.currency.minorUnits)");
+    refused("{\"conversionDate\": \"today\"}",
+            "settings.sfns.invoices.conversionDate: \"today\" is not one of \"transaction\", "
+            "\"run\"");
+    refused("{\"accountCurrencyFields\": \"\"}",
+            "settings.sfns.invoices.accountCurrencyFields: element 0 must be a field name (a "
+            "non-empty string)");
     refused("{\"unlinkedTransactions\": \"ignore\"}",
             "settings.sfns.invoices.unlinkedTransactions: \"ignore\" is not one of \"skip\", "
             "\"error\"");
@@ -709,6 +873,7 @@ int main(void)
         cmocka_unit_test_teardown(test_read_errors, teardown),
         cmocka_unit_test_teardown(test_merge_rows, teardown),
         cmocka_unit_test_teardown(test_page_records, teardown),
+        cmocka_unit_test_teardown(test_conversion, teardown),
         cmocka_unit_test_teardown(test_settings, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
