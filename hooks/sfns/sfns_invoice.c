@@ -558,8 +558,7 @@ static hs_status read_now(hs_ctx *ctx, hs_datetime *now)
                                  "the export a delta export, which integrator.io calls with it, "
                                  "or pass it in the options");
     if (st != HS_OK)
-        return sfns_api->fail(ctx, "invalid_export_time",
-                              FN ": options.currentExportDateTime is not a date (%s)",
+        return sfns_api->fail(ctx, "invalid_export_time", FN ": %s",
                               sfns_api->ctx_last_error(ctx, NULL));
     return HS_OK;
 }

@@ -575,8 +575,8 @@ int sfns_tx_read(hs_ctx *ctx, const sfns_invoices *s, const sfns_page_rec *pr, s
                 s->account_fields.paths[0], s->account_fields.n > 1 ? ", ..." : "");
     else if (tx->account == NULL && r.problems == problems_before && s->account_rollup)
         sfns_api->log(ctx, HS_LOG_INFO,
-                      "%s names no Salesforce Account (a customer not from Salesforce): left "
-                      "out of the Account roll-ups",
+                      "%s names no Salesforce Account (settings.sfns.invoices.accountIdFields): "
+                      "left out of the Account roll-ups",
                       tx->label);
     read_currency(&r);
     read_amounts(&r);

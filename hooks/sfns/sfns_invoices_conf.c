@@ -136,8 +136,11 @@ static void read_labels(sfns_conf *parent, sfns_invoices *s)
 {
     sfns_conf c;
     sfns_conf_open_child(&c, parent, "statusLabels", sfns_inv_status_keys);
-    for (size_t i = 0; i < SFNS_INV_STATUS_COUNT; i++)
-        s->labels[i] = field_name(&c, sfns_inv_status_keys[i], default_labels[i]);
+    for (size_t i = 0; i < SFNS_INV_STATUS_COUNT; i++) {
+        s->labels[i] = sfns_conf_string(&c, sfns_inv_status_keys[i], default_labels[i]);
+        if (c.error == NULL && s->labels[i][0] == '\0')
+            sfns_conf_invalid(&c, sfns_inv_status_keys[i], "must be a non-empty text");
+    }
     sfns_conf_merge(parent, &c);
 }
 

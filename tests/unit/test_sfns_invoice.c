@@ -833,8 +833,7 @@ static void test_settings(void **state)
     refused("{\"statusLabels\": {\"late\": \"Late\"}}",
             "settings.sfns.invoices.statusLabels: unknown key \"late\" (check its spelling)");
     refused("{\"statusLabels\": {\"overdue\": \"\"}}",
-            "settings.sfns.invoices.statusLabels.overdue: must name a field (a non-empty "
-            "string)");
+            "settings.sfns.invoices.statusLabels.overdue: must be a non-empty text");
     refused("{\"opportunityRollup\": \"yes\"}",
             "settings.sfns.invoices.opportunityRollup: must be true or false, got a string");
     refused("{\"accountOutput\": {\"openBalance\": 5}}",
