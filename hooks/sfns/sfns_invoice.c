@@ -78,7 +78,7 @@ struct inv {
     size_t napps, capps;
     sfns_payment_ref last;
     const char *spoiled; /* label of a payment or credit memo naming it that could not be read */
-    long opp, acc;       /* its roll-ups, -1 for none */
+    long opp;            /* its Opportunity roll-up, -1 for none */
 };
 
 struct rollups {
@@ -158,7 +158,7 @@ static hs_status index_invoices(struct page *p)
         memset(v, 0, sizeof(*v));
         v->tx = &p->txs[i];
         v->applied = HS_DECIMAL(0, 0);
-        v->opp = v->acc = -1;
+        v->opp = -1;
         map_put(&p->inv_by_id, v->tx->id, p->ninv);
         p->ninv++;
     }
@@ -357,7 +357,7 @@ static hs_status build_rollups(struct page *p)
         struct inv *v = tx->kind == SFNS_TX_INVOICE ? &p->invs[next_inv++] : NULL;
         if (tx->account == NULL)
             continue;
-        sfns_rollup *r = rollup_for(&p->accs, tx->account, tx->index, v ? &v->acc : NULL);
+        sfns_rollup *r = rollup_for(&p->accs, tx->account, tx->index, NULL);
         if (v != NULL) {
             st = rollup_invoice(ctx, r, v);
             continue;
