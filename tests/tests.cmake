@@ -79,6 +79,15 @@ set(HS_SFNS_ROUTE_UNIT_SOURCES ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_settings.c
     ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_route_rules.c
     ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_results_conf.c
     ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_results_errors.c)
+# sfnsInvoiceStatus's rules and readers call the hook API: their tests link them with the
+# module's settings, field and Id helpers, and the runner core gives them the real table.
+set(HS_SFNS_INVOICE_UNIT_SOURCES ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_invoice_calc.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_invoice_read.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_invoices_conf.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_invoice_fx.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_fx.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_settings.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_text.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_sdk.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_sfid.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_result.c)
 file(GLOB HS_UNIT_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/unit/test_*.c)
 foreach(src ${HS_UNIT_TESTS})
   get_filename_component(n ${src} NAME_WE)
@@ -92,6 +101,8 @@ foreach(src ${HS_UNIT_TESTS})
     hs_test(${n} unit ${src} ${HS_SFNS_API_UNIT_SOURCES})
   elseif(n MATCHES "^sfns_(route|results)$")
     hs_test(${n} unit ${src} ${HS_SFNS_UNIT_SOURCES} ${HS_SFNS_ROUTE_UNIT_SOURCES})
+  elseif(n STREQUAL "sfns_invoice")
+    hs_test(${n} unit ${src} ${HS_SFNS_INVOICE_UNIT_SOURCES})
   elseif(n MATCHES "^sfns_")
     hs_test(${n} unit ${src} ${HS_SFNS_UNIT_SOURCES})
   else()
@@ -122,6 +133,10 @@ foreach(src ${HS_FUZZ_TARGETS})
   if(n STREQUAL "sfns_orders")
     hs_test(${n} fuzz ${src} ${CMAKE_SOURCE_DIR}/tests/fuzz/replay_main.c
             ${HS_SFNS_ORDERS_FUZZ_SOURCES})
+  elseif(n STREQUAL "sfns_invoice")
+    # the target includes sfns_invoice.c (the function) and links the files it calls
+    hs_test(${n} fuzz ${src} ${CMAKE_SOURCE_DIR}/tests/fuzz/replay_main.c
+            ${HS_SFNS_INVOICE_UNIT_SOURCES})
   else()
     hs_test(${n} fuzz ${src} ${CMAKE_SOURCE_DIR}/tests/fuzz/replay_main.c)
   endif()

@@ -14,6 +14,7 @@ static const sfns_register_fn sfns_files[] = {
     sfns_opportunity_register, /* sfnsOpportunityToSalesOrder */
     sfns_route_register,       /* sfnsOrderRoute */
     sfns_results_register,     /* sfnsSalesOrderResult */
+    sfns_invoice_register,     /* sfnsInvoiceStatus */
     NULL,
 };
 

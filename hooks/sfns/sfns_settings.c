@@ -22,6 +22,7 @@ static const char *const sfns_root_keys[] = {
     "catalog",  /* every function that names NetSuite items (sfns_catalog.c) */
     "routing",  /* sfnsOrderRoute (sfns_route_conf.c) */
     "results",  /* sfnsSalesOrderResult (sfns_results_conf.c) */
+    "invoices", /* sfnsInvoiceStatus (sfns_invoices_conf.c) */
     NULL,
 };
 

@@ -59,6 +59,12 @@ for target in "$ROOT"/tests/fuzz/fuzz_*.c; do
     case "$name" in
         json*|arena*|utf8*) srcs=$(base_sources); libs="-ldouble-conversion -lm" ;;
         csv*) srcs="$(base_sources) $ROOT/runner/csvread.c"; libs="-lcsv -ldouble-conversion -lm" ;;
+        sfns_invoice)
+           # the target includes sfns_invoice.c; these are the module files it calls
+           srcs="$(core_sources) $(ls "$ROOT"/hooks/sfns/sfns_invoice_*.c "$ROOT"/hooks/sfns/sfns_invoices_conf.c \
+                 "$ROOT"/hooks/sfns/sfns_fx.c "$ROOT"/hooks/sfns/sfns_settings.c "$ROOT"/hooks/sfns/sfns_text.c \
+                 "$ROOT"/hooks/sfns/sfns_sdk.c "$ROOT"/hooks/sfns/sfns_sfid.c "$ROOT"/hooks/sfns/sfns_result.c)"
+           libs="$(pkg-config --libs libuv libcurl zlib libcjson glib-2.0) -lhttp_parser -lmbedtls -lmbedx509 -lmbedcrypto -lcsv -ldouble-conversion -ldl -lm -lpthread" ;;
         *) srcs=$(core_sources)
            libs="$(pkg-config --libs libuv libcurl zlib libcjson glib-2.0) -lhttp_parser -lmbedtls -lmbedx509 -lmbedcrypto -lcsv -ldouble-conversion -ldl -lm -lpthread" ;;
     esac
