@@ -537,9 +537,9 @@ struct hs_api {
      *     error and gives NaN.
      *   setting_bool: true or false; anything else (the string "false", 0, 1) is an error and
      *     gives def.
-     * An error records a TypeError that names the setting and what it is, never its value
-     * ("setting_string: settings.subsidiaries is an object, not text (...)"), keeps it as the
-     * context's error (ctx_error), and fails the invocation whatever the function then returns,
+     * An error is a thrown TypeError (see ctx_error) that names the setting and what it is,
+     * never its value ("setting_string: settings.subsidiaries is an object, not text (...)"):
+     * kept as the context's error, it fails the invocation whatever the function then returns,
      * unless it fails itself with fail(): the answer is 500 with that TypeError (for a
      * per-record function, at the record: "... (function F at record 1 of 3, id 001A)"). Read
      * an object or an array with setting(). */
@@ -934,7 +934,16 @@ struct hs_api {
      * record and page helpers are not building calls: their failures are ordinary answers (a
      * missing field, another date format to try). A function that handles a building call's
      * failure itself and carries on should not end with ctx_error, which would still report
-     * it. */
+     * it.
+     *
+     * Thrown errors. A few failures mean the data or the settings are not what the function was
+     * written for, and are answered like a JavaScript exception, whatever the function then
+     * returns (unless it calls fail() itself): a typed settings read of the wrong type (see
+     * setting_string), json_get_trimmed on an object, an array or an invalid Date, and
+     * json_to_string on an object with its own "toString" key. The first one is answered: 500
+     * with its TypeError, for a per-record function at the record ("... (function F at record 2
+     * of 5, id 001B)"). So an object where text belongs never reads as "[object Object]", as
+     * the default, or as nothing. */
 
     /* HS_OK, or the status of the context's error (see above). It also makes that error's
      * description the one ctx_last_error reads and the runner answers, so
@@ -947,16 +956,16 @@ struct hs_api {
      * with "," where null elements are "" ([1, null, [2, 3]] -> "1,,2,3", [] -> ""); an object
      * -> "[object Object]"; a Date as Date.prototype.toString ("Tue Mar 05 2024 14:03:00
      * GMT+0000 (Coordinated Universal Time)", or "Invalid Date"). NULL, kept as the context's
-     * error, past the memory limit and for an object with its own "toString" key (TypeError
-     * "Cannot convert object to primitive value", as JavaScript throws); NULL when ctx is
-     * NULL. */
+     * error, past the memory limit; NULL and thrown (see above) for an object with its own
+     * "toString" key (TypeError "Cannot convert object to primitive value", as in JavaScript);
+     * NULL when ctx is NULL. */
     const char *(*json_to_string)(hs_ctx *ctx, const hs_json *v);
     /* obj[key] as trimmed text (borrowed or arena-owned), or NULL when there is none to use:
      * obj is not an object, the key is absent, the value is null, or the text is empty or only
      * white space (String.prototype.trim's: spaces, tabs, line breaks, U+00A0, U+FEFF, ...).
      * A string is trimmed; a number or a boolean is String(v) ("94105"); a Date is its
-     * toISOString(). An object or an array gives NULL with a TypeError kept as the context's
-     * error naming the key (never "[object Object]"); so does an invalid Date (RangeError). */
+     * toISOString(). An object, an array or an invalid Date gives NULL and a thrown TypeError
+     * naming the key (see above): "json_get_trimmed: 'GB' is an object, not text". */
     const char *(*json_get_trimmed)(hs_ctx *ctx, const hs_json *obj, const char *key);
     /* json_set when v is present; nothing (HS_OK) when v is NULL (absent) or JSON null:
      * json_set_if_present(ctx, cust, "url", api->json_get(acct, "Website")) copies a field only

@@ -1161,15 +1161,15 @@ static struct json_value *record_element(hs_ctx *ctx, hs_record *rec)
     }
 }
 
-/* What the function's status becomes: a settings read of the wrong type (sdk_coerce.c) fails
- * the invocation with its TypeError whatever the function returned, unless it failed with
- * fail() itself. */
+/* What the function's status becomes: a failure answered like a JavaScript exception (a settings
+ * read of the wrong type, text read from an object: sdk_coerce.c) fails the invocation with its
+ * TypeError whatever the function returned, unless it failed with fail() itself. */
 static hs_status settled(hs_ctx *ctx, hs_status st)
 {
-    if (!ctx->setting_error || ctx->call->fail_code)
+    if (!ctx->thrown || ctx->call->fail_code)
         return st;
     ctx->call->error_name = "TypeError";
-    ctx->call->error_message = ctx->setting_error;
+    ctx->call->error_message = ctx->thrown;
     return st != HS_OK ? st : HS_ERR_TYPE;
 }
 

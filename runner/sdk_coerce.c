@@ -1,9 +1,12 @@
 /* sdk_coerce.c — the hook API's JavaScript coercions (include/hookstack.h, since 1.2): String(v)
  * (json_to_string), a field's trimmed text (json_get_trimmed), and the typed settings readers
- * (setting_string, setting_number, setting_bool). A reader coerces a setting where JavaScript's
- * meaning is safe (a number read as text is String(n)) and otherwise fails the invocation naming
- * the setting; it never answers the default for a value that is there. */
+ * (setting_string, setting_number, setting_bool). A reader coerces where JavaScript's meaning is
+ * safe (a number read as text is String(n)) and otherwise throws: the TypeError fails the
+ * invocation whatever the function returns (sdk.c's settled), naming the setting or the key; a
+ * setting that is there never gives the default, and an object never reads as text. */
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "jsval.h"
@@ -37,6 +40,24 @@ static const char *type_text(const struct json_value *v)
     }
 }
 
+/* Records a TypeError that fails the invocation like a JavaScript exception (the first one is
+ * answered) and keeps it as the context's error. */
+static void throw_type_error(hs_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void throw_type_error(hs_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char buf[1024];
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    sdk_ctx_errorf(ctx, "TypeError", "%s", buf);
+    sdk_ctx_keep_last(ctx, HS_ERR_TYPE);
+    if (!ctx->thrown)
+        ctx->thrown = ctx->call->error_message;
+}
+
 /* String(v) of a non-string value into the arena; NULL (recorded and kept) on failure. */
 static const char *to_string(hs_ctx *ctx, const struct json_value *v, size_t *len)
 {
@@ -44,12 +65,10 @@ static const char *to_string(hs_ctx *ctx, const struct json_value *v, size_t *le
     int rc = jsval_to_string(ctx->a, v, &s, len);
     if (rc == JSVAL_OK)
         return s;
-    if (rc == JSVAL_E_TYPE) {
-        sdk_ctx_error_set(ctx, "TypeError", JSVAL_TYPE_ERROR_MESSAGE);
-        sdk_ctx_keep_last(ctx, HS_ERR_TYPE);
-    } else {
+    if (rc == JSVAL_E_TYPE)
+        throw_type_error(ctx, "%s", JSVAL_TYPE_ERROR_MESSAGE);
+    else
         sdk_ctx_nomem(ctx);
-    }
     return NULL;
 }
 
@@ -84,8 +103,7 @@ const char *sdk_json_get_trimmed(hs_ctx *ctx, const hs_json *obj, const char *ke
         char iso[JSVAL_ISO_MAX];
         len = jsval_date_iso(v->u.num, iso);
         if (len == 0) {
-            sdk_ctx_errorf(ctx, "RangeError", "json_get_trimmed: '%.200s' is an invalid Date", key);
-            sdk_ctx_keep_last(ctx, HS_ERR_RANGE);
+            throw_type_error(ctx, "json_get_trimmed: '%.200s' is an invalid Date, not text", key);
             return NULL;
         }
         if (!(s = arena_strndup(ctx->a, iso, len)))
@@ -94,9 +112,7 @@ const char *sdk_json_get_trimmed(hs_ctx *ctx, const hs_json *obj, const char *ke
     }
     case JSON_ARRAY:
     case JSON_OBJECT:
-        sdk_ctx_errorf(ctx, "TypeError", "json_get_trimmed: '%.200s' is %s, not text", key,
-                       type_text(v));
-        sdk_ctx_keep_last(ctx, HS_ERR_TYPE);
+        throw_type_error(ctx, "json_get_trimmed: '%.200s' is %s, not text", key, type_text(v));
         return NULL;
     default: /* a number or a boolean: String(v), never blank */
         return to_string(ctx, v, NULL);
@@ -115,18 +131,13 @@ const char *sdk_json_get_trimmed(hs_ctx *ctx, const hs_json *obj, const char *ke
 
 /* ---- typed settings ------------------------------------------------------------------------- */
 
-/* Records why a setting cannot be read as `wants`, keeps it as the context's error and marks
- * the invocation failed (sdk.c answers it whatever the function returns). */
-static void setting_refused(const hs_ctx *cctx, const char *call, const char *path,
+/* Throws why a setting cannot be read as `wants`. */
+static void setting_refused(const hs_ctx *ctx, const char *call, const char *path,
                             const struct json_value *v, const char *wants, const char *hint)
 {
-    hs_ctx *ctx = W(cctx);
     const char *p = path ? path : "";
-    sdk_ctx_errorf(ctx, "TypeError", "%s: settings%s%.200s is %s, not %s (%s)", call,
-                   p[0] == '[' || p[0] == '\0' ? "" : ".", p, type_text(v), wants, hint);
-    sdk_ctx_keep_last(ctx, HS_ERR_TYPE);
-    if (!ctx->setting_error)
-        ctx->setting_error = ctx->call->error_message;
+    throw_type_error(W(ctx), "%s: settings%s%.200s is %s, not %s (%s)", call,
+                     p[0] == '[' || p[0] == '\0' ? "" : ".", p, type_text(v), wants, hint);
 }
 
 const char *sdk_setting_string(hs_ctx *ctx, const char *path, const char *def)

@@ -34,10 +34,10 @@ struct hs_ctx {
     hs_status kept;
     const char *kept_name;
     const char *kept_message;
-    /* A typed settings read met a setting of the wrong type (sdk_coerce.c): its TypeError's
-     * message. The invocation fails with it whatever the function returns, unless it called
-     * fail(). */
-    const char *setting_error;
+    /* The first failure that is answered like a JavaScript exception (sdk_coerce.c: a typed
+     * settings read of the wrong type, text read from an object): its TypeError's message. The
+     * invocation fails with it whatever the function returns, unless it called fail(). */
+    const char *thrown;
 };
 
 /* Records an error on the context (name static, msg arena-owned or static), as the table's

@@ -156,6 +156,8 @@ static void test_to_string_failures(void **state)
     assert_string_equal(last_error(&name), "Cannot convert object to primitive value");
     assert_string_equal(name, "TypeError");
     assert_int_equal(api->ctx_error(ctx), HS_ERR_TYPE);
+    /* Thrown: the invocation fails with it whatever the function returns. */
+    assert_string_equal(ctx->thrown, "Cannot convert object to primitive value");
     assert_null(api->json_to_string(NULL, P("1")));
 }
 
@@ -224,6 +226,7 @@ static void test_get_trimmed_refuses_containers(void **state)
     assert_int_equal(api->ctx_error(ctx), HS_ERR_TYPE);
     assert_null(api->json_get_trimmed(ctx, o, "Tags"));
     assert_string_equal(last_error(NULL), "json_get_trimmed: 'Tags' is an array, not text");
+    assert_string_equal(ctx->thrown, "json_get_trimmed: 'BillingAddress' is an object, not text");
     /* The first is still the one kept. */
     assert_int_equal(api->ctx_error(ctx), HS_ERR_TYPE);
     assert_string_equal(last_error(NULL),
@@ -236,8 +239,9 @@ static void test_get_trimmed_invalid_date(void **state)
     hs_json *d = api->json_new_object(ctx);
     assert_int_equal(api->json_set(ctx, d, "when", api->json_new_date(ctx, NAN)), HS_OK);
     assert_null(api->json_get_trimmed(ctx, d, "when"));
-    assert_int_equal(api->ctx_error(ctx), HS_ERR_RANGE);
-    assert_string_equal(last_error(NULL), "json_get_trimmed: 'when' is an invalid Date");
+    assert_int_equal(api->ctx_error(ctx), HS_ERR_TYPE);
+    assert_string_equal(last_error(NULL), "json_get_trimmed: 'when' is an invalid Date, not text");
+    assert_string_equal(ctx->thrown, "json_get_trimmed: 'when' is an invalid Date, not text");
 }
 
 static void test_get_trimmed_out_of_memory(void **state)
@@ -251,6 +255,7 @@ static void test_get_trimmed_out_of_memory(void **state)
     assert_int_equal(api->ctx_error(ctx), HS_ERR_NOMEM);
     assert_null(api->json_get_trimmed(ctx, o, "zip"));
     assert_int_equal(api->ctx_error(ctx), HS_ERR_NOMEM);
+    assert_null(ctx->thrown); /* running out of memory is kept, not thrown */
 }
 
 /* ---- set if present ------------------------------------------------------------------------- */
@@ -493,8 +498,8 @@ static void test_setting_string_refuses_containers(void **state)
     assert_non_null(strstr(last_error(NULL), "settings[\"a.b\"] is an object, not text"));
     assert_null(api->setting_string(ctx, NULL, "dflt"));
     assert_non_null(strstr(last_error(NULL), "settings is an object, not text"));
-    assert_true(ctx->setting_error != NULL);
-    assert_non_null(strstr(ctx->setting_error, "settings.m is an object"));
+    assert_true(ctx->thrown != NULL);
+    assert_non_null(strstr(ctx->thrown, "settings.m is an object"));
 }
 
 static void test_setting_number(void **state)
@@ -510,7 +515,7 @@ static void test_setting_number(void **state)
     assert_true(api->setting_number(ctx, "absent", -1) == -1);
     assert_true(api->setting_number(NULL, "rate", -1) == -1);
     assert_int_equal(api->ctx_error(ctx), HS_OK);
-    assert_null(ctx->setting_error);
+    assert_null(ctx->thrown);
 }
 
 static void test_setting_number_refuses(void **state)
@@ -527,7 +532,7 @@ static void test_setting_number_refuses(void **state)
     assert_true(isnan(api->setting_number(ctx, "m", -1)));
     assert_true(isnan(api->setting_number(ctx, "m.list", -1)));
     /* The invocation fails with the first. */
-    assert_non_null(strstr(ctx->setting_error, "settings.word is a string"));
+    assert_non_null(strstr(ctx->thrown, "settings.word is a string"));
 }
 
 static void test_setting_bool(void **state)
@@ -607,6 +612,24 @@ static hs_status route_ignored(hs_ctx *c, hs_page *page)
     return mapi->page_route(page, 0);
 }
 
+/* preMap: a record without text in Name gets an error (NULL is "no text"); an object there is
+ * thrown, whatever the function returns. */
+static hs_status name_rec(hs_ctx *c, hs_record *rec)
+{
+    const char *name = mapi->json_get_trimmed(c, mapi->record_data(rec), "Name");
+    if (!name)
+        return mapi->record_add_error(rec, mapi->error_new(c, "missing_name", "no Name", NULL));
+    return HS_OK;
+}
+
+/* utility: String(options.v), HS_OK whatever it gives. */
+static hs_status stringify(hs_ctx *c, hs_json *options, hs_json **result)
+{
+    const char *s = mapi->json_to_string(c, mapi->json_get(options, "v"));
+    *result = mapi->json_new_string(c, s ? s : "(NULL)");
+    return HS_OK;
+}
+
 /* postMap: record 0 makes a building call fail and handles it (an error on the record);
  * every record then builds its output and ends with ctx_error, which starts afresh per record. */
 static hs_status per_record_rec(hs_ctx *c, hs_record *rec)
@@ -643,6 +666,9 @@ static hs_status coerce_init(const hs_api *a, hs_module *mod)
             HS_OK ||
         (st = a->register_record_fn(mod, "perRecordRec", HS_KIND_POST_MAP, per_record_rec, NULL)) !=
             HS_OK)
+        return st;
+    if ((st = a->register_record_fn(mod, "nameRec", HS_KIND_PRE_MAP, name_rec, NULL)) != HS_OK ||
+        (st = a->register_fn(mod, "stringify", HS_KIND_UTILITY, stringify, NULL)) != HS_OK)
         return st;
     return a->register_fn(mod, "firstFailure", HS_KIND_UTILITY, first_failure, NULL);
 }
@@ -751,6 +777,27 @@ static void test_answer_settings_error_is_loud(void **state)
            "\"bad_rate\"}]}");
 }
 
+/* Text read from an object is thrown too: never "no text", never "[object Object]". */
+static void test_answer_text_from_object_is_loud(void **state)
+{
+    (void)state;
+    expect("{\"diy\":true,\"function\":\"nameRec\",\"options\":{\"data\":[{\"Id\":\"a\","
+           "\"Name\":\" \"},{\"Id\":\"b\",\"Name\":{\"first\":\"Ann\"}}]}}",
+           500,
+           "{\"errors\":[{\"message\":\"json_get_trimmed: 'Name' is an object, not text (function "
+           "nameRec at record 2 of 2, id b)\",\"code\":\"TypeError\"}]}");
+    expect("{\"diy\":true,\"function\":\"nameRec\",\"options\":{\"data\":[{\"Id\":\"a\","
+           "\"Name\":\" \"},{\"Id\":\"b\",\"Name\":7}]}}",
+           200,
+           "[{\"data\":{\"Id\":\"a\",\"Name\":\" \"},\"errors\":[{\"code\":\"missing_name\","
+           "\"message\":\"no Name\"}]},{\"data\":{\"Id\":\"b\",\"Name\":7}}]");
+    expect("{\"diy\":true,\"function\":\"stringify\",\"options\":{\"v\":[1,null,{}]}}", 200,
+           "\"1,,[object Object]\"");
+    expect("{\"diy\":true,\"function\":\"stringify\",\"options\":{\"v\":{\"toString\":1}}}", 500,
+           "{\"errors\":[{\"message\":\"Cannot convert object to primitive value\",\"code\":"
+           "\"TypeError\"}]}");
+}
+
 static void test_answer_kept_error_per_record(void **state)
 {
     (void)state;
@@ -794,6 +841,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_setting_out_of_memory, setup_small, teardown),
         cmocka_unit_test(test_answer_subsidiary_map),
         cmocka_unit_test(test_answer_settings_error_is_loud),
+        cmocka_unit_test(test_answer_text_from_object_is_loud),
         cmocka_unit_test(test_answer_kept_error_per_record),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
