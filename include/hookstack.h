@@ -106,7 +106,9 @@ extern "C" {
 /* Minors: 1.0 the first table; 1.1 outbound HTTP (http_request, integrator_request and the
  * http_* response calls), ctx_last_error, page_route_named, statuses HS_ERR_TIMEOUT and
  * HS_ERR_NETWORK; 1.2 money and dates (hs_decimal and the decimal_* calls, currency_minor_units,
- * json_new_decimal*, hs_datetime and the date_* calls, ctx_now). */
+ * json_new_decimal*, hs_datetime and the date_* calls, ctx_now), coercions and building values
+ * (ctx_error, json_to_string, json_get_trimmed, json_set_if_present, json_set_string_if_present;
+ * the typed settings reads coerce or fail instead of answering the default). */
 #define HS_ABI_MINOR 2
 
 /* First word a loader checks in hs_module_info ("HSM1"). */
@@ -541,9 +543,29 @@ struct hs_api {
     void *(*ctx_module_state)(const hs_ctx *ctx);
 
     /* -- since 1.0: settings (options.settings, by dotted path such as "flow.rounding.mode"
-     *    or "currencies[0].code"; the default when absent or of another type) ------------- */
+     *    or "currencies[0].code") ---------------------------------------------------------- */
 
+    /* The setting at path (borrowed), or NULL when absent; path NULL or "" gives the settings
+     * object itself. */
     hs_json *(*setting)(const hs_ctx *ctx, const char *path);
+    /* Typed reads: `def` when the setting is absent or null. A setting of another type is
+     * coerced where JavaScript's meaning is safe, and is otherwise an error, never the default
+     * (since 1.2; 1.0 and 1.1 answered the default for any other type):
+     *   setting_string: a string as it is (borrowed); a number as String(n) ("3", "0.1",
+     *     "1e+21") and a boolean as "true" / "false" (arena-owned; NULL past the memory limit);
+     *     an object or an array is an error and gives NULL.
+     *   setting_number: a number; a string holding a JavaScript number, surrounding white space
+     *     ignored (Number(" 2.5 ") is 2.5, "0x10" is 16, "1e3" is 1000); a blank string gives
+     *     def (an emptied field); any other string, a boolean, an object or an array is an
+     *     error and gives NaN.
+     *   setting_bool: true or false; anything else (the string "false", 0, 1) is an error and
+     *     gives def.
+     * An error is a thrown TypeError (see ctx_error) that names the setting and what it is,
+     * never its value ("setting_string: settings.subsidiaries is an object, not text (...)"):
+     * kept as the context's error, it fails the invocation whatever the function then returns,
+     * unless it fails itself with fail(): the answer is 500 with that TypeError (for a
+     * per-record function, at the record: "... (function F at record 1 of 3, id 001A)"). Read
+     * an object or an array with setting(). */
     const char *(*setting_string)(hs_ctx *ctx, const char *path, const char *def);
     double (*setting_number)(const hs_ctx *ctx, const char *path, double def);
     int (*setting_bool)(const hs_ctx *ctx, const char *path, int def);
@@ -909,6 +931,74 @@ struct hs_api {
      * HS_ERR_INVALID (RangeError) when currentExportDateTime is present but not a valid date
      * (no fallback then). */
     hs_status (*ctx_now)(hs_ctx *ctx, unsigned flags, hs_datetime *out);
+
+    /* -- since 1.2: coercions and building values -------------------------------------------- */
+    /* The context's error. The first failure of a building call since the record started
+     * (per-record functions) or the invocation did (the others) is kept on the context with its
+     * description; later failures do not replace it (ctx_last_error still reads the latest).
+     * Building calls: the making-JSON calls (json_new_*, json_clone, json_new_date_parse,
+     * error_new, json_new_decimal, json_new_decimal_string), json_set, json_set_string,
+     * json_set_number, json_set_bool, json_push, json_path_set, the calls below, and a typed
+     * settings read of the wrong type; running out of memory in any call is kept too. A NULL
+     * value, text or target given to a building call (a maker that failed, a field that is
+     * absent) fails it with HS_ERR_INVALID (or HS_ERR_TYPE for the target), so nothing slips
+     * between a failure and the check. Each call still returns its own status and does what it
+     * always did. So a value can be built with thirty calls and checked once:
+     *
+     *     hs_json *cust = api->json_new_object(ctx);
+     *     api->json_set_string(ctx, cust, "companyname", name);
+     *     api->json_set_string_if_present(ctx, cust, "phone",
+     *                                     api->json_get_trimmed(ctx, acct, "Phone"));
+     *     api->json_set_if_present(ctx, cust, "url", api->json_get(acct, "Website"));
+     *     ...
+     *     return api->ctx_error(ctx); // HS_OK, or the first failure, answered as itself
+     *
+     * Reading, parsing, printing, deleting, the decimal and date arithmetic, HTTP and the
+     * record and page helpers are not building calls: their failures are ordinary answers (a
+     * missing field, another date format to try). A function that handles a building call's
+     * failure itself and carries on should not end with ctx_error, which would still report
+     * it.
+     *
+     * Thrown errors. A few failures mean the data or the settings are not what the function was
+     * written for, and are answered like a JavaScript exception, whatever the function then
+     * returns (unless it calls fail() itself): a typed settings read of the wrong type (see
+     * setting_string), json_get_trimmed on an object, an array or an invalid Date, and
+     * json_to_string on an object with its own "toString" key. The first one is answered: 500
+     * with its TypeError, for a per-record function at the record ("... (function F at record 2
+     * of 5, id 001B)"). So an object where text belongs never reads as "[object Object]", as
+     * the default, or as nothing. */
+
+    /* HS_OK, or the status of the context's error (see above). It also makes that error's
+     * description the one ctx_last_error reads and the runner answers, so
+     * `return api->ctx_error(ctx);` answers the first failure rather than the last. */
+    hs_status (*ctx_error)(const hs_ctx *ctx);
+    /* JavaScript's String(v) (borrowed or arena-owned): a string as it is (up to a U+0000 it
+     * may hold; json_string gives the length); a number in JavaScript's shortest form, as
+     * json_number_format (3 -> "3", 0.1 -> "0.1", 1e21 -> "1e+21", -0 -> "0"); "true" /
+     * "false"; null -> "null"; absent (NULL) -> "undefined"; an array as its elements joined
+     * with "," where null elements are "" ([1, null, [2, 3]] -> "1,,2,3", [] -> ""); an object
+     * -> "[object Object]"; a Date as Date.prototype.toString ("Tue Mar 05 2024 14:03:00
+     * GMT+0000 (Coordinated Universal Time)", or "Invalid Date"). NULL, kept as the context's
+     * error, past the memory limit; NULL and thrown (see above) for an object with its own
+     * "toString" key (TypeError "Cannot convert object to primitive value", as in JavaScript);
+     * NULL when ctx is NULL. */
+    const char *(*json_to_string)(hs_ctx *ctx, const hs_json *v);
+    /* obj[key] as trimmed text (borrowed or arena-owned), or NULL when there is none to use:
+     * obj is not an object, the key is absent, the value is null, or the text is empty or only
+     * white space (String.prototype.trim's: spaces, tabs, line breaks, U+00A0, U+FEFF, ...).
+     * A string is trimmed; a number or a boolean is String(v) ("94105"); a Date is its
+     * toISOString(). An object, an array or an invalid Date gives NULL and a thrown TypeError
+     * naming the key (see above): "json_get_trimmed: 'GB' is an object, not text". */
+    const char *(*json_get_trimmed)(hs_ctx *ctx, const hs_json *obj, const char *key);
+    /* json_set when v is present; nothing (HS_OK) when v is NULL (absent) or JSON null:
+     * json_set_if_present(ctx, cust, "url", api->json_get(acct, "Website")) copies a field only
+     * when the record has it. HS_ERR_TYPE (kept) when obj is not an object, even when v is
+     * absent; HS_ERR_INVALID (kept) for a NULL key. */
+    hs_status (*json_set_if_present)(hs_ctx *ctx, hs_json *obj, const char *key, hs_json *v);
+    /* json_set_string when s is not NULL; nothing (HS_OK) when it is. With json_get_trimmed it
+     * copies a text field only when it has text. Statuses as json_set_if_present. */
+    hs_status (*json_set_string_if_present)(hs_ctx *ctx, hs_json *obj, const char *key,
+                                            const char *s);
 };
 
 #ifdef __cplusplus

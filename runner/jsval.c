@@ -975,7 +975,7 @@ static double decimal_value(const char *s, size_t len)
     return strtod(s, NULL);
 }
 
-double jsval_string_to_number(const char *str, size_t len)
+size_t jsval_trim(const char *str, size_t len, size_t *start)
 {
     const unsigned char *s = (const unsigned char *)str;
     size_t b = 0, e = len, n;
@@ -992,8 +992,15 @@ double jsval_string_to_number(const char *str, size_t len)
             end = i;
         }
     }
+    *start = b;
+    return end - b;
+}
+
+double jsval_string_to_number(const char *str, size_t len)
+{
+    size_t b;
+    size_t l = jsval_trim(str, len, &b);
     const char *p = str + b;
-    size_t l = end - b;
     if (l == 0)
         return 0;
     if (l > 2 && p[0] == '0') {

@@ -36,6 +36,12 @@ int jsval_to_number(struct arena *a, const struct json_value *v, double *out);
  * JSON string and every jsval_to_string result is NUL-terminated). */
 double jsval_string_to_number(const char *s, size_t len);
 
+/* String.prototype.trim on len bytes (WTF-8): the length of what is left once JavaScript white
+ * space and line terminators (U+0009-U+000D, U+0020, U+00A0, U+1680, U+2000-U+200A, U+2028,
+ * U+2029, U+202F, U+205F, U+3000, U+FEFF) are removed from both ends; *start receives its offset
+ * in s. */
+size_t jsval_trim(const char *s, size_t len, size_t *start);
+
 /* `new Date(v)` for a JSON value: its time value in ms since the epoch, NaN for an invalid date. */
 int jsval_date_from_value(struct arena *a, const struct json_value *v, double *ms);
 

@@ -99,7 +99,44 @@ static void ctx_nomem(hs_ctx *ctx)
     if (ctx) {
         ctx->call->error_name = "RangeError";
         ctx->call->error_message = "Out of memory: the invocation's memory limit was reached";
+        sdk_ctx_keep_last(ctx, HS_ERR_NOMEM);
     }
+}
+
+void sdk_ctx_nomem(hs_ctx *ctx)
+{
+    ctx_nomem(ctx);
+}
+
+void sdk_ctx_keep(hs_ctx *ctx, hs_status st, const char *name, const char *msg)
+{
+    if (!ctx || ctx->kept != HS_OK || st == HS_OK)
+        return;
+    ctx->kept = st;
+    ctx->kept_name = name ? name : "Error";
+    ctx->kept_message = msg ? msg : "";
+}
+
+void sdk_ctx_keep_last(hs_ctx *ctx, hs_status st)
+{
+    if (ctx)
+        sdk_ctx_keep(ctx, st, ctx->call->error_name, ctx->call->error_message);
+}
+
+/* Records a failure's description and keeps it as the context's error. */
+static void ctx_fault(hs_ctx *ctx, hs_status st, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void ctx_fault(hs_ctx *ctx, hs_status st, const char *name, const char *fmt, ...)
+{
+    if (!ctx)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = arena_vprintf(ctx->a, fmt, ap);
+    va_end(ap);
+    sdk_ctx_error_set(ctx, name, msg);
+    sdk_ctx_keep_last(ctx, st);
 }
 
 void sdk_ctx_error_set(hs_ctx *ctx, const char *name, const char *msg)
@@ -127,6 +164,16 @@ static const char *ctx_last_error(const hs_ctx *ctx, const char **name)
     if (name)
         *name = n;
     return n ? ctx->call->error_message : NULL;
+}
+
+/* The context's error: its status, and its description made the one answered. */
+static hs_status ctx_error_kept(const hs_ctx *ctx)
+{
+    if (!ctx || ctx->kept == HS_OK)
+        return HS_OK;
+    ctx->call->error_name = ctx->kept_name;
+    ctx->call->error_message = ctx->kept_message;
+    return ctx->kept;
 }
 
 static const char *status_name(hs_status st)
@@ -301,10 +348,8 @@ static hs_status step_set(hs_ctx *ctx, struct json_value *parent, const struct p
     return json_object_set(ctx->a, parent, st->key, st->key_len, v) == 0 ? HS_OK : HS_ERR_NOMEM;
 }
 
-static hs_status json_path_set(hs_ctx *ctx, hs_json *root, const char *path, hs_json *v)
+static hs_status path_set(hs_ctx *ctx, hs_json *root, const char *path, hs_json *v)
 {
-    if (!ctx || !root || !path || !v)
-        return HS_ERR_INVALID;
     char buf[2][SDK_PATH_KEY_MAX];
     struct path_step cur, next;
     const char *p = path;
@@ -349,6 +394,22 @@ static hs_status json_path_set(hs_ctx *ctx, hs_json *root, const char *path, hs_
     }
 }
 
+static hs_status set_missing(hs_ctx *ctx, const char *call, const char *key, const char *what);
+
+static hs_status json_path_set(hs_ctx *ctx, hs_json *root, const char *path, hs_json *v)
+{
+    if (!ctx)
+        return HS_ERR_INVALID;
+    if (!root || !path || !v)
+        return set_missing(ctx, "json_path_set", path, root ? "value" : "root");
+    hs_status st = path_set(ctx, root, path, v);
+    if (st == HS_ERR_NOMEM)
+        ctx_nomem(ctx);
+    else if (st != HS_OK)
+        sdk_ctx_keep_last(ctx, st);
+    return st;
+}
+
 static hs_status json_path_delete(hs_ctx *ctx, hs_json *root, const char *path)
 {
     if (!ctx || !root || !path)
@@ -387,7 +448,7 @@ static hs_status json_path_delete(hs_ctx *ctx, hs_json *root, const char *path)
 
 /* ---- settings ------------------------------------------------------------------------------- */
 
-static hs_json *setting(const hs_ctx *ctx, const char *path)
+hs_json *sdk_setting(const hs_ctx *ctx, const char *path)
 {
     const struct json_value *s = obj_get(ctx->call->options, "settings");
     if (!s)
@@ -397,28 +458,7 @@ static hs_json *setting(const hs_ctx *ctx, const char *path)
     return json_path(H(s), path);
 }
 
-static const char *json_string(hs_ctx *ctx, const hs_json *hv, size_t *len, const char *def);
-
-static const char *setting_string(hs_ctx *ctx, const char *path, const char *def)
-{
-    return json_string(ctx, setting(ctx, path), NULL, def);
-}
-
-static double setting_number(const hs_ctx *ctx, const char *path, double def)
-{
-    const struct json_value *v = J(setting(ctx, path));
-    return v && v->type == JSON_NUMBER ? v->u.num : def;
-}
-
-static int setting_bool(const hs_ctx *ctx, const char *path, int def)
-{
-    const struct json_value *v = J(setting(ctx, path));
-    if (v && v->type == JSON_TRUE)
-        return 1;
-    if (v && v->type == JSON_FALSE)
-        return 0;
-    return def;
-}
+/* The typed readers (setting_string, ...) are in sdk_coerce.c. */
 
 /* ---- failing -------------------------------------------------------------------------------- */
 
@@ -745,63 +785,93 @@ static hs_json *sdk_json_clone(hs_ctx *ctx, const hs_json *v)
 
 /* ---- changing JSON -------------------------------------------------------------------------- */
 
-/* Records the TypeError JavaScript throws for `target[key] = ...` in strict mode. */
-static void set_type_error(hs_ctx *ctx, const struct json_value *t, const char *key)
+/* Records the TypeError JavaScript throws for `target[key] = ...` in strict mode, and keeps it
+ * as the context's error. */
+static hs_status set_type_error(hs_ctx *ctx, const struct json_value *t, const char *key)
 {
     const char *k = key ? key : "";
     if (!t) {
         ctx_error(ctx, "TypeError", "Cannot set properties of undefined (setting '%s')", k);
-        return;
+    } else {
+        switch (t->type) {
+        case JSON_NULL:
+            ctx_error(ctx, "TypeError", "Cannot set properties of null (setting '%s')", k);
+            break;
+        case JSON_STRING:
+            ctx_error(ctx, "TypeError", "Cannot create property '%s' on string '%.200s'", k,
+                      t->u.str);
+            break;
+        case JSON_NUMBER: {
+            char num[JSON_NUMBER_MAX];
+            json_number_format(t->u.num, num);
+            ctx_error(ctx, "TypeError", "Cannot create property '%s' on number '%s'", k, num);
+            break;
+        }
+        case JSON_TRUE:
+        case JSON_FALSE:
+            ctx_error(ctx, "TypeError", "Cannot create property '%s' on boolean '%s'", k,
+                      t->type == JSON_TRUE ? "true" : "false");
+            break;
+        default:
+            ctx_error(ctx, "TypeError", "Cannot set key '%s': the value is an %s, not an object", k,
+                      t->type == JSON_ARRAY ? "array" : "a Date");
+            break;
+        }
     }
-    switch (t->type) {
-    case JSON_NULL:
-        ctx_error(ctx, "TypeError", "Cannot set properties of null (setting '%s')", k);
-        return;
-    case JSON_STRING:
-        ctx_error(ctx, "TypeError", "Cannot create property '%s' on string '%.200s'", k, t->u.str);
-        return;
-    case JSON_NUMBER: {
-        char num[JSON_NUMBER_MAX];
-        json_number_format(t->u.num, num);
-        ctx_error(ctx, "TypeError", "Cannot create property '%s' on number '%s'", k, num);
-        return;
+    sdk_ctx_keep_last(ctx, HS_ERR_TYPE);
+    return HS_ERR_TYPE;
+}
+
+/* A building call given NULL for its key, value or text: HS_ERR_INVALID, kept as the context's
+ * error (unless one is kept already: the call that made the value failed) without replacing the
+ * last recorded description. */
+static hs_status set_missing(hs_ctx *ctx, const char *call, const char *key, const char *what)
+{
+    if (ctx && ctx->kept == HS_OK) {
+        const char *m =
+            key ? arena_printf(ctx->a,
+                               "%s: cannot set '%.200s': the %s is NULL (absent, or the "
+                               "call that made it failed)",
+                               call, key, what)
+                : arena_printf(ctx->a, "%s: the key is NULL", call);
+        sdk_ctx_keep(ctx, HS_ERR_INVALID, "TypeError", m ? m : "out of memory");
     }
-    case JSON_TRUE:
-    case JSON_FALSE:
-        ctx_error(ctx, "TypeError", "Cannot create property '%s' on boolean '%s'", k,
-                  t->type == JSON_TRUE ? "true" : "false");
-        return;
-    default:
-        ctx_error(ctx, "TypeError", "Cannot set key '%s': the value is an %s, not an object", k,
-                  t->type == JSON_ARRAY ? "array" : "a Date");
-        return;
-    }
+    return HS_ERR_INVALID;
+}
+
+static bool is_object(const hs_json *v)
+{
+    return v && J(v)->type == JSON_OBJECT;
 }
 
 static hs_status json_set(hs_ctx *ctx, hs_json *obj, const char *key, hs_json *v)
 {
-    if (!ctx || !key || !v)
+    if (!ctx)
         return HS_ERR_INVALID;
-    struct json_value *o = J(obj);
-    if (!o || o->type != JSON_OBJECT) {
-        set_type_error(ctx, o, key);
-        return HS_ERR_TYPE;
-    }
-    if (json_object_set(ctx->a, o, key, strlen(key), J(v)) != 0) {
+    if (!key || !v)
+        return set_missing(ctx, "json_set", key, "value");
+    if (!is_object(obj))
+        return set_type_error(ctx, J(obj), key);
+    if (json_object_set(ctx->a, J(obj), key, strlen(key), J(v)) != 0) {
         ctx_nomem(ctx);
         return HS_ERR_NOMEM;
     }
     return HS_OK;
 }
 
+hs_status sdk_json_set(hs_ctx *ctx, hs_json *obj, const char *key, hs_json *v)
+{
+    return json_set(ctx, obj, key, v);
+}
+
 static hs_status json_set_string(hs_ctx *ctx, hs_json *obj, const char *key, const char *s)
 {
-    if (!ctx || !s)
+    if (!ctx)
         return HS_ERR_INVALID;
-    if (!obj || J(obj)->type != JSON_OBJECT) {
-        set_type_error(ctx, J(obj), key);
-        return HS_ERR_TYPE;
-    }
+    if (!s)
+        return set_missing(ctx, "json_set_string", key, "string");
+    if (!is_object(obj))
+        return set_type_error(ctx, J(obj), key);
     hs_json *v = new_string(ctx, s);
     return v ? json_set(ctx, obj, key, v) : HS_ERR_NOMEM;
 }
@@ -810,10 +880,8 @@ static hs_status json_set_number(hs_ctx *ctx, hs_json *obj, const char *key, dou
 {
     if (!ctx)
         return HS_ERR_INVALID;
-    if (!obj || J(obj)->type != JSON_OBJECT) {
-        set_type_error(ctx, J(obj), key);
-        return HS_ERR_TYPE;
-    }
+    if (!is_object(obj))
+        return set_type_error(ctx, J(obj), key);
     hs_json *v = new_number(ctx, d);
     return v ? json_set(ctx, obj, key, v) : HS_ERR_NOMEM;
 }
@@ -822,12 +890,35 @@ static hs_status json_set_bool(hs_ctx *ctx, hs_json *obj, const char *key, int b
 {
     if (!ctx)
         return HS_ERR_INVALID;
-    if (!obj || J(obj)->type != JSON_OBJECT) {
-        set_type_error(ctx, J(obj), key);
-        return HS_ERR_TYPE;
-    }
+    if (!is_object(obj))
+        return set_type_error(ctx, J(obj), key);
     hs_json *v = new_bool(ctx, b);
     return v ? json_set(ctx, obj, key, v) : HS_ERR_NOMEM;
+}
+
+static hs_status json_set_if_present(hs_ctx *ctx, hs_json *obj, const char *key, hs_json *v)
+{
+    if (!ctx)
+        return HS_ERR_INVALID;
+    if (!key)
+        return set_missing(ctx, "json_set_if_present", NULL, "key");
+    if (!is_object(obj))
+        return set_type_error(ctx, J(obj), key);
+    if (!v || J(v)->type == JSON_NULL)
+        return HS_OK;
+    return json_set(ctx, obj, key, v);
+}
+
+static hs_status json_set_string_if_present(hs_ctx *ctx, hs_json *obj, const char *key,
+                                            const char *s)
+{
+    if (!ctx)
+        return HS_ERR_INVALID;
+    if (!key)
+        return set_missing(ctx, "json_set_string_if_present", NULL, "key");
+    if (!is_object(obj))
+        return set_type_error(ctx, J(obj), key);
+    return s ? json_set_string(ctx, obj, key, s) : HS_OK;
 }
 
 static hs_status json_delete(hs_ctx *ctx, hs_json *obj, const char *key)
@@ -845,11 +936,17 @@ static hs_status json_delete(hs_ctx *ctx, hs_json *obj, const char *key)
 
 static hs_status json_push(hs_ctx *ctx, hs_json *arr, hs_json *v)
 {
-    if (!ctx || !v)
+    if (!ctx)
         return HS_ERR_INVALID;
+    if (!v) {
+        if (ctx->kept == HS_OK)
+            sdk_ctx_keep(ctx, HS_ERR_INVALID, "TypeError",
+                         "json_push: the value is NULL (absent, or the call that made it failed)");
+        return HS_ERR_INVALID;
+    }
     struct json_value *a = J(arr);
     if (!a || a->type != JSON_ARRAY) {
-        ctx_error(ctx, "TypeError", "Cannot push: the value is not an array");
+        ctx_fault(ctx, HS_ERR_TYPE, "TypeError", "Cannot push: the value is not an array");
         return HS_ERR_TYPE;
     }
     if (json_array_push(ctx->a, a, J(v)) != 0) {
@@ -1064,6 +1161,18 @@ static struct json_value *record_element(hs_ctx *ctx, hs_record *rec)
     }
 }
 
+/* What the function's status becomes: a failure answered like a JavaScript exception (a settings
+ * read of the wrong type, text read from an object: sdk_coerce.c) fails the invocation with its
+ * TypeError whatever the function returned, unless it failed with fail() itself. */
+static hs_status settled(hs_ctx *ctx, hs_status st)
+{
+    if (!ctx->thrown || ctx->call->fail_code)
+        return st;
+    ctx->call->error_name = "TypeError";
+    ctx->call->error_message = ctx->thrown;
+    return st != HS_OK ? st : HS_ERR_TYPE;
+}
+
 /* A record's failure names the function and the record: call->where is set, and the failure's
  * message (the function's own, else the one an API call recorded) gets " (function F at
  * record 3 of 20, id 001C)". Returns st. */
@@ -1096,9 +1205,10 @@ static hs_status run_records(hs_ctx *ctx, struct json_value **result)
         hs_record rec = {.ctx = ctx, .index = i, .data = arr->u.items[i]};
         const struct json_value *id = crash_record_id(rec.data);
         crash_where_record(i, n, id);
-        /* An error recorded at an earlier record explains nothing here. */
+        /* An error recorded or kept at an earlier record explains nothing here. */
         ctx->call->error_name = ctx->call->error_message = NULL;
-        hs_status st = ctx->fn->u.record(ctx, &rec);
+        ctx->kept = HS_OK;
+        hs_status st = settled(ctx, ctx->fn->u.record(ctx, &rec));
         if (st != HS_OK)
             return record_failed(ctx, i, n, id, st);
         struct json_value *e = record_element(ctx, &rec);
@@ -1262,7 +1372,7 @@ static hs_status run_page(hs_ctx *ctx, struct json_value **result)
         page.named = json_new_array(a);
         if (!page.routes || !page.named)
             return HS_ERR_NOMEM;
-        hs_status st = ctx->fn->u.page(ctx, &page);
+        hs_status st = settled(ctx, ctx->fn->u.page(ctx, &page));
         if (st == HS_OK) {
             *result = page.routes;
             ctx->call->routes = page.named;
@@ -1276,7 +1386,7 @@ static hs_status run_page(hs_ctx *ctx, struct json_value **result)
     page.retry = json_new_array(a);
     if (!page.data || !page.errors || !page.retry)
         return HS_ERR_NOMEM;
-    hs_status st = ctx->fn->u.page(ctx, &page);
+    hs_status st = settled(ctx, ctx->fn->u.page(ctx, &page));
     if (st != HS_OK)
         return st;
     struct json_value *r = json_new_object(a);
@@ -1308,10 +1418,10 @@ static const hs_api api_table = {
     .ctx_id = ctx_id,
     .ctx_test_mode = ctx_test_mode,
     .ctx_module_state = ctx_module_state,
-    .setting = setting,
-    .setting_string = setting_string,
-    .setting_number = setting_number,
-    .setting_bool = setting_bool,
+    .setting = sdk_setting,
+    .setting_string = sdk_setting_string,
+    .setting_number = sdk_setting_number,
+    .setting_bool = sdk_setting_bool,
     .fail = fail,
     .log = log_fmt,
     .log_json = log_json,
@@ -1403,6 +1513,11 @@ static const hs_api api_table = {
     .date_days_between = sdk_date_days_between,
     .date_add_days = sdk_date_add_days,
     .ctx_now = sdk_ctx_now,
+    .ctx_error = ctx_error_kept,
+    .json_to_string = sdk_json_to_string,
+    .json_get_trimmed = sdk_json_get_trimmed,
+    .json_set_if_present = json_set_if_present,
+    .json_set_string_if_present = json_set_string_if_present,
 };
 
 const hs_api *sdk_api(void)
@@ -1452,7 +1567,7 @@ hs_status sdk_invoke(struct sdk_call *call)
         break;
     default: {
         hs_json *r = NULL;
-        st = call->fn->u.plain(ctx, H(call->options), &r);
+        st = settled(ctx, call->fn->u.plain(ctx, H(call->options), &r));
         result = J(r);
         break;
     }

@@ -581,6 +581,7 @@ hs_json *sdk_json_new_decimal(hs_ctx *ctx, hs_decimal a)
     size_t n = sdk_decimal_format(a, text);
     if (n == 0) {
         sdk_ctx_errorf(ctx, "RangeError", "json_new_decimal: not a valid hs_decimal");
+        sdk_ctx_keep_last(ctx, HS_ERR_RANGE);
         return NULL;
     }
     /* Correctly rounded text -> double, then checked: the number must print back (as JavaScript
@@ -594,6 +595,7 @@ hs_json *sdk_json_new_decimal(hs_ctx *ctx, hs_decimal a)
                        "json_new_decimal: %s has no exact JSON number (it would be sent as %s); "
                        "send it as a string (json_new_decimal_string)",
                        text, back);
+        sdk_ctx_keep_last(ctx, HS_ERR_RANGE);
         return NULL;
     }
     return sdk_json_made(ctx, json_new_number(ctx->a, d));
@@ -607,6 +609,7 @@ hs_json *sdk_json_new_decimal_string(hs_ctx *ctx, hs_decimal a)
     size_t n = sdk_decimal_format(a, text);
     if (n == 0) {
         sdk_ctx_errorf(ctx, "RangeError", "json_new_decimal_string: not a valid hs_decimal");
+        sdk_ctx_keep_last(ctx, HS_ERR_RANGE);
         return NULL;
     }
     return sdk_json_made(ctx, json_new_string(ctx->a, text, n));

@@ -1,7 +1,7 @@
 /* sdk_internal.h — the invocation context shared by the SDK's files: sdk.c (the table, JSON,
- * helpers), sdk_http.c (outbound HTTP), sdk_decimal.c and sdk_currency.c (money), sdk_date.c and
- * sdk_tz.c (dates). Not part of the hook API; nothing outside the SDK
- * includes it but its unit tests. */
+ * helpers), sdk_coerce.c (String(v), trimmed reads, typed settings), sdk_http.c (outbound HTTP),
+ * sdk_decimal.c and sdk_currency.c (money), sdk_date.c and sdk_tz.c (dates). Not part of the hook
+ * API; nothing outside the SDK includes it but its unit tests. */
 #ifndef HS_SDK_INTERNAL_H
 #define HS_SDK_INTERNAL_H
 
@@ -29,6 +29,15 @@ struct hs_ctx {
     size_t nsecret_roots;
     bool log_full;
     struct sdk_http *http;
+    /* The context's error (ctx_error, since 1.2): the first failure of a building call since the
+     * record (or the invocation) started, with its description. HS_OK when none. */
+    hs_status kept;
+    const char *kept_name;
+    const char *kept_message;
+    /* The first failure that is answered like a JavaScript exception (sdk_coerce.c: a typed
+     * settings read of the wrong type, text read from an object): its TypeError's message. The
+     * invocation fails with it whatever the function returns, unless it called fail(). */
+    const char *thrown;
 };
 
 /* Records an error on the context (name static, msg arena-owned or static), as the table's
@@ -39,8 +48,27 @@ void sdk_ctx_errorf(hs_ctx *ctx, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* v as a handle, recording "out of memory" on ctx when v is NULL. */
 hs_json *sdk_json_made(hs_ctx *ctx, struct json_value *v);
+/* Records "out of memory" (RangeError) and keeps HS_ERR_NOMEM as the context's error. */
+void sdk_ctx_nomem(hs_ctx *ctx);
+/* Keeps st with its description (name static; msg arena-owned or static) as the context's
+ * error when none is kept yet (see ctx_error in hookstack.h); nothing when ctx is NULL. */
+void sdk_ctx_keep(hs_ctx *ctx, hs_status st, const char *name, const char *msg);
+/* The same with the description the last failing call recorded. */
+void sdk_ctx_keep_last(hs_ctx *ctx, hs_status st);
+/* Sets key (copied) to v in obj, as the table's json_set (recording and keeping failures). */
+hs_status sdk_json_set(hs_ctx *ctx, hs_json *obj, const char *key, hs_json *v);
+/* The setting at path (borrowed), as the table's setting. */
+hs_json *sdk_setting(const hs_ctx *ctx, const char *path);
 /* One hook log line of len bytes, with the invocation's secrets redacted. */
 void sdk_ctx_log(hs_ctx *ctx, hs_log_level level, const char *text, size_t len);
+
+/* ---- sdk_coerce.c: JavaScript coercions, trimmed reads, typed settings (since 1.2) ---------- */
+
+const char *sdk_json_to_string(hs_ctx *ctx, const hs_json *v);
+const char *sdk_json_get_trimmed(hs_ctx *ctx, const hs_json *obj, const char *key);
+const char *sdk_setting_string(hs_ctx *ctx, const char *path, const char *def);
+double sdk_setting_number(const hs_ctx *ctx, const char *path, double def);
+int sdk_setting_bool(const hs_ctx *ctx, const char *path, int def);
 
 /* ---- sdk_redact.c: the secrets a hook's log must not show ----------------------------------- */
 

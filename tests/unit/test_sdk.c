@@ -73,8 +73,8 @@ static hs_status probe(hs_ctx *ctx, hs_json *options, hs_json **result)
         api->json_set_string(ctx, o, "currency", api->setting_string(ctx, "flow.currency", "USD")));
     CHECK(api->json_set_string(ctx, o, "missing", api->setting_string(ctx, "flow.nope", "dflt")));
     CHECK(api->json_set_number(ctx, o, "rate", api->setting_number(ctx, "rates[1].value", -1)));
-    CHECK(api->json_set_number(ctx, o, "rateDefault",
-                               api->setting_number(ctx, "flow.currency", 7.5)));
+    /* Absent: the default. (A setting of another type is an error: test_sdk_coerce.) */
+    CHECK(api->json_set_number(ctx, o, "rateDefault", api->setting_number(ctx, "flow.rate", 7.5)));
     CHECK(api->json_set_bool(ctx, o, "flag", api->setting_bool(ctx, "[\"a.b\"].on", 0)));
     hs_json *path = api->json_path(options, "settings.rates[0].code");
     CHECK(api->json_set_string(ctx, o, "path", api->json_string(ctx, path, NULL, "-")));
