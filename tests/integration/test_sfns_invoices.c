@@ -37,9 +37,12 @@ static int group_setup(void **state)
 {
     (void)state;
     shared = getenv("HS_SHARED_DIR");
-    if (shared == NULL)
+    /* The sfns module alone (build/modules/sfns.so), whatever else hooks/ holds. */
+    const char *mods = hs_hook_module_dir("sfns");
+    if (shared == NULL || mods == NULL)
         return -1;
-    return hs_server_start(&srv, NULL, NULL);
+    const char *args[] = {"--modules", mods, NULL};
+    return hs_server_start_raw(&srv, args, NULL);
 }
 
 static int group_teardown(void **state)

@@ -35,7 +35,12 @@ static int group_setup(void **state)
 {
     (void)state;
     const char *const env[] = {"HOOKSTACK_API_TOKEN=" API_TOKEN, NULL};
-    return hs_server_start(&srv, NULL, env);
+    /* The sfns module alone (build/modules/sfns.so), whatever else hooks/ holds. */
+    const char *mods = hs_hook_module_dir("sfns");
+    if (mods == NULL)
+        return -1;
+    const char *args[] = {"--modules", mods, NULL};
+    return hs_server_start_raw(&srv, args, env);
 }
 
 static int group_teardown(void **state)
