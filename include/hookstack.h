@@ -39,13 +39,36 @@
  * come from page_route_named, or from settings.branches for an index (see page_route_named).
  * Wrapper, setting, installer, uninstaller and postAggregate functions are not served there.
  *
- * Rules that hold for every call in the table:
+ * Rules that hold for every module and every call in the table:
  *   - Ownership. Values a call returns are "borrowed" (valid until the invocation ends; never free
  *     them) unless the comment says "module-owned". Everything made through an hs_ctx (strings,
  *     JSON values, error objects) lives in the invocation's arena and is released in one step
  *     when the invocation ends; attach non-memory resources with on_cleanup. A module never
  *     frees what the runner gave it. `options` is the request's value, handed over mutable: a
  *     function may change it and return it (or parts of it) as its result.
+ *   - Processes. Module code never runs in the server's front process. `hookstack serve` loads a
+ *     module set (at start, and again on every SIGHUP) first in a throw-away check process, then
+ *     in every worker: each worker, once forked, dlopen()s the modules and runs every init itself
+ *     before it takes a call, and so does each worker started later to replace one. So init runs
+ *     many times, once per process, each within --module-load-timeout-ms, and must be cheap and
+ *     repeatable (the check process exits without calling cleanup). `hookstack invoke` and
+ *     `test` run init once in their own process and fork one child per call.
+ *   - Globals are per worker. A module's static variables and its module_state_alloc block belong
+ *     to one process: what init or a call leaves there is seen by later calls in the same worker
+ *     only, never by another worker, and is gone when the worker is replaced (after a crash, a
+ *     deadline or memory kill, past --worker-recycle-mb, on a reload). Keep caches there, never
+ *     anything that must last.
+ *   - One call at a time per worker. A worker runs calls one after another on one thread; calls
+ *     run in parallel only in different workers (--workers).
+ *   - Kills skip cleanups. A call past its deadline (--hook-timeout-ms, --hook-timeout F=MS) or
+ *     past the memory limit (--worker-memory-mb) ends with SIGKILL of its worker, as a crash ends
+ *     it: no on_cleanup callback and no cleanup runs, so leave nothing outside the process that
+ *     only a cleanup would undo. cleanup(state) runs in a worker that ends cleanly (drain,
+ *     reload, recycle), which is killed if it has not exited 5 s later. atexit handlers never run
+ *     in a worker (it ends with _exit).
+ *   - Threads a module starts must not call the table: an hs_ctx and everything made through it
+ *     belong to the calling thread for the length of the call, and no call in the table is made
+ *     to be called from two threads at once. Such a thread ends with its worker.
  *   - Errors are values: every call that can fail returns an hs_status (HS_OK = 0, negative on
  *     error) or NULL. A failing call records a JavaScript-like description on the context
  *     (for example TypeError "Cannot create property 'x' on string 'abc'"); if the function then
