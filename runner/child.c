@@ -31,25 +31,25 @@ void child_prepare(int ipc, int out, const int *keep, int nkeep, pid_t parent)
      * (ulimit -n 256) must still leave room for them. */
     int hk[CHILD_KEEP_MAX];
     if (nkeep < 0 || nkeep > CHILD_KEEP_MAX)
-        _exit(1);
+        _exit(CHILD_EXIT_SETUP);
     const int high = CHILD_FD_KEEP + nkeep;
     int hi = fcntl(ipc, F_DUPFD_CLOEXEC, high);
     int ho = out >= 0 ? fcntl(out, F_DUPFD_CLOEXEC, high) : -1;
     int hl = fcntl(2, F_DUPFD_CLOEXEC, high);
     if (hi < 0 || hl < 0 || (out >= 0 && ho < 0))
-        _exit(1);
+        _exit(CHILD_EXIT_SETUP);
     for (int i = 0; i < nkeep; i++) {
         hk[i] = fcntl(keep[i], F_DUPFD_CLOEXEC, high);
         if (hk[i] < 0)
-            _exit(1);
+            _exit(CHILD_EXIT_SETUP);
     }
     if (dup2(hi, CHILD_FD_IPC) < 0 || dup2(hl, CHILD_FD_LOG) < 0)
-        _exit(1);
+        _exit(CHILD_EXIT_SETUP);
     if (ho >= 0 && (dup2(ho, 1) < 0 || dup2(ho, 2) < 0))
-        _exit(1);
+        _exit(CHILD_EXIT_SETUP);
     for (int i = 0; i < nkeep; i++) {
         if (dup2(hk[i], CHILD_FD_KEEP + i) < 0)
-            _exit(1);
+            _exit(CHILD_EXIT_SETUP);
         fcntl(CHILD_FD_KEEP + i, F_SETFD, FD_CLOEXEC);
     }
     close_range((unsigned)(CHILD_FD_KEEP + nkeep), ~0u, 0);

@@ -19,6 +19,8 @@
 #define CHILD_FD_LOG   4
 #define CHILD_FD_KEEP  5
 #define CHILD_KEEP_MAX 256
+/* The status a child exits with when child_prepare cannot set it up. */
+#define CHILD_EXIT_SETUP 71
 
 /* fork() with every signal blocked around it (no handler of the front may run in the child
  * before they are reset). In the child the log forgets the lines the parent had buffered (the
@@ -26,8 +28,8 @@
 pid_t child_fork(void);
 
 /* In the child, right after child_fork(): sets up the descriptors and signals described above
- * (out < 0: fds 1 and 2 stay the front's; nkeep <= CHILD_KEEP_MAX). Exits with status 1 when that
- * cannot be done, and with 0 when the front (parent) is already gone. */
+ * (out < 0: fds 1 and 2 stay the front's; nkeep <= CHILD_KEEP_MAX). Exits with CHILD_EXIT_SETUP
+ * when that cannot be done, and with 0 when the front (parent) is already gone. */
 void child_prepare(int ipc, int out, const int *keep, int nkeep, pid_t parent);
 
 #endif

@@ -407,6 +407,10 @@ static bool modcheck_verdict(struct modcheck *c, char *why, size_t cap)
         snprintf(why, cap, "%s", child_why);
     } else if (r == MODCHECK_REPORT_PASSED && clean_exit) {
         return true;
+    } else if (WIFEXITED(c->wait_status) && WEXITSTATUS(c->wait_status) == CHILD_EXIT_SETUP &&
+               loading < 0) {
+        snprintf(why, cap, "the module check could not set up its process (status %d)",
+                 CHILD_EXIT_SETUP);
     } else if (!clean_exit) {
         snprintf(why, cap, "%s ended the process while loading (exit status %d)%s%s%s", what,
                  WEXITSTATUS(c->wait_status), c->scan.report[0] ? " (" : "", c->scan.report,
