@@ -100,6 +100,34 @@ static const char *catalog_keys(hs_ctx *ctx, const char *path, const char *item,
     return out;
 }
 
+/* The bundles of settings.sfns.catalog.bundles that have the item as a component, quoted and
+ * joined; NULL when none. */
+static const char *bundle_codes(hs_ctx *ctx, const char *item, size_t *count)
+{
+    const hs_json *bundles = sfns_api->setting(ctx, "sfns.catalog.bundles");
+    size_t n = sfns_api->json_type(bundles) == HS_JSON_OBJECT ? sfns_api->json_len(bundles) : 0;
+    const char *out = NULL;
+    *count = 0;
+    for (size_t i = 0; i < n; i++) {
+        const hs_json *parts =
+            sfns_api->json_get(sfns_api->json_value_at(bundles, i), "components");
+        size_t np = sfns_api->json_type(parts) == HS_JSON_ARRAY ? sfns_api->json_len(parts) : 0;
+        for (size_t k = 0; k < np; k++) {
+            const char *id =
+                sfns_id_text(ctx, sfns_api->json_get(sfns_api->json_at(parts, k), "item"));
+            if (id == NULL || strcmp(id, item) != 0)
+                continue;
+            size_t len = 0;
+            const char *code = sfns_api->json_key_at(bundles, i, &len);
+            out = sfns_api->sprintf(ctx, "%s%s\"%.*s\"", out ? out : "", out ? ", " : "", (int)len,
+                                    code);
+            (*count)++;
+            break;
+        }
+    }
+    return out;
+}
+
 static const char *unknown_item(hs_ctx *ctx, const sfns_result_facts *f, const char *advice,
                                 const char *what, const char *key)
 {
@@ -110,9 +138,10 @@ static const char *unknown_item(hs_ctx *ctx, const sfns_result_facts *f, const c
             advice ? advice
                    : "Check each product's NetSuite item in settings.sfns.catalog (map, items) "
                      "and the NetSuite id stored on the Salesforce products, then retry.");
-    size_t nmap = 0, nitems = 0;
+    size_t nmap = 0, nitems = 0, nbundles = 0;
     const char *codes = catalog_keys(ctx, "sfns.catalog.map", key, &nmap);
     const char *names = catalog_keys(ctx, "sfns.catalog.items", key, &nitems);
+    const char *bundles = bundle_codes(ctx, key, &nbundles);
     const char *origin, *todo;
     if (codes != NULL) {
         origin = sfns_api->sprintf(ctx,
@@ -124,6 +153,16 @@ static const char *unknown_item(hs_ctx *ctx, const sfns_result_facts *f, const c
                                  "existing NetSuite item, or create the item in NetSuite, then "
                                  "retry.",
                                  codes);
+    } else if (bundles != NULL) {
+        origin = sfns_api->sprintf(ctx,
+                                   " It is a component of the bundle%s %s "
+                                   "(settings.sfns.catalog.bundles).",
+                                   nbundles > 1 ? "s" : "", bundles);
+        todo = sfns_api->sprintf(ctx,
+                                 "Give the component of %s in settings.sfns.catalog.bundles the "
+                                 "internal id of an existing NetSuite item, or create the item in "
+                                 "NetSuite, then retry.",
+                                 bundles);
     } else if (names != NULL) {
         origin = sfns_api->sprintf(ctx,
                                    " It is what settings.sfns.catalog.items gives for the "

@@ -248,6 +248,14 @@ static void test_unknown_item_message(void **state)
                 "Invalid item reference key 1234.");
     has(m, "settings.sfns.catalog.items gives for the item name \"Generators : GX-100\"");
     has(m, "Correct \"Generators : GX-100\" in settings.sfns.catalog.items");
+    /* A component of a bundle. */
+    m = message("{\"catalog\": {\"bundles\": {\"STARTER-KIT\": {\"components\": [{\"item\": "
+                "41}, {\"item\": \"1234\", \"quantity\": 2}]}}}}",
+                SFNS_ERR_UNKNOWN_ITEM, NULL, "INVALID_KEY_OR_REF",
+                "Invalid item reference key 1234.");
+    has(m, "It is a component of the bundle \"STARTER-KIT\" (settings.sfns.catalog.bundles).");
+    has(m,
+        "Give the component of \"STARTER-KIT\" in settings.sfns.catalog.bundles the internal id");
     /* Nothing in the catalog: where it may come from and where to map it. */
     m = message(NULL, SFNS_ERR_UNKNOWN_ITEM, NULL, "INVALID_KEY_OR_REF",
                 "Invalid item reference key 1234.");
