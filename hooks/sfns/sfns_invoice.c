@@ -119,10 +119,13 @@ static hs_status read_transactions(struct page *p, const sfns_page_rec *recs, si
                                    size_t count)
 {
     hs_ctx *ctx = p->ctx;
-    struct map by_key;
+    struct map by_id[SFNS_TX_KIND_COUNT]; /* internal ids are unique per record type */
     p->txs = sfns_api->alloc(ctx, n * sizeof(*p->txs));
-    if (p->txs == NULL || !map_init(ctx, &by_key, n))
+    if (p->txs == NULL)
         return HS_ERR_NOMEM;
+    for (int k = 0; k < SFNS_TX_KIND_COUNT; k++)
+        if (!map_init(ctx, &by_id[k], n))
+            return HS_ERR_NOMEM;
     for (size_t i = 0; i < n; i++) {
         sfns_tx *tx = &p->txs[p->ntx];
         int got = sfns_tx_read(ctx, p->s, &recs[i], count, tx, &p->errors);
@@ -130,16 +133,13 @@ static hs_status read_transactions(struct page *p, const sfns_page_rec *recs, si
             return HS_ERR_NOMEM;
         if (!tx->known)
             continue;
-        const char *key = sfns_api->sprintf(ctx, "%d:%s", (int)tx->kind, tx->id);
-        if (key == NULL)
-            return HS_ERR_NOMEM;
-        size_t *at = map_get(&by_key, key);
+        size_t *at = map_get(&by_id[tx->kind], tx->id);
         if (at != NULL) {
             if (sfns_tx_merge(ctx, &p->txs[*at], tx, &p->errors) < 0)
                 return HS_ERR_NOMEM;
             continue;
         }
-        map_put(&by_key, key, p->ntx);
+        map_put(&by_id[tx->kind], tx->id, p->ntx);
         p->ntx++;
     }
     return HS_OK;
@@ -205,14 +205,14 @@ static hs_status apply_payments(struct page *p)
             size_t *at = map_get(&p->inv_by_id, a->invoice);
             if (at == NULL) {
                 sfns_api->log(ctx, HS_LOG_DEBUG,
-                              "%s applies %s to invoice %s, which is not on this page", tx->label,
-                              dec_text(ctx, a->amount), a->invoice);
+                              "%s applies %s to invoice %s, which is not on this page",
+                              sfns_tx_label(ctx, tx), dec_text(ctx, a->amount), a->invoice);
                 continue;
             }
             struct inv *v = &p->invs[*at];
             if (tx->failed) {
                 if (v->spoiled == NULL)
-                    v->spoiled = tx->label;
+                    v->spoiled = sfns_tx_label(ctx, tx);
                 continue;
             }
             hs_decimal written;
@@ -305,7 +305,7 @@ static hs_status rollup_invoice(hs_ctx *ctx, sfns_rollup *r, const struct inv *v
 {
     if (!v->ok || v->spoiled) {
         if (r->incomplete == NULL)
-            r->incomplete = v->ok ? v->spoiled : v->tx->label;
+            r->incomplete = v->ok ? v->spoiled : sfns_tx_label(ctx, v->tx);
         return HS_OK;
     }
     sfns_rollup_currency(r, v->tx->out_currency);
@@ -364,7 +364,7 @@ static hs_status build_rollups(struct page *p)
         }
         if (tx->failed) {
             if (r->incomplete == NULL)
-                r->incomplete = tx->label;
+                r->incomplete = sfns_tx_label(ctx, tx);
             continue;
         }
         sfns_rollup_currency(r, tx->out_currency);
@@ -513,15 +513,15 @@ static hs_status write_invoices(struct page *p, hs_json *data)
             continue;
         const sfns_tx *tx = v->tx;
         hs_json *o = record_new(ctx, p->s->invoice_object, f[SFNS_IO_NETSUITE_ID], tx->id);
-        int ok = o != NULL && set_text(ctx, o, f[SFNS_IO_NUMBER], tx->number) &&
-                 set_text(ctx, o, f[SFNS_IO_STATUS], p->s->labels[v->status]) &&
-                 set_decimal(ctx, o, f[SFNS_IO_TOTAL], v->total) &&
-                 set_decimal(ctx, o, f[SFNS_IO_DUE], v->due) &&
-                 set_int(ctx, o, f[SFNS_IO_DAYS], v->days_overdue) &&
-                 set_text(ctx, o, f[SFNS_IO_OPPORTUNITY], tx->opportunity) &&
-                 set_text(ctx, o, f[SFNS_IO_ACCOUNT], tx->account) &&
-                 set_text(ctx, o, f[SFNS_IO_CURRENCY],
-                          tx->has_pair ? tx->out_currency : tx->currency_code);
+        int ok =
+            o != NULL && set_text(ctx, o, f[SFNS_IO_NUMBER], tx->number) &&
+            set_text(ctx, o, f[SFNS_IO_STATUS], p->s->labels[v->status]) &&
+            set_decimal(ctx, o, f[SFNS_IO_TOTAL], v->total) &&
+            set_decimal(ctx, o, f[SFNS_IO_DUE], v->due) &&
+            set_int(ctx, o, f[SFNS_IO_DAYS], v->days_overdue) &&
+            set_text(ctx, o, f[SFNS_IO_OPPORTUNITY], tx->opportunity) &&
+            set_text(ctx, o, f[SFNS_IO_ACCOUNT], tx->account) &&
+            set_text(ctx, o, f[SFNS_IO_CURRENCY], tx->pair ? tx->out_currency : tx->currency_code);
         if (ok && tx->has_duedate)
             ok = set_date(ctx, o, f[SFNS_IO_DUE_DATE], &tx->duedate);
         if (ok && v->last.has)

@@ -47,7 +47,7 @@ int sfns_invoice_fx_setup(hs_ctx *ctx, const sfns_invoices *s, const hs_datetime
                           hs_json **errors)
 {
     tx->out_currency = tx->currency;
-    tx->has_pair = 0;
+    tx->pair = NULL;
     if (!s->convert)
         return 1;
     const char *from = tx->currency_code;
@@ -106,9 +106,12 @@ int sfns_invoice_fx_setup(hs_ctx *ctx, const sfns_invoices *s, const hs_datetime
     }
     sfns_fx_table rates;
     const char *problem = NULL;
+    sfns_fx_pair *pair = sfns_api->alloc(ctx, sizeof(*pair));
+    if (pair == NULL)
+        return -1;
     sfns_fx_status fst = sfns_fx_record_rates(ctx, &s->fx, tx->rec, &rates, &problem);
     if (fst == SFNS_FX_OK)
-        fst = sfns_fx_pair_find(ctx, &s->fx, &rates, from, to, &on, &tx->pair, &problem);
+        fst = sfns_fx_pair_find(ctx, &s->fx, &rates, from, to, &on, pair, &problem);
     if (fst == SFNS_FX_ERROR)
         return -1;
     if (fst != SFNS_FX_OK) {
@@ -119,7 +122,7 @@ int sfns_invoice_fx_setup(hs_ctx *ctx, const sfns_invoices *s, const hs_datetime
                    ? 0
                    : -1;
     }
-    tx->has_pair = 1;
+    tx->pair = pair;
     tx->out_currency = to;
     return 1;
 }
@@ -127,9 +130,9 @@ int sfns_invoice_fx_setup(hs_ctx *ctx, const sfns_invoices *s, const hs_datetime
 hs_status sfns_invoice_fx_amount(hs_ctx *ctx, const sfns_invoices *s, const sfns_tx *tx,
                                  hs_decimal in, hs_decimal *out)
 {
-    if (!tx->has_pair) {
+    if (tx->pair == NULL) {
         *out = in;
         return HS_OK;
     }
-    return sfns_fx_convert(ctx, &s->fx, &tx->pair, in, out);
+    return sfns_fx_convert(ctx, &s->fx, tx->pair, in, out);
 }

@@ -21,15 +21,23 @@ static const char *const kind_words[SFNS_TX_KIND_COUNT] = {
 
 /* ---- the page ------------------------------------------------------------------------------ */
 
+/* The rows of a grouped element ({"rows": [...]} or an array), or NULL for a record. */
+static const hs_json *group_rows(const hs_json *e)
+{
+    hs_json_type t = sfns_api->json_type(e);
+    if (t == HS_JSON_ARRAY)
+        return e;
+    if (t != HS_JSON_OBJECT)
+        return NULL;
+    const hs_json *rows = sfns_api->json_get(e, "rows");
+    return sfns_api->json_type(rows) == HS_JSON_ARRAY ? rows : NULL;
+}
+
 hs_status sfns_page_records(hs_ctx *ctx, const hs_json *data, sfns_page_rec **out, size_t *n)
 {
     size_t count = sfns_api->json_len(data), total = 0;
     for (size_t i = 0; i < count; i++) {
-        const hs_json *e = sfns_api->json_at(data, i);
-        const hs_json *rows = sfns_api->json_type(e) == HS_JSON_ARRAY ? e
-                              : sfns_api->json_type(sfns_field(e, "rows")) == HS_JSON_ARRAY
-                                  ? sfns_field(e, "rows")
-                                  : NULL;
+        const hs_json *rows = group_rows(sfns_api->json_at(data, i));
         total += rows ? sfns_api->json_len(rows) : 1;
     }
     *out = total ? sfns_api->alloc(ctx, total * sizeof(**out)) : NULL;
@@ -38,10 +46,7 @@ hs_status sfns_page_records(hs_ctx *ctx, const hs_json *data, sfns_page_rec **ou
     size_t k = 0;
     for (size_t i = 0; i < count; i++) {
         const hs_json *e = sfns_api->json_at(data, i);
-        const hs_json *rows = sfns_api->json_type(e) == HS_JSON_ARRAY ? e
-                              : sfns_api->json_type(sfns_field(e, "rows")) == HS_JSON_ARRAY
-                                  ? sfns_field(e, "rows")
-                                  : NULL;
+        const hs_json *rows = group_rows(e);
         if (rows == NULL) {
             (*out)[k++] = (sfns_page_rec){e, i, -1};
             continue;
@@ -56,40 +61,43 @@ hs_status sfns_page_records(hs_ctx *ctx, const hs_json *data, sfns_page_rec **ou
 
 /* ---- errors -------------------------------------------------------------------------------- */
 
-hs_status sfns_tx_error(hs_ctx *ctx, const sfns_tx *tx, hs_json **errors, const char *code,
+hs_status sfns_tx_error(hs_ctx *ctx, sfns_tx *tx, hs_json **errors, const char *code,
                         const char *fmt, ...)
 {
+    const char *label = sfns_tx_label(ctx, tx);
     char text[768];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
-    sfns_api->log(ctx, HS_LOG_WARN, "%s: %s %s", code, tx->label, text);
-    return sfns_errors_add(ctx, errors, code, "%s %s", tx->label, text);
+    sfns_api->log(ctx, HS_LOG_WARN, "%s: %s %s", code, label, text);
+    return sfns_errors_add(ctx, errors, code, "%s %s", label, text);
 }
 
 /* ---- fields -------------------------------------------------------------------------------- */
 
 const hs_json *sfns_invoice_path(const hs_json *rec, const char *path)
 {
-    const hs_json *v = sfns_field(rec, path);
-    if (v != NULL || strchr(path, '.') == NULL)
-        return v;
+    const char *dot = strchr(path, '.');
+    if (dot == NULL)
+        return sfns_field(rec, path);
     char step[128];
     const hs_json *cur = rec;
     for (const char *p = path; cur != NULL;) {
-        const char *dot = strchr(p, '.');
         size_t len = dot ? (size_t)(dot - p) : strlen(p);
         if (len == 0 || len >= sizeof(step))
-            return NULL;
+            break;
         memcpy(step, p, len);
         step[len] = '\0';
         cur = sfns_field(cur, step);
-        if (dot == NULL)
+        if (dot == NULL && cur != NULL)
             return cur;
+        if (dot == NULL)
+            break;
         p = dot + 1;
+        dot = strchr(p, '.');
     }
-    return NULL;
+    return sfns_field(rec, path); /* a column labelled with the dotted path itself */
 }
 
 /* The text at path: a scalar, or a reference's external id. */
@@ -239,14 +247,15 @@ static void problem(struct reader *r, int fails, const char *code, const char *f
         r->failed = 1;
 }
 
-static void set_label(hs_ctx *ctx, sfns_tx *tx, int known_kind, const sfns_page_rec *pr,
-                      size_t count)
+const char *sfns_tx_label(hs_ctx *ctx, sfns_tx *tx)
 {
-    const char *what = known_kind ? kind_words[tx->kind] : "record";
-    const char *where = pr->row >= 0
-                            ? sfns_api->sprintf(ctx, "record %zu of %zu, row %ld", pr->index + 1,
-                                                count, pr->row + 1)
-                            : sfns_api->sprintf(ctx, "record %zu of %zu", pr->index + 1, count);
+    if (tx->label != NULL)
+        return tx->label;
+    const char *what = tx->kind_read ? kind_words[tx->kind] : "record";
+    const char *where = tx->row >= 0
+                            ? sfns_api->sprintf(ctx, "record %zu of %zu, row %ld", tx->index + 1,
+                                                tx->count, tx->row + 1)
+                            : sfns_api->sprintf(ctx, "record %zu of %zu", tx->index + 1, tx->count);
     if (tx->number && tx->id)
         tx->label = sfns_api->sprintf(ctx, "NetSuite %s %s (internal id %s, %s)", what, tx->number,
                                       tx->id, where);
@@ -256,8 +265,7 @@ static void set_label(hs_ctx *ctx, sfns_tx *tx, int known_kind, const sfns_page_
         tx->label = sfns_api->sprintf(ctx, "NetSuite %s %s (%s)", what, tx->number, where);
     else
         tx->label = sfns_api->sprintf(ctx, "NetSuite %s (%s)", what, where);
-    if (tx->label == NULL)
-        tx->label = "NetSuite record";
+    return tx->label ? tx->label : "NetSuite record";
 }
 
 /* A Salesforce Id of `prefix` found at one of `paths`: its 18-character form, or NULL (a
@@ -518,10 +526,11 @@ int sfns_tx_read(hs_ctx *ctx, const sfns_invoices *s, const sfns_page_rec *pr, s
 {
     memset(tx, 0, sizeof(*tx));
     tx->index = pr->index;
+    tx->row = pr->row;
+    tx->count = count;
     tx->rec = pr->rec;
     struct reader r = {ctx, s, tx, errors, 0, 0, 0};
     if (sfns_api->json_type(pr->rec) != HS_JSON_OBJECT) {
-        set_label(ctx, tx, 0, pr, count);
         problem(&r, 1, "invalid_record", "is not an object (a NetSuite record).");
         tx->failed = 1;
         return r.nomem ? -1 : 0;
@@ -537,7 +546,6 @@ int sfns_tx_read(hs_ctx *ctx, const sfns_invoices *s, const sfns_page_rec *pr, s
         sfns_text_field(ctx, pr->rec, "type", &type);
     int kind = type ? kind_of(type) : (s->has_default_kind ? (int)s->default_kind : -1);
     if (kind < 0) {
-        set_label(ctx, tx, 0, pr, count);
         if (type)
             problem(&r, 1, "unsupported_record_type",
                     "has record type \"%.40s\": sfnsInvoiceStatus reads invoices, customer "
@@ -552,7 +560,7 @@ int sfns_tx_read(hs_ctx *ctx, const sfns_invoices *s, const sfns_page_rec *pr, s
         return r.nomem ? -1 : 0;
     }
     tx->kind = (sfns_tx_kind)kind;
-    set_label(ctx, tx, 1, pr, count);
+    tx->kind_read = 1;
     if (tx->id == NULL) {
         problem(&r, 1, "missing_id",
                 "has no internal id (id or internalid): add it to the export; payments name "
@@ -577,7 +585,7 @@ int sfns_tx_read(hs_ctx *ctx, const sfns_invoices *s, const sfns_page_rec *pr, s
         sfns_api->log(ctx, HS_LOG_INFO,
                       "%s names no Salesforce Account (settings.sfns.invoices.accountIdFields): "
                       "left out of the Account roll-ups",
-                      tx->label);
+                      sfns_tx_label(ctx, tx));
     read_currency(&r);
     read_amounts(&r);
     date_field(&r, "trandate", &tx->has_trandate, &tx->trandate);

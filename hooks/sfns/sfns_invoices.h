@@ -128,9 +128,11 @@ typedef struct sfns_apply {
 typedef struct sfns_tx {
     sfns_tx_kind kind;
     size_t index;              /* record index in the page (0-based) */
+    long row;                  /* row of a grouped record, -1 for none */
+    size_t count;              /* records in the page */
     const hs_json *rec;        /* the (first) record */
     const char *id;            /* internal id */
-    const char *label;         /* "NetSuite invoice INV-7 (internal id 439, record 3 of 20)" */
+    const char *label;         /* made by sfns_tx_label when first needed */
     const char *number;        /* tranid, or NULL */
     const char *opportunity;   /* 18-character Opportunity Id, or NULL */
     const char *account;       /* 18-character Account Id, or NULL */
@@ -149,10 +151,10 @@ typedef struct sfns_tx {
     size_t napply, capply;
     const char *out_currency; /* the currency of the amounts written: `currency`, or, converted,
                                  the account's ISO code */
-    int has_pair;             /* amounts are converted with `pair` */
-    sfns_fx_pair pair;
-    int known;  /* its kind and id were read (else the record is left out entirely) */
-    int failed; /* an error was reported: its amounts cannot be used */
+    const sfns_fx_pair *pair; /* amounts are converted with it; NULL: not converted */
+    int kind_read;            /* kind holds its type */
+    int known;                /* its kind and id were read (else the record is left out entirely) */
+    int failed;               /* an error was reported: its amounts cannot be used */
 } sfns_tx;
 
 /* One record of a page: data[index], or row `row` of a grouped export's data[index] (row -1:
@@ -181,14 +183,18 @@ int sfns_tx_read(hs_ctx *ctx, const sfns_invoices *s, const sfns_page_rec *pr, s
  * and a->failed set), -1 when out of memory. */
 int sfns_tx_merge(hs_ctx *ctx, sfns_tx *a, const sfns_tx *b, hs_json **errors);
 
-/* The value at a field path of a record: the whole path as one key first (a saved-search column
- * may be labelled "createdfrom.externalid"), else its dot-separated steps, each read in any key
- * case ("entity.externalId"). NULL when absent. */
+/* The value at a field path of a record: its dot-separated steps, each read in any key case
+ * ("entity.externalId"), else the whole path as one key (a saved-search column may be labelled
+ * "createdfrom.externalid"). NULL when absent. */
 const hs_json *sfns_invoice_path(const hs_json *rec, const char *path);
+
+/* How messages name tx: "NetSuite invoice INV-7 (internal id 439, record 3 of 20)" (made on
+ * first use and kept; a record that is not read as a transaction is a "NetSuite record"). */
+const char *sfns_tx_label(hs_ctx *ctx, sfns_tx *tx);
 
 /* Adds a problem of tx to *errors and logs it: the message is tx's label, a space, then the
  * formatted text. */
-hs_status sfns_tx_error(hs_ctx *ctx, const sfns_tx *tx, hs_json **errors, const char *code,
+hs_status sfns_tx_error(hs_ctx *ctx, sfns_tx *tx, hs_json **errors, const char *code,
                         const char *fmt, ...) HS_PRINTF(5, 6);
 
 /* ---- conversion (sfns_invoice_fx.c) -------------------------------------------------------- */

@@ -320,7 +320,8 @@ static void test_read_saved_search_invoice(void **state)
     assert_int_equal(tx.kind, SFNS_TX_INVOICE);
     assert_string_equal(tx.id, "439");
     assert_string_equal(tx.number, "2187");
-    assert_string_equal(tx.label, "NetSuite invoice 2187 (internal id 439, record 3 of 20)");
+    assert_string_equal(sfns_tx_label(ctx, &tx),
+                        "NetSuite invoice 2187 (internal id 439, record 3 of 20)");
     assert_string_equal(tx.account, "0015g00000Hrb1QAAR"); /* 15 -> 18 characters */
     assert_string_equal(tx.opportunity, "0065g00000AbC1dAAF");
     assert_string_equal(tx.currency_code, "USD");
@@ -412,7 +413,7 @@ static void test_read_payment_shapes(void **state)
         1);
     assert_null(errors);
     assert_int_equal(tx.kind, SFNS_TX_PAYMENT);
-    assert_string_equal(tx.label,
+    assert_string_equal(sfns_tx_label(ctx, &tx),
                         "NetSuite customer payment P-7 (internal id 501, record 3 of 20)");
     assert_string_equal(tx.account, "0015g00000Hrb1QAAR");
     assert_null(tx.opportunity);
@@ -581,6 +582,34 @@ static void test_merge_rows(void **state)
                         "7 with another total (900.00, then 300): the export must give one row "
                         "per transaction (in a saved search, Main Line true), or for payments "
                         "one row per invoice applied.");
+}
+
+static void test_field_paths(void **state)
+{
+    (void)state;
+    ctx_with("{}");
+    hs_json *rec = value("{\"Entity\": {\"externalId\": \"A\", \"currency\": null}, "
+                         "\"customer\": {\"internalId\": \"7\"}, \"customer.currency\": \"EUR\", "
+                         "\"createdfrom.externalid\": \"B\", \"x.y\": \"literal\", \"x\": {\"y\": "
+                         "\"nested\"}}");
+    const char *t = NULL;
+    /* steps, in any key case */
+    t = sfns_api->json_string(NULL, sfns_invoice_path(rec, "entity.externalId"), NULL, "(absent)");
+    assert_string_equal(t, "A");
+    /* steps win over a key spelt with the dots */
+    t = sfns_api->json_string(NULL, sfns_invoice_path(rec, "x.y"), NULL, "(absent)");
+    assert_string_equal(t, "nested");
+    /* the last step missing: the dotted key */
+    t = sfns_api->json_string(NULL, sfns_invoice_path(rec, "customer.currency"), NULL, "(absent)");
+    assert_string_equal(t, "EUR");
+    /* the first step missing: the dotted key, in any case */
+    t = sfns_api->json_string(NULL, sfns_invoice_path(rec, "createdFrom.externalId"), NULL,
+                              "(absent)");
+    assert_string_equal(t, "B");
+    /* a step holding null is there: it is not replaced by a dotted key */
+    assert_int_equal(sfns_api->json_type(sfns_invoice_path(rec, "entity.currency")), HS_JSON_NULL);
+    assert_null(sfns_invoice_path(rec, "entity.name"));
+    assert_null(sfns_invoice_path(rec, "nothing"));
 }
 
 static void test_page_records(void **state)
@@ -871,6 +900,7 @@ int main(void)
         cmocka_unit_test_teardown(test_read_payment_shapes, teardown),
         cmocka_unit_test_teardown(test_read_errors, teardown),
         cmocka_unit_test_teardown(test_merge_rows, teardown),
+        cmocka_unit_test_teardown(test_field_paths, teardown),
         cmocka_unit_test_teardown(test_page_records, teardown),
         cmocka_unit_test_teardown(test_conversion, teardown),
         cmocka_unit_test_teardown(test_settings, teardown),
