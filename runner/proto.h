@@ -20,12 +20,7 @@
 #include "arena.h"
 #include "json.h"
 #include "registry.h"
-
-/* A borrowed byte string; p == NULL means "absent" (an empty header has p != NULL, len 0). */
-struct strv {
-    const char *p;
-    size_t len;
-};
+#include "text.h"
 
 struct proto_config {
     const struct registry *reg;

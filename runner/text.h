@@ -5,6 +5,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* A borrowed byte string; p == NULL means "absent" (an empty header has p != NULL, len 0). */
+struct strv {
+    const char *p;
+    size_t len;
+};
+
+/* A string literal and its length, for calls that take (pointer, length): the compiler counts,
+ * so a literal and its length cannot disagree. Only for literals: sizeof of a pointer would lie,
+ * and the "" concatenation refuses anything that is not a literal. */
+#define STRLIT(s) ("" s ""), (sizeof("" s "") - 1)
+
+/* A struct strv holding a string literal. */
+#define STRV(s) ((struct strv){("" s ""), sizeof("" s "") - 1})
+
 /* True when the alen bytes at a equal the NUL-terminated b, ignoring ASCII case. */
 bool text_ieq(const char *a, size_t alen, const char *b);
 
