@@ -15,6 +15,7 @@ static const sfns_register_fn sfns_files[] = {
     sfns_route_register,       /* sfnsOrderRoute */
     sfns_results_register,     /* sfnsSalesOrderResult */
     sfns_invoice_register,     /* sfnsInvoiceStatus */
+    sfns_case_register,        /* sfnsCaseToActivity */
     NULL,
 };
 

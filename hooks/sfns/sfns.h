@@ -23,6 +23,7 @@ hs_status sfns_opportunity_register(hs_module *mod);
 hs_status sfns_route_register(hs_module *mod);   /* sfns_route.c: sfnsOrderRoute */
 hs_status sfns_results_register(hs_module *mod); /* sfns_results.c: sfnsSalesOrderResult */
 hs_status sfns_invoice_register(hs_module *mod); /* sfns_invoice.c: sfnsInvoiceStatus */
+hs_status sfns_case_register(hs_module *mod);    /* sfns_case.c: sfnsCaseToActivity */
 
 /* ---- settings (sfns_settings.c) ----------------------------------------------------------- */
 

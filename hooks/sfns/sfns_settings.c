@@ -23,6 +23,7 @@ static const char *const sfns_root_keys[] = {
     "routing",  /* sfnsOrderRoute (sfns_route_conf.c) */
     "results",  /* sfnsSalesOrderResult (sfns_results_conf.c) */
     "invoices", /* sfnsInvoiceStatus (sfns_invoices_conf.c) */
+    "cases",    /* sfnsCaseToActivity (sfns_cases_conf.c) */
     NULL,
 };
 
