@@ -95,6 +95,8 @@ foreach(src ${HS_UNIT_TESTS})
   if(n STREQUAL "sfns_items")
     # The price-matrix logic calls the hook API: the runner core gives it the real table.
     hs_test(${n} unit ${src} ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_items_matrix.c
+            ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_items_conf.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_fx.c
+            ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_catalog.c
             ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_settings.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_text.c
             ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_sdk.c)
   elseif(n MATCHES "^sfns_(fx|alloc|catalog)$")
@@ -133,6 +135,10 @@ foreach(src ${HS_FUZZ_TARGETS})
   if(n STREQUAL "sfns_orders")
     hs_test(${n} fuzz ${src} ${CMAKE_SOURCE_DIR}/tests/fuzz/replay_main.c
             ${HS_SFNS_ORDERS_FUZZ_SOURCES})
+  elseif(n STREQUAL "sfns_items")
+    # the target includes the matrix reader; the currency and catalog code it calls are linked
+    hs_test(${n} fuzz ${src} ${CMAKE_SOURCE_DIR}/tests/fuzz/replay_main.c
+            ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_fx.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_catalog.c)
   elseif(n STREQUAL "sfns_invoice")
     # the target includes sfns_invoice.c (the function) and links the files it calls
     hs_test(${n} fuzz ${src} ${CMAKE_SOURCE_DIR}/tests/fuzz/replay_main.c

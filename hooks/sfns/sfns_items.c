@@ -14,8 +14,11 @@
 typedef struct items_job {
     hs_ctx *ctx;
     const sfns_items_conf *c;
-    const char *id;    /* NetSuite internal id */
-    const char *label; /* for messages: "item 1043 (PB762GH)" */
+    const char *id;        /* NetSuite internal id */
+    const char *label;     /* for messages: "item 1043 (PB762GH)" */
+    const hs_json *item;   /* the NetSuite item (rates a lookup put on it) */
+    const hs_datetime *on; /* the date whose exchange rates apply */
+    int newest;            /* no export time: the newest rate of each currency applies */
     int active;
     hs_json *out;     /* the item's output records */
     const char *code; /* first per-item error */
@@ -169,6 +172,24 @@ static int entry(items_job *j, const char *pricebook, const char *currency, cons
     return 1;
 }
 
+/* Without an export time no date applies, so the shared message ("valid on <date>") would name
+ * none: say which currency has no rate at all (the base or the target) and what to add. */
+static const char *newest_missing(items_job *j, const char *to)
+{
+    hs_ctx *ctx = j->ctx;
+    const sfns_items_conf *c = j->c;
+    sfns_fx_pair probe;
+    const char *why = NULL, *code = to;
+    if (sfns_items_pair(ctx, c, j->item, c->fx.corporate, j->on, &probe, &why) == SFNS_FX_MISSING)
+        code = c->base_currency;
+    return sfns_api->sprintf(
+        ctx,
+        "no %s exchange rate is set (the call has no currentExportDateTime, so the newest rate "
+        "of each currency applies): add {\"currency\": \"%s\", \"rate\": <units of %s per 1 "
+        "%s>} to settings.sfns.currency.rates",
+        code, code, code, c->fx.corporate);
+}
+
 /* The entries of one pricebook fed by `level`. 1 done, 0 per-item error, -1 out of memory. */
 static int pricebook(items_job *j, const sfns_price_matrix *m, const char *pb, const char *level)
 {
@@ -192,23 +213,27 @@ static int pricebook(items_job *j, const sfns_price_matrix *m, const char *pb, c
         size_t n = r ? r->n : 0;
         if (n == 0 && c->convert && strcmp(cur[i], c->base_currency) != 0) {
             const sfns_price_row *base = sfns_matrix_find(m, level, c->base_currency);
-            hs_decimal rate;
             if (base != NULL && base->n > 0) {
-                if (!sfns_items_rate(ctx, c, cur[i], &rate))
-                    return job_error(
-                        j, "missing_rate",
-                        sfns_api->sprintf(ctx,
-                                          "%s has no %s price at level %s and "
-                                          "settings.sfns.pricebooks.rates has no rate for %s "
-                                          "(add \"%s\": <units per one %s>)",
-                                          j->label, cur[i], level, cur[i], cur[i],
-                                          c->base_currency));
+                sfns_fx_pair pair;
+                const char *problem = NULL;
+                sfns_fx_status fst =
+                    sfns_items_pair(ctx, c, j->item, cur[i], j->on, &pair, &problem);
+                if (fst == SFNS_FX_ERROR)
+                    return -1;
+                if (fst == SFNS_FX_MISSING && j->newest &&
+                    (problem = newest_missing(j, cur[i])) == NULL)
+                    return -1;
+                if (fst != SFNS_FX_OK)
+                    return job_error(j, sfns_fx_status_code(fst),
+                                     sfns_api->sprintf(ctx,
+                                                       "%s has no %s price at level %s and its "
+                                                       "%s prices cannot be converted: %s",
+                                                       j->label, cur[i], level, c->base_currency,
+                                                       problem ? problem : "no rate"));
                 sfns_break *conv = sfns_api->alloc(ctx, base->n * sizeof(*conv));
                 if (conv == NULL)
                     return -1;
-                int places = sfns_api->currency_minor_units(cur[i]);
-                if (sfns_breaks_convert(ctx, base->b, base->n, rate, places < 0 ? 2 : places,
-                                        c->mode, conv) != HS_OK)
+                if (sfns_breaks_convert(ctx, &c->fx, &pair, base->b, base->n, conv) != HS_OK)
                     return job_error(j, "bad_price",
                                      sfns_api->sprintf(ctx,
                                                        "%s: a %s price converted to %s "
@@ -309,8 +334,8 @@ static int item_convert(items_job *j, const hs_json *item)
         return job_error(j, "no_product_code",
                          sfns_api->sprintf(ctx,
                                            "%s has no itemid: select itemid in the export or "
-                                           "add the item to settings.sfns.pricebooks."
-                                           "productCode.map",
+                                           "give its code in settings.sfns.catalog.map "
+                                           "(\"<Salesforce code>\": \"<internal id>\")",
                                            j->label));
     int inactive = sfns_flag(ctx, sfns_field(item, "isinactive"));
     j->active = inactive != 1;
@@ -340,10 +365,40 @@ static int item_convert(items_job *j, const hs_json *item)
     return bundle(j, item, code);
 }
 
+/* The date whose rates convert prices: the export's run time (currentExportDateTime) as a UTC
+ * date; without one, the newest rate of each currency (no age limit: there is no date to age it
+ * against). */
+static hs_status rate_date(hs_ctx *ctx, sfns_items_conf *c, hs_datetime *on, int *newest)
+{
+    *newest = 0;
+    hs_datetime now;
+    int64_t ms = 0;
+    hs_status st = sfns_api->ctx_now(ctx, 0, &now);
+    if (st == HS_ERR_NOT_FOUND) {
+        *on = (hs_datetime){.year = 9999, .month = 12, .day = 31};
+        *newest = 1;
+        c->fx.max_age_days = -1;
+        return HS_OK;
+    }
+    if (st == HS_OK)
+        st = sfns_api->date_to_ms(ctx, &now, NULL, &ms);
+    if (st == HS_OK)
+        st = sfns_api->date_from_ms(ctx, ms, "UTC", &now);
+    if (st != HS_OK)
+        return sfns_api->fail(ctx, "invalid_export_time", "sfnsItemsToPricebook: %s",
+                              sfns_api->ctx_last_error(ctx, NULL));
+    *on = (hs_datetime){.year = now.year, .month = now.month, .day = now.day};
+    return HS_OK;
+}
+
 static hs_status items_page(hs_ctx *ctx, hs_page *page)
 {
     sfns_items_conf c;
+    hs_datetime on;
+    int newest = 0;
     hs_status st = sfns_items_conf_read(ctx, &c);
+    if (st == HS_OK)
+        st = rate_date(ctx, &c, &on, &newest);
     if (st != HS_OK)
         return st;
     hs_json *data = sfns_api->page_data(page);
@@ -353,7 +408,12 @@ static hs_status items_page(hs_ctx *ctx, hs_page *page)
         return HS_ERR_NOMEM;
     for (size_t i = 0; i < n; i++) {
         hs_json *item = sfns_api->json_at(data, i);
-        items_job j = {.ctx = ctx, .c = &c, .out = sfns_api->json_new_array(ctx)};
+        items_job j = {.ctx = ctx,
+                       .c = &c,
+                       .item = item,
+                       .on = &on,
+                       .newest = newest,
+                       .out = sfns_api->json_new_array(ctx)};
         if (j.out == NULL)
             return HS_ERR_NOMEM;
         int rc = item_convert(&j, item);

@@ -7,6 +7,8 @@
 #define SFNS_ITEMS_H
 
 #include "sfns.h"
+#include "sfns_catalog.h"
+#include "sfns_fx.h"
 
 #include <stddef.h>
 
@@ -18,12 +20,6 @@ typedef enum sfns_items_breaks {
     SFNS_BREAKS_NONE = 2        /* "none": only the quantity-1 price */
 } sfns_items_breaks;
 
-typedef enum sfns_code_case {
-    SFNS_CODE_EXACT = 0,
-    SFNS_CODE_UPPER = 1,
-    SFNS_CODE_LOWER = 2
-} sfns_code_case;
-
 typedef struct sfns_items_conf {
     const char *standard_pricebook; /* Salesforce Pricebook2 Id of the standard pricebook */
     const char *base_level;         /* NetSuite price level (internal id or name) of that book */
@@ -32,9 +28,13 @@ typedef struct sfns_items_conf {
     size_t ncurrencies;
     const hs_json *currency_codes; /* NetSuite currency (id or name) -> ISO code; NULL: none */
     int convert;                   /* missingCurrency "convert" (else "skip") */
-    const char *base_currency;     /* what conversions start from */
-    const hs_json *rates;          /* ISO code -> units per one base unit */
-    hs_round mode;                 /* rounding of converted prices */
+    const char *base_currency;     /* what conversions start from (else the corporate currency) */
+    /* settings.sfns.currency: rates, dated rates, triangulation through the corporate currency,
+     * rounding and minor units. The deprecated pricebooks.rates (quoted against baseCurrency)
+     * and pricebooks.rounding are folded into it when given. */
+    sfns_fx fx;
+    int legacy_rates; /* the rates are the deprecated pricebooks.rates */
+    sfns_catalog cat; /* settings.sfns.catalog: SKU rules and the explicit map */
     sfns_items_breaks breaks;
     const char *tier_object;       /* attributes.type of tier records */
     const char *breaks_field;      /* entry field of serialised breaks */
@@ -43,11 +43,14 @@ typedef struct sfns_items_conf {
     const hs_json *family_by_type; /* NetSuite recordType -> Product2 Family; NULL: none */
     const char *family_field;      /* NetSuite field whose text is the Family; NULL: none */
     const char *name_field;        /* "displayname" or "itemid" */
-    /* productCode: the inverse of the catalog rules */
-    const hs_json *code_map; /* NetSuite internal id or item name -> Salesforce code */
+    /* The product code: the inverse of the catalog rules (its explicit map reversed, the parent
+     * dropped, the case folded, its first prefix and suffix put back). The deprecated
+     * pricebooks.productCode, when given, replaces them with its own rules and defaults. */
+    const hs_json *code_map; /* deprecated productCode.map: internal id or name -> code */
     int code_strip_parent;
-    sfns_code_case code_case;
+    sfns_sku_case code_case;
     const char *code_prefix, *code_suffix;
+    int legacy_code; /* productCode was given */
 } sfns_items_conf;
 
 /* Reads settings.sfns.pricebooks; on a problem the invocation fails (422 invalid_setting naming
@@ -86,10 +89,11 @@ hs_status sfns_breaks_read(hs_ctx *ctx, const hs_json *price_list, sfns_break **
  * (the first break starts above 1). */
 int sfns_breaks_unit_price(const sfns_break *b, size_t n, hs_decimal *out);
 
-/* Breaks in the base currency converted with `rate` (units of the target per base unit), each
- * price rounded once to `places` with `mode`; quantities kept. out may be in. */
-hs_status sfns_breaks_convert(hs_ctx *ctx, const sfns_break *in, size_t n, hs_decimal rate,
-                              int places, hs_round mode, sfns_break *out);
+/* Breaks in the base currency converted through `pair` (sfns_fx_convert: each price rounded once
+ * to the target's minor units with settings.sfns.currency.rounding); quantities kept. out may be
+ * in. */
+hs_status sfns_breaks_convert(hs_ctx *ctx, const sfns_fx *fx, const sfns_fx_pair *pair,
+                              const sfns_break *in, size_t n, sfns_break *out);
 
 /* Reads item.pricingMatrix.pricing[] (currency and priceLevel as NetSuite references or scalars,
  * priceList.price[] of {value, quantity}). Absent or null: no rows. Currencies become ISO codes
@@ -106,13 +110,19 @@ const sfns_price_row *sfns_matrix_find(const sfns_price_matrix *m, const char *l
 /* Whether any row is of `level`. */
 int sfns_matrix_has_level(const sfns_price_matrix *m, const char *level);
 
-/* The one seam of currency conversion: the rate of `to` per unit of the base currency
- * (settings.sfns.pricebooks.rates). 0 when none is configured. */
-int sfns_items_rate(hs_ctx *ctx, const sfns_items_conf *c, const char *to, hs_decimal *rate);
+/* The conversion from the base currency to `to` valid on `on` (the date of the export's run time)
+ * through settings.sfns.currency, with the rates the item carries at currency.ratesField first.
+ * SFNS_FX_OK, or a status with *problem (arena) saying which rate to add where. */
+sfns_fx_status sfns_items_pair(hs_ctx *ctx, const sfns_items_conf *c, const hs_json *item,
+                               const char *to, const hs_datetime *on, sfns_fx_pair *pair,
+                               const char **problem);
 
-/* The Salesforce product code of an item (internal id, item name): productCode.map by internal
- * id, then by item name; else the item name through the rules (parent dropped, case, prefix and
- * suffix added). NULL when the item has no name and no map entry. */
+/* The Salesforce product code of an item (internal id, item name): settings.sfns.catalog.map
+ * reversed (the first code mapped to the internal id); else the item name through the inverse of
+ * the catalog rules (parent dropped, case folded, prefix and suffix put back when the code still
+ * normalises to the item's key). With the deprecated productCode: its map by internal id, then by
+ * item name, else the name through its rules (prefix and suffix added as given). NULL when the
+ * item has no name and no map entry. */
 const char *sfns_items_code(hs_ctx *ctx, const sfns_items_conf *c, const char *id,
                             const char *itemid);
 

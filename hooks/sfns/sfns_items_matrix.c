@@ -1,7 +1,8 @@
 /* sfns_items_matrix.c — a NetSuite item's price matrix as integrator.io's NetSuite export
  * delivers it (pricingMatrix.pricing[] of currency, priceLevel and priceList.price[] of
  * {value, quantity}), read into decimal quantity breaks; the quantity-1 price; conversion of a
- * row from the base currency (the one rate seam); and the Salesforce product code of an item. */
+ * row from the base currency through the shared currency code (sfns_fx); and the Salesforce
+ * product code of an item, the inverse of the shared catalog rules (sfns_catalog). */
 #include "sfns_items.h"
 
 #include "sfns_sdk.h"
@@ -96,12 +97,12 @@ int sfns_breaks_unit_price(const sfns_break *b, size_t n, hs_decimal *out)
     return found;
 }
 
-hs_status sfns_breaks_convert(hs_ctx *ctx, const sfns_break *in, size_t n, hs_decimal rate,
-                              int places, hs_round mode, sfns_break *out)
+hs_status sfns_breaks_convert(hs_ctx *ctx, const sfns_fx *fx, const sfns_fx_pair *pair,
+                              const sfns_break *in, size_t n, sfns_break *out)
 {
     for (size_t i = 0; i < n; i++) {
         hs_decimal p;
-        hs_status st = sfns_api->decimal_mul_round(ctx, in[i].price, rate, places, mode, &p);
+        hs_status st = sfns_fx_convert(ctx, fx, pair, in[i].price, &p);
         if (st != HS_OK)
             return st;
         out[i].quantity = in[i].quantity;
@@ -111,7 +112,8 @@ hs_status sfns_breaks_convert(hs_ctx *ctx, const sfns_break *in, size_t n, hs_de
 }
 
 /* The ISO code of a NetSuite currency reference: currencyCodes by id, then by name, then the
- * name (or a scalar) when it is an ISO code itself. */
+ * name (or a scalar) when it is an ISO code itself, then settings.sfns.currency.netsuiteIds read
+ * backwards (the code whose NetSuite id is the reference's). */
 static const char *currency_code(hs_ctx *ctx, const sfns_items_conf *c, const sfns_ref *r)
 {
     const char *code = NULL;
@@ -125,8 +127,19 @@ static const char *currency_code(hs_ctx *ctx, const sfns_items_conf *c, const sf
     }
     const char *cands[] = {r->name, r->id};
     for (size_t i = 0; i < 2; i++)
-        if (cands[i] != NULL && strlen(cands[i]) == 3 && sfns_currency_known(cands[i]))
+        if (cands[i] != NULL && strlen(cands[i]) == 3 &&
+            (sfns_currency_known(cands[i]) || sfns_fx_minor_units(&c->fx, cands[i]) >= 0))
             return cands[i];
+    const hs_json *ids = c->fx.netsuite_ids;
+    size_t n = sfns_api->json_len(ids);
+    for (size_t i = 0; r->id != NULL && i < n; i++) {
+        const char *id = sfns_id_text(ctx, sfns_api->json_value_at(ids, i));
+        if (id != NULL && strcmp(id, r->id) == 0) {
+            size_t len = 0;
+            const char *key = sfns_api->json_key_at(ids, i, &len);
+            return sfns_api->sprintf(ctx, "%.*s", (int)len, key);
+        }
+    }
     return NULL;
 }
 
@@ -177,7 +190,8 @@ hs_status sfns_matrix_read(hs_ctx *ctx, const sfns_items_conf *c, const hs_json 
             *problem = sfns_api->sprintf(
                 ctx,
                 "pricingMatrix.pricing[%zu]: NetSuite currency \"%s\" (internal id %s) is not "
-                "an ISO 4217 code; add it to settings.sfns.pricebooks.currencyCodes",
+                "an ISO 4217 code; add it to settings.sfns.currency.netsuiteIds (or "
+                "settings.sfns.pricebooks.currencyCodes)",
                 i, cur.name ? cur.name : "", cur.id ? cur.id : "none");
             return HS_ERR_PARSE;
         }
@@ -227,14 +241,55 @@ int sfns_matrix_has_level(const sfns_price_matrix *m, const char *level)
     return 0;
 }
 
-int sfns_items_rate(hs_ctx *ctx, const sfns_items_conf *c, const char *to, hs_decimal *rate)
+sfns_fx_status sfns_items_pair(hs_ctx *ctx, const sfns_items_conf *c, const hs_json *item,
+                               const char *to, const hs_datetime *on, sfns_fx_pair *pair,
+                               const char **problem)
 {
-    if (c->base_currency != NULL && strcmp(c->base_currency, to) == 0) {
-        *rate = HS_DECIMAL(1, 0);
-        return 1;
+    sfns_fx_table rates = {NULL, 0};
+    sfns_fx_status st =
+        c->legacy_rates ? SFNS_FX_OK : sfns_fx_record_rates(ctx, &c->fx, item, &rates, problem);
+    if (st == SFNS_FX_OK)
+        st = sfns_fx_pair_find(ctx, &c->fx, &rates, c->base_currency, to, on, pair, problem);
+    return st;
+}
+
+/* The first code settings.sfns.catalog.map gives the internal id (in settings order), or NULL. */
+static const char *catalog_code(hs_ctx *ctx, const char *id)
+{
+    sfns_conf cat;
+    sfns_conf_open(&cat, ctx, "catalog", NULL);
+    const hs_json *map = sfns_conf_get(&cat, "map");
+    size_t n = sfns_api->json_type(map) == HS_JSON_OBJECT ? sfns_api->json_len(map) : 0;
+    for (size_t k = 0; k < n; k++) {
+        const char *v = sfns_id_text(ctx, sfns_api->json_value_at(map, k));
+        if (v != NULL && strcmp(v, id) == 0) {
+            size_t len = 0;
+            const char *key = sfns_api->json_key_at(map, k, &len);
+            return sfns_api->sprintf(ctx, "%.*s", (int)len, key);
+        }
     }
-    const hs_json *v = c->rates != NULL ? sfns_api->json_get(c->rates, to) : NULL;
-    return v != NULL && sfns_api->decimal_from_json(ctx, v, rate) == HS_OK;
+    return NULL;
+}
+
+/* The key the catalog rules make of text (arena), or NULL. */
+static const char *catalog_key(hs_ctx *ctx, const sfns_items_conf *c, const char *text)
+{
+    size_t len = strlen(text);
+    char *out = sfns_api->alloc(ctx, len + 1);
+    if (out != NULL)
+        sfns_sku_normalise(&c->cat.rules, text, len, out);
+    return out;
+}
+
+static char *fold_case(char *out, sfns_sku_case fold)
+{
+    for (char *p = out; *p; p++) {
+        if (fold == SFNS_SKU_UPPER && *p >= 'a' && *p <= 'z')
+            *p = (char)(*p - 'a' + 'A');
+        else if (fold == SFNS_SKU_LOWER && *p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    }
+    return out;
 }
 
 const char *sfns_items_code(hs_ctx *ctx, const sfns_items_conf *c, const char *id,
@@ -245,6 +300,8 @@ const char *sfns_items_code(hs_ctx *ctx, const sfns_items_conf *c, const char *i
         mapped = sfns_map_id(ctx, c->code_map, id);
     if (mapped == NULL && c->code_map != NULL && itemid != NULL)
         mapped = sfns_map_id(ctx, c->code_map, itemid);
+    if (mapped == NULL && id != NULL && !c->legacy_code)
+        mapped = catalog_code(ctx, id);
     if (mapped != NULL)
         return mapped;
     if (itemid == NULL)
@@ -257,14 +314,20 @@ const char *sfns_items_code(hs_ctx *ctx, const sfns_items_conf *c, const char *i
         if (name == NULL)
             return NULL;
     }
-    char *out = sfns_api->sprintf(ctx, "%s%s%s", c->code_prefix, name, c->code_suffix);
-    if (out == NULL)
+    name = sfns_trim(ctx, name, strlen(name));
+    char *plain = name ? sfns_api->strdup(ctx, name) : NULL;
+    char *out =
+        name ? sfns_api->sprintf(ctx, "%s%s%s", c->code_prefix, name, c->code_suffix) : NULL;
+    if (plain == NULL || out == NULL)
         return NULL;
-    for (char *p = out; *p; p++) {
-        if (c->code_case == SFNS_CODE_UPPER && *p >= 'a' && *p <= 'z')
-            *p = (char)(*p - 'a' + 'A');
-        else if (c->code_case == SFNS_CODE_LOWER && *p >= 'A' && *p <= 'Z')
-            *p = (char)(*p - 'A' + 'a');
-    }
-    return out;
+    fold_case(plain, c->code_case);
+    fold_case(out, c->code_case);
+    if (c->legacy_code || (c->code_prefix[0] == '\0' && c->code_suffix[0] == '\0'))
+        return out;
+    /* The prefix and suffix are put back only when the catalog still matches the code to the
+     * item (a name that already carries the prefix keeps its own). */
+    const char *want = catalog_key(ctx, c, itemid), *got = catalog_key(ctx, c, out);
+    if (want == NULL || got == NULL)
+        return NULL;
+    return strcmp(want, got) == 0 ? out : plain;
 }

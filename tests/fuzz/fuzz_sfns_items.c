@@ -3,7 +3,8 @@
  * when it parses, pricingMatrix is read through the runner's real hook API. Whatever the record,
  * reading either succeeds with every row's breaks strictly rising in quantity, non-negative, and
  * a quantity-1 price that is one of them, or refuses with a problem text; the conversion of a
- * row never crashes. */
+ * row (through the shared currency code, sfns_fx.c, linked beside this file with the catalog it
+ * reads codes from) never crashes. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -60,9 +61,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 check(sfns_api->decimal_cmp(r->b[0].quantity, HS_DECIMAL(1, 0)) <= 0,
                       "a quantity-1 price comes from a break at most 1");
             sfns_break *conv = r->n ? sfns_api->alloc(ctx, r->n * sizeof(*conv)) : NULL;
+            sfns_fx fx = {.mode = HS_ROUND_HALF_EVEN};
+            sfns_fx_pair pair = {.from = "USD", .to = "JPY", .to_places = 0};
+            pair.from_rate.rate = HS_DECIMAL(79, 2);
+            pair.to_rate.rate = HS_DECIMAL(149875, 3);
             if (conv != NULL)
-                (void)sfns_breaks_convert(ctx, r->b, r->n, HS_DECIMAL(149875, 3), 0,
-                                          HS_ROUND_HALF_EVEN, conv);
+                (void)sfns_breaks_convert(ctx, &fx, &pair, r->b, r->n, conv);
         }
     }
     arena_free(a);

@@ -69,6 +69,10 @@ for target in "$ROOT"/tests/fuzz/fuzz_*.c; do
            libs="$(pkg-config --libs libuv libcurl zlib libcjson glib-2.0) -lhttp_parser -lmbedtls -lmbedx509 -lmbedcrypto -lcsv -ldouble-conversion -ldl -lm -lpthread" ;;
     esac
     if [ "$name" = sfns_orders ]; then srcs="$srcs $(sfns_orders_sources)"; fi
+    # the items target includes the matrix reader; it calls the shared currency and catalog code
+    if [ "$name" = sfns_items ]; then
+        srcs="$srcs $ROOT/hooks/sfns/sfns_fx.c $ROOT/hooks/sfns/sfns_catalog.c"
+    fi
     objs=""
     for s in $srcs; do
         o="$objdir/$(echo "${s#"$ROOT"/}" | tr / _).o"
