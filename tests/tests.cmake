@@ -135,6 +135,12 @@ foreach(src ${HS_FUZZ_TARGETS})
   if(n STREQUAL "sfns_orders")
     hs_test(${n} fuzz ${src} ${CMAKE_SOURCE_DIR}/tests/fuzz/replay_main.c
             ${HS_SFNS_ORDERS_FUZZ_SOURCES})
+  elseif(n STREQUAL "sfns_case")
+    # the target includes sfns_case.c (the function) and links the files it calls
+    hs_test(${n} fuzz ${src} ${CMAKE_SOURCE_DIR}/tests/fuzz/replay_main.c
+            ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_cases_conf.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_settings.c
+            ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_text.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_sfid.c
+            ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_result.c)
   elseif(n STREQUAL "sfns_items")
     # the target includes the matrix reader; the currency and catalog code it calls are linked
     hs_test(${n} fuzz ${src} ${CMAKE_SOURCE_DIR}/tests/fuzz/replay_main.c

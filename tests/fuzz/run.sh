@@ -65,6 +65,11 @@ for target in "$ROOT"/tests/fuzz/fuzz_*.c; do
                  "$ROOT"/hooks/sfns/sfns_fx.c "$ROOT"/hooks/sfns/sfns_settings.c "$ROOT"/hooks/sfns/sfns_text.c \
                  "$ROOT"/hooks/sfns/sfns_sdk.c "$ROOT"/hooks/sfns/sfns_sfid.c "$ROOT"/hooks/sfns/sfns_result.c)"
            libs="$(pkg-config --libs libuv libcurl zlib libcjson glib-2.0) -lhttp_parser -lmbedtls -lmbedx509 -lmbedcrypto -lcsv -ldouble-conversion -ldl -lm -lpthread" ;;
+        sfns_case)
+           # the target includes sfns_case.c; these are the module files it calls
+           srcs="$(core_sources) $ROOT/hooks/sfns/sfns_cases_conf.c $ROOT/hooks/sfns/sfns_settings.c \
+                 $ROOT/hooks/sfns/sfns_text.c $ROOT/hooks/sfns/sfns_sfid.c $ROOT/hooks/sfns/sfns_result.c"
+           libs="$(pkg-config --libs libuv libcurl zlib libcjson glib-2.0) -lhttp_parser -lmbedtls -lmbedx509 -lmbedcrypto -lcsv -ldouble-conversion -ldl -lm -lpthread" ;;
         *) srcs=$(core_sources)
            libs="$(pkg-config --libs libuv libcurl zlib libcjson glib-2.0) -lhttp_parser -lmbedtls -lmbedx509 -lmbedcrypto -lcsv -ldouble-conversion -ldl -lm -lpthread" ;;
     esac
