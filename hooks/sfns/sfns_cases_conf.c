@@ -84,19 +84,20 @@ static const char *list_text(hs_ctx *ctx, const char *const *list)
     return out ? out : "?";
 }
 
-/* A value of a map or a default must be one NetSuite allows for the activity. */
+/* A value of a map or a default (`what` says which) must be one NetSuite allows for the
+ * activity's `field` ("status" or "priority"). */
 static void check_value(sfns_conf *s, const char *key, const char *what, const char *value,
-                        const char *const *allowed, const char *record_type)
+                        const char *field, const char *const *allowed, const char *record_type)
 {
     if (allowed == NULL || value == NULL || in_list(allowed, value))
         return;
-    sfns_conf_invalid(
-        s, key, "%s\"%s\" is not a %s value NetSuite accepts for a %s (use one of %s)", what, value,
-        strstr(key, "riority") ? "priority" : "status", record_type, list_text(s->ctx, allowed));
+    sfns_conf_invalid(s, key,
+                      "%s\"%s\" is not a %s value NetSuite accepts for a %s (use one of %s)", what,
+                      value, field, record_type, list_text(s->ctx, allowed));
 }
 
-static const hs_json *read_map(sfns_conf *s, const char *key, const char *const *allowed,
-                               const char *record_type)
+static const hs_json *read_map(sfns_conf *s, const char *key, const char *field,
+                               const char *const *allowed, const char *record_type)
 {
     const hs_json *m = sfns_conf_id_map(s, key);
     size_t n = m ? sfns_api->json_len(m) : 0;
@@ -105,7 +106,7 @@ static const hs_json *read_map(sfns_conf *s, const char *key, const char *const 
         const char *k = sfns_api->json_key_at(m, i, &len);
         const char *what = sfns_api->sprintf(s->ctx, "the value of \"%.*s\", ", (int)len, k);
         check_value(s, key, what ? what : "", sfns_id_text(s->ctx, sfns_api->json_value_at(m, i)),
-                    allowed, record_type);
+                    field, allowed, record_type);
     }
     return m;
 }
@@ -161,14 +162,16 @@ hs_status sfns_cases_conf_read(hs_ctx *ctx, sfns_cases_conf *c)
     c->activity = strcmp(c->record_type, "task") == 0        ? SFNS_ACTIVITY_TASK
                   : strcmp(c->record_type, "phonecall") == 0 ? SFNS_ACTIVITY_PHONECALL
                                                              : SFNS_ACTIVITY_SUPPORTCASE;
-    c->status_map = read_map(&s, "statusMap", allowed_status(c->activity), c->record_type);
+    c->status_map =
+        read_map(&s, "statusMap", "status", allowed_status(c->activity), c->record_type);
     c->default_status = sfns_conf_id(&s, "defaultStatus", NULL);
-    check_value(&s, "defaultStatus", "", c->default_status, allowed_status(c->activity),
+    check_value(&s, "defaultStatus", "", c->default_status, "status", allowed_status(c->activity),
                 c->record_type);
-    c->priority_map = read_map(&s, "priorityMap", allowed_priority(c->activity), c->record_type);
+    c->priority_map =
+        read_map(&s, "priorityMap", "priority", allowed_priority(c->activity), c->record_type);
     c->default_priority = sfns_conf_id(&s, "defaultPriority", NULL);
-    check_value(&s, "defaultPriority", "", c->default_priority, allowed_priority(c->activity),
-                c->record_type);
+    check_value(&s, "defaultPriority", "", c->default_priority, "priority",
+                allowed_priority(c->activity), c->record_type);
     c->link_contact = sfns_conf_bool(&s, "linkContact", 1);
     read_flag(&s, "billing", "custevent_sfns_billable", &c->billing);
     read_flag(&s, "warranty", "custevent_sfns_warranty", &c->warranty);
