@@ -12,5 +12,6 @@ int cli_invoke(int argc, char **argv);
 int cli_test(int argc, char **argv);
 int cli_new(int argc, char **argv);
 int cli_sfns(int argc, char **argv);
+int cli_flows(int argc, char **argv);
 
 #endif

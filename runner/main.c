@@ -1,5 +1,5 @@
 /* main.c — the hookstack binary: dispatches to a subcommand (serve, hooks, invoke, test, new,
- * sfns). */
+ * sfns, flows). */
 #include <stdio.h>
 #include <string.h>
 
@@ -18,6 +18,7 @@ static const struct command commands[] = {
     {.name = "test", .run = cli_test, .summary = "run the fixture cases under test-fixtures/"},
     {.name = "new", .run = cli_new, .summary = "scaffold a module, a function and a fixture"},
     {.name = "sfns", .run = cli_sfns, .summary = "Salesforce <-> NetSuite tools (sfns match)"},
+    {.name = "flows", .run = cli_flows, .summary = "flows as code: validate, fmt, import, export"},
 };
 
 static void usage(FILE *f)

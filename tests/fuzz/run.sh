@@ -64,14 +64,14 @@ for target in "$ROOT"/tests/fuzz/fuzz_*.c; do
            srcs="$(core_sources) $(ls "$ROOT"/hooks/sfns/sfns_invoice_*.c "$ROOT"/hooks/sfns/sfns_invoices_conf.c \
                  "$ROOT"/hooks/sfns/sfns_fx.c "$ROOT"/hooks/sfns/sfns_settings.c "$ROOT"/hooks/sfns/sfns_text.c \
                  "$ROOT"/hooks/sfns/sfns_sdk.c "$ROOT"/hooks/sfns/sfns_sfid.c "$ROOT"/hooks/sfns/sfns_result.c)"
-           libs="$(pkg-config --libs libuv libcurl zlib libcjson glib-2.0) -lhttp_parser -lmbedtls -lmbedx509 -lmbedcrypto -lcsv -ldouble-conversion -ldl -lm -lpthread" ;;
+           libs="$(pkg-config --libs libuv libcurl zlib libzip libcjson glib-2.0) -lhttp_parser -lmbedtls -lmbedx509 -lmbedcrypto -lcsv -ldouble-conversion -ldl -lm -lpthread" ;;
         sfns_case)
            # the target includes sfns_case.c; these are the module files it calls
            srcs="$(core_sources) $ROOT/hooks/sfns/sfns_cases_conf.c $ROOT/hooks/sfns/sfns_settings.c \
                  $ROOT/hooks/sfns/sfns_text.c $ROOT/hooks/sfns/sfns_sfid.c $ROOT/hooks/sfns/sfns_result.c"
-           libs="$(pkg-config --libs libuv libcurl zlib libcjson glib-2.0) -lhttp_parser -lmbedtls -lmbedx509 -lmbedcrypto -lcsv -ldouble-conversion -ldl -lm -lpthread" ;;
+           libs="$(pkg-config --libs libuv libcurl zlib libzip libcjson glib-2.0) -lhttp_parser -lmbedtls -lmbedx509 -lmbedcrypto -lcsv -ldouble-conversion -ldl -lm -lpthread" ;;
         *) srcs=$(core_sources)
-           libs="$(pkg-config --libs libuv libcurl zlib libcjson glib-2.0) -lhttp_parser -lmbedtls -lmbedx509 -lmbedcrypto -lcsv -ldouble-conversion -ldl -lm -lpthread" ;;
+           libs="$(pkg-config --libs libuv libcurl zlib libzip libcjson glib-2.0) -lhttp_parser -lmbedtls -lmbedx509 -lmbedcrypto -lcsv -ldouble-conversion -ldl -lm -lpthread" ;;
     esac
     if [ "$name" = sfns_orders ]; then srcs="$srcs $(sfns_orders_sources)"; fi
     # the items target includes the matrix reader; it calls the shared currency and catalog code
