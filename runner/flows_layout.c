@@ -103,7 +103,36 @@ struct conv {
     struct flows_entries *notes;
     char *err;
     size_t errlen;
+    /* Per (type, base name): the next suffix to try, so n resources of one name take O(n) tries,
+     * not O(n^2). */
+    struct base_next {
+        enum flows_type type;
+        const char *base;
+        unsigned next;
+    } * bases;
+    size_t nbases, cap_bases;
 };
+
+/* The suffix counter of base for type (created at 2). NULL when out of memory. */
+static struct base_next *base_next(struct conv *c, enum flows_type t, const char *base)
+{
+    for (size_t i = 0; i < c->nbases; i++)
+        if (c->bases[i].type == t && strcmp(c->bases[i].base, base) == 0)
+            return &c->bases[i];
+    if (c->nbases == c->cap_bases) {
+        size_t cap = c->cap_bases ? c->cap_bases * 2 : 32;
+        struct base_next *b = realloc(c->bases, cap * sizeof(*b));
+        if (!b)
+            return NULL;
+        c->bases = b;
+        c->cap_bases = cap;
+    }
+    const char *copy = arena_strndup(c->a, base, strlen(base));
+    if (!copy)
+        return NULL;
+    c->bases[c->nbases] = (struct base_next){.type = t, .base = copy, .next = 2};
+    return &c->bases[c->nbases++];
+}
 
 static struct res *res_add(struct conv *c)
 {
@@ -339,8 +368,12 @@ static int assign_names(struct conv *c, const struct flows_import_opts *o)
             if (!base[0])
                 snprintf(base, sizeof(base), "%s", type_singular(r->type));
             snprintf(cand, sizeof(cand), "%s", base);
-            for (unsigned k = 2; res_by_local(c, r->type, cand, strlen(cand)); k++)
-                snprintf(cand, sizeof(cand), "%s-%u", base, k);
+            struct base_next *bn = NULL;
+            while (res_by_local(c, r->type, cand, strlen(cand))) {
+                if (!bn && !(bn = base_next(c, r->type, base)))
+                    return fail(c, "out of memory");
+                snprintf(cand, sizeof(cand), "%s-%u", base, bn->next++);
+            }
             r->local = arena_strndup(c->a, cand, strlen(cand));
             if (!r->local)
                 return fail(c, "out of memory");
@@ -528,6 +561,7 @@ int flows_layout_import(const struct flows_entries *in, const struct flows_impor
     if (rc == 0)
         rc = import_write(&c, o, out);
     free(c.r);
+    free(c.bases);
     arena_free(c.a);
     return rc;
 }

@@ -219,9 +219,14 @@ static int load_type(struct flows_set *s, const char *dir, enum flows_type t)
         size_t stem = strlen(fn);
         if (ends_with(fn, ".json"))
             stem -= 5;
-        else if (t == FLOWS_SCRIPT && ends_with(fn, ".js"))
+        else if (t == FLOWS_SCRIPT && ends_with(fn, ".js")) {
+            char json[8192];
+            snprintf(json, sizeof(json), "%s/%.*s.json", sub, (int)(strlen(fn) - 3), fn);
+            if (access(json, F_OK) != 0)
+                flows_report_at(s, path, 1, 1, "a script's code needs its %.*s.json beside it",
+                                (int)(strlen(fn) - 3), fn);
             continue; /* read with its NAME.json */
-        else
+        } else
             stem = 0;
         if (stem == 0) {
             flows_report_at(s, path, 1, 1, "not a resource file: %s/ holds NAME.json files%s",

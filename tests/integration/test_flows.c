@@ -302,13 +302,19 @@ static void test_export_import_round_trip(void **state)
     snprintf(zip1, sizeof(zip1), "%s/one.zip", tmp_root);
     snprintf(zip2, sizeof(zip2), "%s/two.zip", tmp_root);
     shell("cp -r '%s/flows' '%s'", src, t);
+    /* a script: its metadata and its code travel as two files */
+    shell("mkdir -p '%s/scripts' && printf '{\\n  \"name\": \"Helper\"\\n}\\n' > "
+          "'%s/scripts/helper.json' && printf 'function f(o) {\\n  return o;\\n}\\n' > "
+          "'%s/scripts/helper.js'",
+          t, t, t);
     /* the environment a pull would have recorded: an id for every resource */
     static char env[16384];
     unsigned seq = 0;
     snprintf(env, sizeof(env),
              "{\"name\":\"production\",\"region\":\"US\",\"ids\":{"
              "\"@integration\":\"65aa00000000000000000000\"");
-    static const char *const types[] = {"connections", "exports", "imports", "flows", "stacks"};
+    static const char *const types[] = {"connections", "exports", "imports",
+                                        "flows",       "scripts", "stacks"};
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
         ids_of(t, types[i], &seq, env, sizeof(env));
     snprintf(env + strlen(env), sizeof(env) - strlen(env), "}}");
@@ -361,8 +367,14 @@ static void test_export_import_round_trip(void **state)
     snapshot(t, "", &after, &alen);
     assert_int_equal(alen, blen);
     assert_memory_equal(after, before, blen);
-    free(before);
-    free(after);
+    assert_non_null(memmem(after, alen, "scripts/helper.js\nfunction f(o) {\n", 34));
+
+    /* a script's code without its metadata is a finding */
+    shell("rm '%s/scripts/helper.json'", t);
+    RUN(&r, "flows", "validate", t, "--modules", mods);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.out, "/scripts/helper.js:1:1: a script's code needs its helper.json"));
+    run_free(&r);
 
     /* a file that is not a zip: one clear line, nothing written */
     char notzip[256];
@@ -375,6 +387,8 @@ static void test_export_import_round_trip(void **state)
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(r.err, "cannot open the zip"));
     run_free(&r);
+    free(before);
+    free(after);
 }
 
 int main(void)
