@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+const struct json_parse_opts flows_parse_opts = {.decode_utf8 = true, .max_depth = 256};
+
 static const char *const type_dirs[FLOWS_NTYPES] = {
     [FLOWS_INTEGRATION] = "",   [FLOWS_CONNECTION] = "connections",
     [FLOWS_EXPORT] = "exports", [FLOWS_IMPORT] = "imports",
@@ -200,8 +202,7 @@ int flows_canon_write(struct json_buf *out, const struct json_value *v)
 int flows_canon_text(struct arena *a, enum flows_type t, const char *text, size_t len,
                      struct json_buf *out, struct json_error *err)
 {
-    struct json_parse_opts po = {.max_depth = 256};
-    struct json_value *v = json_parse(a, text, len, &po, err);
+    struct json_value *v = json_parse(a, text, len, &flows_parse_opts, err);
     if (!v)
         return -1;
     if (v->type != JSON_OBJECT) {

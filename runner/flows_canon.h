@@ -27,6 +27,10 @@ enum flows_type {
  * account holds). */
 #define FLOWS_SECRET "<secret>"
 
+/* How every resource text is read: as UTF-8, each ill-formed sequence becoming U+FFFD and one
+ * leading BOM dropped (so keys sort the same before and after writing), nesting at most 256. */
+extern const struct json_parse_opts flows_parse_opts;
+
 /* The folder of a type ("connections", ...; "" for the integration, which is one file). */
 const char *flows_type_dir(enum flows_type t);
 /* The type whose folder is the n bytes of s, or -1. */

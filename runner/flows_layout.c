@@ -297,8 +297,7 @@ static int import_entry(struct conv *c, const struct flows_entry *e, long *integ
     if (e->len > FLOWS_LAYOUT_MAX_ENTRY)
         return fail(c, "%s: larger than %u bytes", path, FLOWS_LAYOUT_MAX_ENTRY);
     struct json_error jerr = {0};
-    struct json_parse_opts po = {.max_depth = 256};
-    struct json_value *v = json_parse(c->a, e->data, e->len, &po, &jerr);
+    struct json_value *v = json_parse(c->a, e->data, e->len, &flows_parse_opts, &jerr);
     if (!v)
         return fail(c, "%s:%u:%u: invalid JSON: %s", path, jerr.line, jerr.column, jerr.message);
     if (v->type != JSON_OBJECT)

@@ -126,8 +126,7 @@ struct flows_file *flows_set_add(struct flows_set *s, enum flows_type type, cons
         return NULL;
     s->nfiles++;
     struct json_error err = {0};
-    struct json_parse_opts po = {.max_depth = 256};
-    f->value = json_parse(s->arena, f->text, len, &po, &err);
+    f->value = json_parse(s->arena, f->text, len, &flows_parse_opts, &err);
     if (!f->value) {
         if (strstr(err.message, "out of memory"))
             return NULL;

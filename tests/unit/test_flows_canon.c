@@ -145,6 +145,10 @@ static void test_idempotent(void **state)
         "{\"x\":[[[[[]]]]],\"password\":\"p\",\"encrypted\":[\"a\",{\"b\":\"c\"}]}",
         "  {\"name\" : \"sp\" , \"v\" : [ 1 , 2 ] }  ",
         "{\"a\":{\"rawData\":{\"x\":1},\"sampleData\":[1],\"keep\":true},\"lastExecutedAt\":0}",
+        /* ill-formed UTF-8: keys must sort the same once written as U+FFFD (fuzz_flows_layout) */
+        "{\"\xec\xec\":1,\"\xec\x8d\":2,\"\xed\xa0\":3,\"\xef\xbf\xbd\":4,\"z\xff\":\"\xc3\"}",
+        "\xef\xbb\xbf{\"bom\":true}",
+        "{\"\\ud800\":1,\"\\udc00\\ud800\":2,\"\\uffff\":3}",
     };
     for (int t = 0; t < FLOWS_NTYPES; t++) {
         for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
