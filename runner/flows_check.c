@@ -329,6 +329,65 @@ static void check_http(struct ck *c, const struct json_value *r)
     }
 }
 
+/* ---- mapping lookups ------------------------------------------------------------------------ */
+
+/* True when some array under a key "lookups" anywhere in v holds an object named name. */
+static bool lookup_defined(const struct json_value *v, const struct json_value *name,
+                           unsigned depth)
+{
+    if (depth > 200)
+        return false;
+    if (v->type == JSON_ARRAY) {
+        for (size_t i = 0; i < v->len; i++)
+            if (lookup_defined(v->u.items[i], name, depth + 1))
+                return true;
+        return false;
+    }
+    if (v->type != JSON_OBJECT)
+        return false;
+    for (size_t i = 0; i < v->len; i++) {
+        const struct json_member *m = &v->u.members[i];
+        if (m->key_len == 7 && memcmp(m->key, "lookups", 7) == 0 && m->value->type == JSON_ARRAY) {
+            for (size_t k = 0; k < m->value->len; k++)
+                if (json_equal(get(m->value->u.items[k], "name"), name))
+                    return true;
+        } else if (lookup_defined(m->value, name, depth + 1)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Every "lookupName" of a mapping names a lookup the import defines. */
+static void check_lookup_names(struct ck *c, const struct json_value *root,
+                               const struct json_value *v, unsigned depth)
+{
+    if (depth > 200)
+        return;
+    if (v->type == JSON_ARRAY) {
+        for (size_t i = 0; i < v->len; i++) {
+            push_idx(c, i);
+            check_lookup_names(c, root, v->u.items[i], depth + 1);
+            pop(c);
+        }
+        return;
+    }
+    if (v->type != JSON_OBJECT)
+        return;
+    for (size_t i = 0; i < v->len; i++) {
+        const struct json_member *m = &v->u.members[i];
+        push_keyn(c, m->key, m->key_len);
+        if (m->key_len == 10 && memcmp(m->key, "lookupName", 10) == 0) {
+            if (m->value->type == JSON_STRING && !lookup_defined(root, m->value, 0))
+                report(c, "lookupName \"%.*s\" names no lookup of this import (its \"lookups\")",
+                       (int)(m->value->len > 80 ? 80 : m->value->len), m->value->u.str);
+        } else {
+            check_lookup_names(c, root, m->value, depth + 1);
+        }
+        pop(c);
+    }
+}
+
 /* ---- per type ------------------------------------------------------------------------------- */
 
 static void check_export(struct ck *c, const struct json_value *r)
@@ -380,6 +439,7 @@ static void check_import(struct ck *c, const struct json_value *r)
                                     HS_KIND_POST_AGGREGATE};
     check_hooks(c, get(r, "hooks"), points, kinds, "an import");
     check_http(c, r);
+    check_lookup_names(c, r, r, 0);
 }
 
 static void check_processors(struct ck *c, const struct json_value *pps)

@@ -215,6 +215,13 @@ static void test_missing_required(void **state)
                "{\"name\":\"Imp\",\"adaptorType\":\"NetSuiteDistributedImport\",\"_connectionId\":"
                "\"@connections/c\",\"netsuite_da\":{\"operation\":\"add\"}}",
                "netsuite_da.recordType must be a non-empty string", 0, 0);
+    expect_one(FLOWS_IMPORT, "i",
+               "{\"name\":\"Imp\",\"adaptorType\":\"NetSuiteDistributedImport\",\"_connectionId\":"
+               "\"@connections/c\",\"netsuite_da\":{\"operation\":\"add\",\"recordType\":\"x\","
+               "\"lookups\":[{\"name\":\"known\",\"map\":{}}],\"mapping\":{\"fields\":[{"
+               "\"extract\":\"a\",\"generate\":\"b\",\"lookupName\":\"known\"}],\"lists\":[{"
+               "\"fields\":[{\"extract\":\"a\",\"generate\":\"b\",\"lookupName\":\"gone\"}]}]}}}",
+               "lookupName \"gone\" names no lookup of this import", 0, 0);
     expect_one(FLOWS_STACK, "hs", "{\"name\":\"H\",\"type\":\"server\"}",
                "a server stack needs server", 0, 0);
 }
