@@ -323,7 +323,11 @@ static int import_entry(struct conv *c, const struct flows_entry *e, long *integ
                     id ? "_id" : "the resource has no _id and the file name's suffix");
     if (t == FLOWS_INTEGRATION)
         *integ = (long)(r - c->r);
-    return r->stem ? 0 : fail(c, "out of memory");
+    /* canonical before anything reads its references: an id inside a captured payload is dropped
+     * with it, and names no stack */
+    if (!r->stem || flows_canon(c->a, r->type, v) != 0)
+        return fail(c, "out of memory");
+    return 0;
 }
 
 static int cmp_res(const void *x, const void *y)

@@ -280,6 +280,10 @@ static struct flows_entries *zip_entries(void)
         {"scripts/Helper-ppp000000000000000000001.json",
          "{\"_id\":\"ppp000000000000000000001\",\"name\":\"Helper\",\"lastModified\":\"t\"}"},
         {"scripts/Helper-ppp000000000000000000001.js", "function f(o) { return o; }\n"},
+        {"imports/Orders-iii000000000000000000002.json",
+         "{\"_id\":\"iii000000000000000000002\",\"name\":\"Orders\",\"adaptorType\":"
+         "\"HTTPImport\",\"_connectionId\":\"ccc000000000000000000001\",\"mockResponse\":{"
+         "\"hooks\":{\"preMap\":{\"_stackId\":\"sss000000000000000000009\"}}}}"},
         {"README.txt", "not a resource"},
     };
     for (size_t i = 0; i < sizeof(e) / sizeof(e[0]); i++)
@@ -354,6 +358,8 @@ static void test_import_export_round_trip(void **state)
     assert_null(strstr(e->data, "_id"));
     assert_non_null(entry(d1, "exports/accounts-2.json"));
     assert_non_null(entry(d1, "stacks/stack-sss000000000000000000001.json"));
+    /* a stack named only inside a captured payload is dropped with it */
+    assert_null(entry(d1, "stacks/stack-sss000000000000000000009.json"));
     e = entry(d1, "flows/sync.json");
     assert_non_null(e);
     assert_non_null(strstr(e->data, "\"_runNextFlowIds\": [\n    \"@flows/sync\"\n  ]"));
