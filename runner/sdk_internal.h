@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "registry_internal.h"
 #include "sdk.h"
 
 struct sdk_secret {
