@@ -2,7 +2,7 @@
  * (json_to_string), a field's trimmed text (json_get_trimmed), and the typed settings readers
  * (setting_string, setting_number, setting_bool). A reader coerces where JavaScript's meaning is
  * safe (a number read as text is String(n)) and otherwise throws: the TypeError fails the
- * invocation whatever the function returns (sdk.c's settled), naming the setting or the key; a
+ * invocation whatever the function returns (sdk_error.c's sdk_ctx_settled), naming the setting or the key; a
  * setting that is there never gives the default, and an object never reads as text. */
 #include <math.h>
 #include <stdarg.h>
