@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 #include "json.h"
@@ -42,6 +43,10 @@ double jsval_string_to_number(const char *s, size_t len);
  * in s. */
 size_t jsval_trim(const char *s, size_t len, size_t *start);
 
+/* True for the code point c when JavaScript reads it as WhiteSpace or LineTerminator (what trim,
+ * StringToNumber and Date.parse skip). */
+bool jsval_is_space(uint32_t c);
+
 /* `new Date(v)` for a JSON value: its time value in ms since the epoch, NaN for an invalid date. */
 int jsval_date_from_value(struct arena *a, const struct json_value *v, double *ms);
 
@@ -55,6 +60,11 @@ double jsval_date_parse(const char *s, size_t len);
  * Returns the length, or 0 for an invalid time value (NaN). */
 #define JSVAL_ISO_MAX 32
 size_t jsval_date_iso(double ms, char out[JSVAL_ISO_MAX]);
+
+/* Date.prototype.toString into out (cap bytes, NUL-terminated when cap > 0): "Tue Jan 01 2019
+ * 00:00:00 GMT+0000 (Coordinated Universal Time)" in the process's local time zone, "Invalid
+ * Date" for NaN. Returns the length snprintf reports (may be >= cap). */
+size_t jsval_date_string(double ms, char *out, size_t cap);
 
 /* TimeClip: NaN beyond 8.64e15 ms, else truncated toward zero (never -0). */
 double jsval_time_clip(double t);
