@@ -15,6 +15,8 @@
 #include "sdk.h"
 
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "crash.h"
@@ -250,6 +252,140 @@ static const hs_api api_table = {
     .json_set_if_present = sdk_json_set_if_present,
     .json_set_string_if_present = sdk_json_set_string_if_present,
 };
+
+/* ---- the table's layout --------------------------------------------------------------------- */
+
+/* struct hs_api is append-only within a major (docs/internals/hook-abi.md): a built module reaches
+ * each call at a fixed offset. These fail the runner's build when a field moves, when one is
+ * inserted before another, or when one changes size; a new call appends one line here (and the
+ * size check moves to the new end). Calls are function pointers, one slot each after the header
+ * (size_t size, uint16_t abi_major, uint16_t abi_minor). */
+#define SDK_API_SLOT sizeof(void (*)(void))
+#define SDK_API_SLOT0                                                                              \
+    ((sizeof(size_t) + 2 * sizeof(uint16_t) + SDK_API_SLOT - 1) / SDK_API_SLOT * SDK_API_SLOT)
+#define SDK_API_AT(field, i)                                                                       \
+    _Static_assert(offsetof(hs_api, field) == SDK_API_SLOT0 + (size_t)(i)*SDK_API_SLOT &&          \
+                       sizeof(((const hs_api *)0)->field) == SDK_API_SLOT,                         \
+                   "hs_api." #field " is not in slot " #i ": the table is append-only")
+
+_Static_assert(offsetof(hs_api, size) == 0, "hs_api.size is the table's first field forever");
+_Static_assert(offsetof(hs_api, abi_major) == sizeof(size_t), "hs_api.abi_major moved");
+_Static_assert(offsetof(hs_api, abi_minor) == sizeof(size_t) + sizeof(uint16_t),
+               "hs_api.abi_minor moved");
+SDK_API_AT(status_name, 0);
+SDK_API_AT(register_fn, 1);
+SDK_API_AT(register_record_fn, 2);
+SDK_API_AT(register_page_fn, 3);
+SDK_API_AT(module_state_alloc, 4);
+SDK_API_AT(ctx_function, 5);
+SDK_API_AT(ctx_kind, 6);
+SDK_API_AT(ctx_connector_id, 7);
+SDK_API_AT(ctx_options, 8);
+SDK_API_AT(ctx_id, 9);
+SDK_API_AT(ctx_test_mode, 10);
+SDK_API_AT(ctx_module_state, 11);
+SDK_API_AT(setting, 12);
+SDK_API_AT(setting_string, 13);
+SDK_API_AT(setting_number, 14);
+SDK_API_AT(setting_bool, 15);
+SDK_API_AT(fail, 16);
+SDK_API_AT(log, 17);
+SDK_API_AT(log_json, 18);
+SDK_API_AT(alloc, 19);
+SDK_API_AT(strdup, 20);
+SDK_API_AT(sprintf, 21);
+SDK_API_AT(on_cleanup, 22);
+SDK_API_AT(json_type, 23);
+SDK_API_AT(json_truthy, 24);
+SDK_API_AT(json_bool, 25);
+SDK_API_AT(json_number, 26);
+SDK_API_AT(json_string, 27);
+SDK_API_AT(json_len, 28);
+SDK_API_AT(json_at, 29);
+SDK_API_AT(json_get, 30);
+SDK_API_AT(json_getn, 31);
+SDK_API_AT(json_key_at, 32);
+SDK_API_AT(json_value_at, 33);
+SDK_API_AT(json_path, 34);
+SDK_API_AT(json_equal, 35);
+SDK_API_AT(json_new_null, 36);
+SDK_API_AT(json_new_bool, 37);
+SDK_API_AT(json_new_number, 38);
+SDK_API_AT(json_new_string, 39);
+SDK_API_AT(json_new_stringn, 40);
+SDK_API_AT(json_new_array, 41);
+SDK_API_AT(json_new_object, 42);
+SDK_API_AT(json_new_date, 43);
+SDK_API_AT(json_clone, 44);
+SDK_API_AT(json_set, 45);
+SDK_API_AT(json_set_string, 46);
+SDK_API_AT(json_set_number, 47);
+SDK_API_AT(json_set_bool, 48);
+SDK_API_AT(json_delete, 49);
+SDK_API_AT(json_push, 50);
+SDK_API_AT(json_path_set, 51);
+SDK_API_AT(json_path_delete, 52);
+SDK_API_AT(json_parse, 53);
+SDK_API_AT(json_print, 54);
+SDK_API_AT(json_number_format, 55);
+SDK_API_AT(json_date_ms, 56);
+SDK_API_AT(json_date_iso, 57);
+SDK_API_AT(json_new_date_parse, 58);
+SDK_API_AT(error_new, 59);
+SDK_API_AT(record_data, 60);
+SDK_API_AT(record_index, 61);
+SDK_API_AT(record_sibling, 62);
+SDK_API_AT(record_replace, 63);
+SDK_API_AT(record_skip, 64);
+SDK_API_AT(record_add_error, 65);
+SDK_API_AT(page_data, 66);
+SDK_API_AT(page_errors, 67);
+SDK_API_AT(page_set_abort, 68);
+SDK_API_AT(page_add_retry, 69);
+SDK_API_AT(page_route, 70);
+SDK_API_AT(ctx_last_error, 71);
+SDK_API_AT(http_request, 72);
+SDK_API_AT(http_status, 73);
+SDK_API_AT(http_header, 74);
+SDK_API_AT(http_body, 75);
+SDK_API_AT(http_json, 76);
+SDK_API_AT(integrator_request, 77);
+SDK_API_AT(page_route_named, 78);
+SDK_API_AT(decimal_parse, 79);
+SDK_API_AT(decimal_from_number, 80);
+SDK_API_AT(decimal_from_json, 81);
+SDK_API_AT(decimal_add, 82);
+SDK_API_AT(decimal_sub, 83);
+SDK_API_AT(decimal_mul, 84);
+SDK_API_AT(decimal_mul_round, 85);
+SDK_API_AT(decimal_div, 86);
+SDK_API_AT(decimal_round, 87);
+SDK_API_AT(decimal_allocate, 88);
+SDK_API_AT(decimal_cmp, 89);
+SDK_API_AT(decimal_sign, 90);
+SDK_API_AT(decimal_is_zero, 91);
+SDK_API_AT(decimal_neg, 92);
+SDK_API_AT(decimal_abs, 93);
+SDK_API_AT(decimal_format, 94);
+SDK_API_AT(decimal_round_mode, 95);
+SDK_API_AT(currency_minor_units, 96);
+SDK_API_AT(json_new_decimal, 97);
+SDK_API_AT(json_new_decimal_string, 98);
+SDK_API_AT(date_parse, 99);
+SDK_API_AT(date_format, 100);
+SDK_API_AT(date_from_json, 101);
+SDK_API_AT(date_to_ms, 102);
+SDK_API_AT(date_from_ms, 103);
+SDK_API_AT(date_days_between, 104);
+SDK_API_AT(date_add_days, 105);
+SDK_API_AT(ctx_now, 106);
+SDK_API_AT(ctx_error, 107);
+SDK_API_AT(json_to_string, 108);
+SDK_API_AT(json_get_trimmed, 109);
+SDK_API_AT(json_set_if_present, 110);
+SDK_API_AT(json_set_string_if_present, 111);
+_Static_assert(sizeof(hs_api) == SDK_API_SLOT0 + 112 * SDK_API_SLOT,
+               "hs_api has a field these checks do not list: append its SDK_API_AT line");
 
 const hs_api *sdk_api(void)
 {
