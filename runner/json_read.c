@@ -14,6 +14,7 @@
 #include "json.h"
 #include "json_internal.h"
 #include "json_reader.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -471,21 +472,21 @@ value:
         goto have_value;
     }
     case 't':
-        if (end - p >= 4 && memcmp(p, "true", 4) == 0) {
+        if (end - p >= 4 && memcmp(p, STRLIT("true")) == 0) {
             v = node_new(r, JSON_TRUE);
             p += 4;
             goto have_literal;
         }
         goto fail_literal;
     case 'f':
-        if (end - p >= 5 && memcmp(p, "false", 5) == 0) {
+        if (end - p >= 5 && memcmp(p, STRLIT("false")) == 0) {
             v = node_new(r, JSON_FALSE);
             p += 5;
             goto have_literal;
         }
         goto fail_literal;
     case 'n':
-        if (end - p >= 4 && memcmp(p, "null", 4) == 0) {
+        if (end - p >= 4 && memcmp(p, STRLIT("null")) == 0) {
             v = node_new(r, JSON_NULL);
             p += 4;
             goto have_literal;

@@ -7,6 +7,7 @@
  * JavaScript length of the output is counted on the way (bytes minus the UTF-8 overhead). */
 #include "json.h"
 #include "json_internal.h"
+#include "text.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -114,7 +115,7 @@ static inline size_t number_write(char *out, double d)
             return n;
         }
     } else if (!isfinite(d)) {
-        memcpy(out, "null", 4);
+        memcpy(out, STRLIT("null"));
         return 4;
     }
     return json_number_format(d, out);
@@ -198,7 +199,7 @@ static const unsigned char *special_write(struct wr *w, const unsigned char *p,
             *o++ = 't';
             break;
         default:
-            memcpy(o, "u00", 3);
+            memcpy(o, STRLIT("u00"));
             o[3] = hex_lower[c >> 4];
             o[4] = hex_lower[c & 15];
             o += 5;
@@ -230,14 +231,14 @@ static const unsigned char *special_write(struct wr *w, const unsigned char *p,
             w->adjust += 2;
             return p + 6;
         }
-        memcpy(o, "\\ud", 3);
+        memcpy(o, STRLIT("\\ud"));
         o[3] = hex_lower[(hi >> 8) & 15];
         o[4] = hex_lower[(hi >> 4) & 15];
         o[5] = hex_lower[hi & 15];
         w->o = o + 6;
         return p + 3;
     }
-    memcpy(o, "\xEF\xBF\xBD", 3);
+    memcpy(o, STRLIT("\xEF\xBF\xBD"));
     w->o = o + 3;
     w->adjust += 2;
     return p + json__utf8_bad(p, avail);
@@ -374,7 +375,7 @@ struct wframe {
 
 static bool is_has_own_property(const char *k, uint32_t len)
 {
-    return len == 14 && memcmp(k, "hasOwnProperty", 14) == 0;
+    return len == 14 && memcmp(k, STRLIT("hasOwnProperty")) == 0;
 }
 
 int json_write(struct json_buf *out, const struct json_value *v, unsigned flags, size_t *utf16_len)
@@ -402,15 +403,15 @@ int json_write(struct json_buf *out, const struct json_value *v, unsigned flags,
         }
         switch (cur->type) {
         case JSON_NULL:
-            memcpy(w.o, "null", 4);
+            memcpy(w.o, STRLIT("null"));
             w.o += 4;
             break;
         case JSON_FALSE:
-            memcpy(w.o, "false", 5);
+            memcpy(w.o, STRLIT("false"));
             w.o += 5;
             break;
         case JSON_TRUE:
-            memcpy(w.o, "true", 4);
+            memcpy(w.o, STRLIT("true"));
             w.o += 4;
             break;
         case JSON_NUMBER:

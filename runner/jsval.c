@@ -2,6 +2,7 @@
  * ToNumber (StringToNumber, trim), and `new Date(v)` on a JSON value. The Date arithmetic,
  * toString and Date.parse they use are jsval_date.c's. */
 #include "jsval.h"
+#include "text.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -44,7 +45,7 @@ static void sb_add(struct sbuf *b, const char *s, size_t n)
 
 static bool has_own_tostring(const struct json_value *o)
 {
-    return json_object_get(o, "toString", 8) != NULL;
+    return json_object_get(o, STRLIT("toString")) != NULL;
 }
 
 /* Appends String(v) for a value that is not an array. */
@@ -54,13 +55,13 @@ static int scalar_string(struct sbuf *b, const struct json_value *v, bool in_arr
     switch (v->type) {
     case JSON_NULL:
         if (!in_array)
-            sb_add(b, "null", 4);
+            sb_add(b, STRLIT("null"));
         return 0;
     case JSON_FALSE:
-        sb_add(b, "false", 5);
+        sb_add(b, STRLIT("false"));
         return 0;
     case JSON_TRUE:
-        sb_add(b, "true", 4);
+        sb_add(b, STRLIT("true"));
         return 0;
     case JSON_NUMBER: {
         size_t n = json_number_format(v->u.num, num);
@@ -73,7 +74,7 @@ static int scalar_string(struct sbuf *b, const struct json_value *v, bool in_arr
     case JSON_OBJECT:
         if (has_own_tostring(v))
             return JSVAL_E_TYPE;
-        sb_add(b, "[object Object]", 15);
+        sb_add(b, STRLIT("[object Object]"));
         return 0;
     case JSON_DATE: {
         char buf[96];
@@ -94,7 +95,7 @@ struct join_frame {
 int jsval_to_string(struct arena *a, const struct json_value *v, const char **out, size_t *len)
 {
     struct sbuf b = {.a = a};
-    sb_add(&b, "", 0);
+    sb_add(&b, STRLIT(""));
     int rc = 0;
     if (v->type != JSON_ARRAY) {
         rc = scalar_string(&b, v, false);
@@ -112,7 +113,7 @@ int jsval_to_string(struct arena *a, const struct json_value *v, const char **ou
                 continue;
             }
             if (f->i > 0)
-                sb_add(&b, ",", 1);
+                sb_add(&b, STRLIT(","));
             const struct json_value *e = f->arr->u.items[f->i++];
             if (e->type == JSON_ARRAY) {
                 if (n == cap) {
@@ -208,7 +209,7 @@ static double decimal_value(const char *s, size_t len)
         neg = s[i] == '-';
         i++;
     }
-    if (len - i == 8 && memcmp(s + i, "Infinity", 8) == 0)
+    if (len - i == 8 && memcmp(s + i, STRLIT("Infinity")) == 0)
         return neg ? -INFINITY : INFINITY;
     size_t digits = 0;
     while (i < len && s[i] >= '0' && s[i] <= '9') {

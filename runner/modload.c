@@ -21,6 +21,7 @@
 #include "registry.h"
 #include "registry_internal.h"
 #include "sdk.h"
+#include "text.h"
 
 static void err_set(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -157,7 +158,7 @@ static int load_file(struct registry *reg, const char *path, const char *label, 
         const char *e = dlerror();
         size_t pl = strlen(path);
         /* The loader's message starts with the path it opened: say the label instead. */
-        if (e && strncmp(e, path, pl) == 0 && strncmp(e + pl, ": ", 2) == 0)
+        if (e && strncmp(e, path, pl) == 0 && strncmp(e + pl, STRLIT(": ")) == 0)
             e += pl + 2;
         err_set(err, errlen, "%s: cannot load module: %s", label, e ? e : "dlopen failed");
         return -1;

@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "json.h"
 #include "sdk_internal.h"
+#include "text.h"
 
 #define FORMAT_MAX 128 /* tokens in a pattern */
 #define FORMAT_OUT 256 /* bytes of a formatted date */
@@ -521,14 +522,14 @@ static void put_num(struct outbuf *b, int v, int width)
 static void put_offset(struct outbuf *b, int minutes, bool colon, bool zulu)
 {
     if (minutes == 0 && zulu) {
-        put(b, "Z", 1);
+        put(b, STRLIT("Z"));
         return;
     }
     put(b, minutes < 0 ? "-" : "+", 1);
     int a = minutes < 0 ? -minutes : minutes;
     put_num(b, a / 60, 2);
     if (colon)
-        put(b, ":", 1);
+        put(b, STRLIT(":"));
     put_num(b, a % 60, 2);
 }
 
@@ -571,7 +572,7 @@ static void token_write(const struct token *t, const hs_datetime *d, struct outb
         put(b, t->text, t->len);
         break;
     case T_SPACE:
-        put(b, " ", 1);
+        put(b, STRLIT(" "));
         break;
     case T_YYYY:
         put_num(b, d->year, 4);

@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "json.h"
 #include "sdk_internal.h"
+#include "text.h"
 
 #define MS_PER_DAY 86400000LL
 
@@ -290,7 +291,7 @@ hs_status sdk_ctx_now(hs_ctx *ctx, unsigned flags, hs_datetime *out)
         return HS_ERR_INVALID;
     const struct json_value *o = ctx->call->options, *v = NULL;
     if (o && o->type == JSON_OBJECT)
-        v = json_object_get(o, "currentExportDateTime", 21);
+        v = json_object_get(o, STRLIT("currentExportDateTime"));
     bool absent = !v || v->type == JSON_NULL || (v->type == JSON_STRING && v->len == 0);
     if (!absent) {
         hs_status st;

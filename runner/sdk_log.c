@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sdk_internal.h"
+#include "text.h"
 
 #define SDK_LOG_DEFAULT_LIMIT 65536
 #define SDK_LOG_LINE_MAX      8192
@@ -43,7 +44,7 @@ static void log_text(hs_ctx *ctx, hs_log_level level, const char *text, size_t l
     for (size_t i = 0; i < len && o < SDK_LOG_LINE_MAX;) {
         size_t hit = sdk_secret_at(ctx, text + i, len - i);
         if (hit) {
-            memcpy(line + o, "[redacted]", 10);
+            memcpy(line + o, STRLIT("[redacted]"));
             o += 10;
             i += hit;
             continue;
@@ -89,12 +90,12 @@ void sdk_log_json(hs_ctx *ctx, hs_log_level level, const char *label, const hs_j
     json_buf_init(&b, SDK_LOG_LINE_MAX);
     if (label) {
         json_buf_append(&b, label, strlen(label));
-        json_buf_append(&b, " ", 1);
+        json_buf_append(&b, STRLIT(" "));
     }
     if (!v)
-        json_buf_append(&b, "undefined", 9);
+        json_buf_append(&b, STRLIT("undefined"));
     else if (!c || json_write(&b, c, 0, NULL) != 0)
-        json_buf_append(&b, "(not printable)", 15);
+        json_buf_append(&b, STRLIT("(not printable)"));
     log_text(ctx, level, b.data ? b.data : "", b.len);
     json_buf_free(&b);
 }

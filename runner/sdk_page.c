@@ -8,6 +8,7 @@
 
 #include "kind.h"
 #include "sdk_internal.h"
+#include "text.h"
 
 #define J(v) ((struct json_value *)(v))
 #define H(v) ((hs_json *)(v))
@@ -53,8 +54,9 @@ hs_status sdk_page_add_retry(hs_page *page, hs_json *retry_data, hs_json *errors
     struct arena *a = page->ctx->a;
     struct json_value *e = json_new_object(a);
     struct json_value *errs = errors ? J(errors) : json_new_array(a);
-    if (!e || !errs || json_object_set(a, e, "retryData", 9, J(retry_data)) != 0 ||
-        json_object_set(a, e, "errors", 6, errs) != 0 || json_array_push(a, page->retry, e) != 0)
+    if (!e || !errs || json_object_set(a, e, STRLIT("retryData"), J(retry_data)) != 0 ||
+        json_object_set(a, e, STRLIT("errors"), errs) != 0 ||
+        json_array_push(a, page->retry, e) != 0)
         return HS_ERR_NOMEM;
     return HS_OK;
 }
@@ -68,16 +70,17 @@ static hs_status route_note(hs_page *page, long index, const char *name, const c
         return HS_ERR_NOMEM;
     if (index >= 0) {
         struct json_value *n = json_new_number(a, (double)index);
-        if (!n || json_object_set(a, e, "index", 5, n) != 0)
+        if (!n || json_object_set(a, e, STRLIT("index"), n) != 0)
             return HS_ERR_NOMEM;
     }
     if (name) {
         struct json_value *n = json_new_string(a, name, strlen(name));
-        if (!n || json_object_set(a, e, "name", 4, n) != 0)
+        if (!n || json_object_set(a, e, STRLIT("name"), n) != 0)
             return HS_ERR_NOMEM;
     }
     struct json_value *r = reason ? json_new_string(a, reason, strlen(reason)) : json_new_null(a);
-    if (!r || json_object_set(a, e, "reason", 6, r) != 0 || json_array_push(a, page->named, e) != 0)
+    if (!r || json_object_set(a, e, STRLIT("reason"), r) != 0 ||
+        json_array_push(a, page->named, e) != 0)
         return HS_ERR_NOMEM;
     return HS_OK;
 }
@@ -195,10 +198,10 @@ hs_status sdk_page_run(hs_ctx *ctx, struct json_value **result)
         return st;
     struct json_value *r = json_new_object(a);
     struct json_value *ab = json_new_bool(a, page.abort);
-    if (!r || !ab || json_object_set(a, r, "data", 4, page.data) != 0 ||
-        json_object_set(a, r, "errors", 6, page.errors) != 0 ||
-        json_object_set(a, r, "abort", 5, ab) != 0 ||
-        json_object_set(a, r, "newErrorsAndRetryData", 21, page.retry) != 0)
+    if (!r || !ab || json_object_set(a, r, STRLIT("data"), page.data) != 0 ||
+        json_object_set(a, r, STRLIT("errors"), page.errors) != 0 ||
+        json_object_set(a, r, STRLIT("abort"), ab) != 0 ||
+        json_object_set(a, r, STRLIT("newErrorsAndRetryData"), page.retry) != 0)
         return HS_ERR_NOMEM;
     *result = r;
     return HS_OK;

@@ -8,6 +8,7 @@
 #include "crash.h"
 #include "kind.h"
 #include "sdk_internal.h"
+#include "text.h"
 
 #define J(v) ((struct json_value *)(v))
 #define H(v) ((hs_json *)(v))
@@ -100,9 +101,9 @@ static struct json_value *record_element(hs_ctx *ctx, hs_record *rec)
         struct json_value *e = json_new_object(a);
         if (!e || rec->skipped)
             return e;
-        if (val && json_object_set(a, e, "data", 4, val) != 0)
+        if (val && json_object_set(a, e, STRLIT("data"), val) != 0)
             return NULL;
-        if (rec->errors && json_object_set(a, e, "errors", 6, rec->errors) != 0)
+        if (rec->errors && json_object_set(a, e, STRLIT("errors"), rec->errors) != 0)
             return NULL;
         return e;
     }
@@ -116,9 +117,9 @@ static struct json_value *record_element(hs_ctx *ctx, hs_record *rec)
                            "responseData[%zu] is not an object: cannot add errors", rec->index);
             return NULL;
         }
-        struct json_value *errs = json_object_get(val, "errors", 6);
+        struct json_value *errs = json_object_get(val, STRLIT("errors"));
         if (!errs || errs->type != JSON_ARRAY) {
-            return json_object_set(a, val, "errors", 6, rec->errors) == 0 ? val : NULL;
+            return json_object_set(a, val, STRLIT("errors"), rec->errors) == 0 ? val : NULL;
         }
         for (uint32_t i = 0; i < rec->errors->len; i++)
             if (json_array_push(a, errs, rec->errors->u.items[i]) != 0)
