@@ -70,7 +70,7 @@ static int buf_append_value(struct json_buf *b, const struct json_value *v, size
     struct json_buf t;
     json_buf_init(&t, 0);
     int rc = json_write(&t, v, 0, NULL);
-    if (rc == JSON_E_NOT_SERIALIZABLE) {
+    if (rc == ERR_UNSERIALIZABLE) {
         t.len = 0;
         rc = json_buf_append(&t, STRLIT("(not serializable)"));
     }

@@ -30,7 +30,7 @@ static void sb_add(struct sbuf *b, const char *s, size_t n)
             cap *= 2;
         char *p = arena_realloc(b->a, b->p, b->cap, cap);
         if (!p) {
-            b->err = JSVAL_E_NOMEM;
+            b->err = ERR_NOMEM;
             return;
         }
         b->p = p;
@@ -73,7 +73,7 @@ static int scalar_string(struct sbuf *b, const struct json_value *v, bool in_arr
         return 0;
     case JSON_OBJECT:
         if (has_own_tostring(v))
-            return JSVAL_E_TYPE;
+            return ERR_TYPE;
         sb_add(b, STRLIT("[object Object]"));
         return 0;
     case JSON_DATE: {
@@ -104,7 +104,7 @@ int jsval_to_string(struct arena *a, const struct json_value *v, const char **ou
         size_t cap = 16, n = 0;
         struct join_frame *st = arena_alloc(a, cap * sizeof(*st));
         if (!st)
-            return JSVAL_E_NOMEM;
+            return ERR_NOMEM;
         st[n++] = (struct join_frame){.arr = v, .i = 0};
         while (n > 0 && rc == 0 && !b.err) {
             struct join_frame *f = &st[n - 1];
@@ -120,7 +120,7 @@ int jsval_to_string(struct arena *a, const struct json_value *v, const char **ou
                     struct join_frame *ns =
                         arena_realloc(a, st, cap * sizeof(*st), cap * 2 * sizeof(*st));
                     if (!ns)
-                        return JSVAL_E_NOMEM;
+                        return ERR_NOMEM;
                     st = ns;
                     cap *= 2;
                 }

@@ -14,13 +14,12 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "err.h"
 #include "json.h"
 
-enum jsval_status {
-    JSVAL_OK = 0,
-    JSVAL_E_NOMEM = -1,
-    JSVAL_E_TYPE = -2, /* TypeError: Cannot convert object to primitive value */
-};
+/* The coercions that can fail return 0, or (err.h): ERR_NOMEM when the arena is out of memory;
+ * ERR_TYPE for JavaScript's TypeError "Cannot convert object to primitive value"
+ * (JSVAL_TYPE_ERROR_MESSAGE), from an object with an own key "toString". */
 
 #define JSVAL_TYPE_ERROR_MESSAGE "Cannot convert object to primitive value"
 

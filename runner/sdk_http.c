@@ -447,7 +447,7 @@ static hs_status http_run(hs_ctx *ctx, const hs_http_request_v1 *rq, const struc
         char *copy = rc == 0 ? arena_strndup(a, b.data ? b.data : "", b.len) : NULL;
         body_len = b.len;
         json_buf_free(&b);
-        if (rc == JSON_E_NOT_SERIALIZABLE)
+        if (rc == ERR_UNSERIALIZABLE)
             return http_fail(ctx, HS_ERR_TYPE, method, up.safe, token,
                              "refused: the JSON body holds a Date or is nested too deep");
         if (!copy)

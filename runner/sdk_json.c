@@ -394,7 +394,7 @@ const char *sdk_json_print(hs_ctx *ctx, const hs_json *v, size_t *len)
             *len = b.len;
         if (!s)
             sdk_ctx_nomem(ctx);
-    } else if (rc == JSON_E_NOT_SERIALIZABLE) {
+    } else if (rc == ERR_UNSERIALIZABLE) {
         sdk_ctx_errorf(ctx, "TypeError", "the value holds a Date or is nested too deep");
     } else {
         sdk_ctx_nomem(ctx);
