@@ -182,9 +182,9 @@ static int invoke_body(struct arena *a, const struct invoke_args *o, struct json
             goto nomem;
     }
     int wrc = json_write(out, body, 0, NULL);
-    if (wrc == JSON_W_OK)
+    if (wrc == ERR_OK)
         return 0;
-    if (wrc == JSON_E_NOT_SERIALIZABLE) {
+    if (wrc == ERR_UNSERIALIZABLE) {
         fprintf(stderr, "hookstack invoke: the request nests too deep to be written\n");
         return 1;
     }

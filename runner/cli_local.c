@@ -216,7 +216,7 @@ static int result_set_error(struct cli_local_result *out, const char *code, cons
     if (rc == 0)
         rc = json_object_set(a, root, "errors", 6, errs);
     if (rc == 0)
-        rc = json_write(&b, root, 0, NULL) == JSON_W_OK && json_buf_append(&b, "", 1) == 0 ? 0 : -1;
+        rc = json_write(&b, root, 0, NULL) == ERR_OK && json_buf_append(&b, "", 1) == 0 ? 0 : -1;
     arena_free(a);
     if (rc != 0) {
         json_buf_free(&b);

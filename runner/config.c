@@ -1065,7 +1065,7 @@ int config_print(const struct serve_config *c, void *file)
     struct json_buf b;
     json_buf_init(&b, 0);
     if (rc == 0)
-        rc = json_write(&b, o, 0, NULL) == JSON_W_OK ? json_buf_append(&b, "\n", 1) : -1;
+        rc = json_write(&b, o, 0, NULL) == ERR_OK ? json_buf_append(&b, "\n", 1) : -1;
     if (rc == 0) {
         fwrite(b.data, 1, b.len, (FILE *)file);
         fflush((FILE *)file);

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "err.h"
 
 enum json_type {
     JSON_NULL = 0,
@@ -90,14 +91,8 @@ struct json_buf {
 
 void json_buf_init(struct json_buf *b, size_t limit);
 void json_buf_free(struct json_buf *b);
-int json_buf_append(struct json_buf *b, const void *p, size_t n); /* 0, or JSON_E_NOMEM */
-
-enum json_write_status {
-    JSON_W_OK = 0,
-    JSON_E_NOMEM = -1,            /* out of memory or past the buffer's limit */
-    JSON_E_NOT_SERIALIZABLE = -2, /* a JSON_DATE, a key "hasOwnProperty" (with the flag), or
-                                     nesting deeper than JSON_MAX_WRITE_DEPTH (cycles end here) */
-};
+/* 0, or ERR_NOMEM: out of memory or past the buffer's limit. */
+int json_buf_append(struct json_buf *b, const void *p, size_t n);
 
 /* The reference answers 422 invalid_extension_response past about 4,100 levels. */
 #define JSON_MAX_WRITE_DEPTH 4100u
@@ -110,7 +105,10 @@ enum json_write_flags {
 /* Appends the compact JSON.stringify text of v to out. *utf16_len (may be NULL) receives the
  * JavaScript string length of what was written (UTF-16 code units), for the maxResponseSize rule.
  * Invalid UTF-8 in a string is written as U+FFFD per maximal ill-formed subsequence; a lone
- * surrogate as a lowercase \udxxx escape. */
+ * surrogate as a lowercase \udxxx escape. Returns 0; ERR_NOMEM when out of memory or past the
+ * buffer's limit; ERR_UNSERIALIZABLE for a JSON_DATE, a key "hasOwnProperty" (with
+ * JSON_WRITE_REJECT_HASOWNPROPERTY) or nesting deeper than JSON_MAX_WRITE_DEPTH (cycles end
+ * there). */
 int json_write(struct json_buf *out, const struct json_value *v, unsigned flags, size_t *utf16_len);
 
 /* JavaScript's Number.prototype.toString(10) of d into out (NUL-terminated); returns the length.

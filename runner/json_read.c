@@ -10,74 +10,17 @@
  * input is taken as body-parser decodes it: one BOM stripped, and inside strings each maximal
  * ill-formed UTF-8 subsequence read as U+FFFD (outside strings any non-ASCII byte is a syntax error
  * either way, so no separate decoding pass is needed and error offsets stay offsets into the input
- * as given). */
+ * as given). String literals are read by json_read_string.c. */
 #include "json.h"
 #include "json_internal.h"
+#include "json_reader.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define INLINE_VALS   256
-#define INLINE_MEMS   128
-#define INLINE_FRAMES 64
-#define INLINE_SBUF   512
-
-#define PARSE_HASH_MIN 12u  /* keys searched linearly before an object uses the table */
-#define KEY_CACHE      256u /* interned keys (direct-mapped by hash) */
-#define KEY_CACHE_MAX  64u  /* longer keys are not interned */
-
-struct frame {
-    struct json_value *node;
-    uint32_t base;    /* first child on the scratch stack */
-    uint32_t pending; /* object: the member whose value is being read */
-    bool hashed;      /* object: its members are in the scratch hash table */
-};
-
-/* The scratch hash table of keys of open objects: a slot is live when its epoch is the table's;
- * idx is the member's position on the scratch stack (r->mems). Entries of closed objects are not
- * removed: a lookup checks that idx is inside the object's range and compares the key itself, and
- * the table is emptied (epoch + 1) whenever no open object uses it. */
-struct ptab_slot {
-    uint32_t epoch;
-    uint32_t hash;
-    uint32_t idx;
-};
-
-struct key_cache_entry {
-    const char *key;
-    uint32_t len;
-    uint32_t hash;
-};
-
-struct reader {
-    const unsigned char *start, *end;
-    struct arena *a;
-    bool decode;
-    const char *msg; /* set on error */
-    const unsigned char *at;
-
-    struct json_value **vals;
-    size_t nvals, capvals;
-    struct json_member *mems;
-    size_t nmems, capmems;
-    struct frame *frames;
-    size_t nframes, capframes;
-    unsigned char *sbuf;
-    size_t capsbuf;
-
-    struct ptab_slot *ptab;
-    uint32_t pcap, pused, epoch, hashed_frames;
-    struct key_cache_entry keys[KEY_CACHE];
-
-    struct json_value *ivals[INLINE_VALS];
-    struct json_member imems[INLINE_MEMS];
-    struct frame iframes[INLINE_FRAMES];
-    unsigned char isbuf[INLINE_SBUF];
-};
-
-/* Grows a scratch array that starts in the reader's inline storage. */
-static int scratch_grow(void **buf, size_t *cap, size_t elem, const void *inline_buf, size_t need)
+int json__scratch_grow(void **buf, size_t *cap, size_t elem, const void *inline_buf, size_t need)
 {
     size_t ncap = *cap;
     while (ncap < need) {
@@ -111,258 +54,6 @@ static void reader_release(struct reader *r)
     if ((void *)r->sbuf != (void *)r->isbuf)
         free(r->sbuf);
     free(r->ptab);
-}
-
-static const char MSG_NOMEM[] = "out of memory";
-static const char MSG_EOF[] = "unexpected end of input";
-
-/* ---- strings -------------------------------------------------------------------------------- */
-
-/* 1 for bytes a string copies without a second look: ASCII 0x20..0x7F but '"' and '\\'. */
-static const unsigned char plain_byte[256] = {
-#define R16(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
-    R16(0), R16(0), 1,      1,      0,      1,      1,      1,      1,      1,
-    1,      1,      1,      1,      1,      1,      1,      1, /* 0x20: '"' at 0x22 */
-    R16(1), R16(1), 1,      1,      1,      1,      1,      1,      1,      1,
-    1,      1,      1,      1,      0,      1,      1,      1, /* 0x50: '\\' at 0x5C */
-    R16(1), R16(1), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0),
-#undef R16
-};
-
-static inline int hex_digit(unsigned c)
-{
-    if (c >= '0' && c <= '9')
-        return (int)(c - '0');
-    c |= 0x20;
-    if (c >= 'a' && c <= 'f')
-        return (int)(c - 'a' + 10);
-    return -1;
-}
-
-static int hex4(const unsigned char *p, uint32_t *out)
-{
-    uint32_t v = 0;
-    for (int i = 0; i < 4; i++) {
-        int d = hex_digit(p[i]);
-        if (d < 0)
-            return -1;
-        v = v << 4 | (uint32_t)d;
-    }
-    *out = v;
-    return 0;
-}
-
-static inline unsigned char *put_cp(unsigned char *o, uint32_t cp)
-{
-    if (cp < 0x80) {
-        *o++ = (unsigned char)cp;
-    } else if (cp < 0x800) {
-        *o++ = (unsigned char)(0xC0 | cp >> 6);
-        *o++ = (unsigned char)(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        *o++ = (unsigned char)(0xE0 | cp >> 12);
-        *o++ = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        *o++ = (unsigned char)(0x80 | (cp & 0x3F));
-    } else {
-        *o++ = (unsigned char)(0xF0 | cp >> 18);
-        *o++ = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-        *o++ = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        *o++ = (unsigned char)(0x80 | (cp & 0x3F));
-    }
-    return o;
-}
-
-/* Reads a string whose opening quote is at p[-1]. On success stores where its decoded bytes are
- * (*out: inside the input when it needed no decoding, else in r->sbuf until the next call) and
- * returns the position after the closing quote; on error sets r->msg / r->at and returns NULL. */
-static const unsigned char *read_string(struct reader *r, const unsigned char *p,
-                                        const unsigned char **out, uint32_t *out_len)
-{
-    const unsigned char *end = r->end, *s = p;
-    for (;;) {
-        while (end - p >= 8) {
-            uint64_t w;
-            memcpy(&w, p, 8);
-            uint64_t m = word_special(w);
-            if (m != 0) {
-                /* The lowest flagged byte is exact (false flags only sit above a true one). */
-                p += __builtin_ctzll(m) >> 3;
-                goto special;
-            }
-            p += 8;
-        }
-        while (p < end && plain_byte[*p])
-            p++;
-    special:
-        if (p >= end) {
-            r->msg = MSG_EOF;
-            r->at = end;
-            return NULL;
-        }
-        unsigned c = *p;
-        if (c == '"') {
-            size_t n = (size_t)(p - s);
-            if (n > UINT32_MAX) {
-                r->msg = "string too long";
-                r->at = s;
-                return NULL;
-            }
-            *out = s;
-            *out_len = (uint32_t)n;
-            return p + 1;
-        }
-        if (c == '\\')
-            break;
-        if (c < 0x20) {
-            r->msg = "bad control character in string";
-            r->at = p;
-            return NULL;
-        }
-        if (!r->decode) {
-            p++;
-            continue;
-        }
-        size_t k = json__utf8_seq(p, (size_t)(end - p));
-        if (k == 0)
-            break;
-        p += k;
-    }
-
-    /* Slow path: escapes or replacement characters; decode into the scratch buffer. Output never
-     * exceeds 3 bytes per input byte, so reserve per chunk of input. */
-    size_t on = (size_t)(p - s);
-    if (on + 64 > r->capsbuf &&
-        scratch_grow((void **)&r->sbuf, &r->capsbuf, 1, r->isbuf, on + 64) != 0)
-        goto nomem;
-    memcpy(r->sbuf, s, on);
-    for (;;) {
-        /* Room for the largest single step: 12 input bytes (\uXXXX\uXXXX) give 4, one bad byte
-         * gives 3; a run of plain bytes is copied in chunks of at most 32. */
-        if (on + 128 > r->capsbuf &&
-            scratch_grow((void **)&r->sbuf, &r->capsbuf, 1, r->isbuf, on + 128) != 0)
-            goto nomem;
-        unsigned char *o = r->sbuf + on;
-        if (p >= end) {
-            r->msg = MSG_EOF;
-            r->at = end;
-            return NULL;
-        }
-        unsigned c = *p;
-        if (plain_byte[c]) {
-            const unsigned char *q = p;
-            while (q < end && q - p < 32 && plain_byte[*q])
-                q++;
-            memcpy(o, p, (size_t)(q - p));
-            on += (size_t)(q - p);
-            p = q;
-            continue;
-        }
-        if (c == '"') {
-            if (on > UINT32_MAX) {
-                r->msg = "string too long";
-                r->at = s;
-                return NULL;
-            }
-            *out = r->sbuf;
-            *out_len = (uint32_t)on;
-            return p + 1;
-        }
-        if (c == '\\') {
-            if (end - p < 2) {
-                r->msg = MSG_EOF;
-                r->at = end;
-                return NULL;
-            }
-            unsigned e = p[1];
-            unsigned char ch;
-            switch (e) {
-            case '"':
-                ch = '"';
-                break;
-            case '\\':
-                ch = '\\';
-                break;
-            case '/':
-                ch = '/';
-                break;
-            case 'b':
-                ch = '\b';
-                break;
-            case 'f':
-                ch = '\f';
-                break;
-            case 'n':
-                ch = '\n';
-                break;
-            case 'r':
-                ch = '\r';
-                break;
-            case 't':
-                ch = '\t';
-                break;
-            case 'u': {
-                uint32_t cp = 0;
-                for (int i = 0; i < 4; i++) {
-                    const unsigned char *h = p + 2 + i;
-                    int d = h < end ? hex_digit(*h) : -1;
-                    if (d < 0) {
-                        r->msg = h < end ? "bad unicode escape" : MSG_EOF;
-                        r->at = h < end ? h : end;
-                        return NULL;
-                    }
-                    cp = cp << 4 | (uint32_t)d;
-                }
-                p += 6;
-                if (cp >= 0xD800 && cp <= 0xDBFF && end - p >= 6 && p[0] == '\\' && p[1] == 'u') {
-                    uint32_t lo;
-                    if (hex4(p + 2, &lo) == 0 && lo >= 0xDC00 && lo <= 0xDFFF) {
-                        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                        p += 6;
-                    }
-                }
-                /* A lone surrogate is kept as its 3-byte generalised UTF-8 form (WTF-8). */
-                on = (size_t)(put_cp(o, cp) - r->sbuf);
-                continue;
-            }
-            default:
-                r->msg = "bad escaped character";
-                r->at = p + 1;
-                return NULL;
-            }
-            *o = ch;
-            on++;
-            p += 2;
-            continue;
-        }
-        if (c < 0x20) {
-            r->msg = "bad control character in string";
-            r->at = p;
-            return NULL;
-        }
-        /* Non-ASCII. */
-        if (!r->decode) {
-            *o = (unsigned char)c;
-            on++;
-            p++;
-            continue;
-        }
-        size_t k = json__utf8_seq(p, (size_t)(end - p));
-        if (k != 0) {
-            memcpy(o, p, k);
-            on += k;
-            p += k;
-        } else {
-            p += json__utf8_bad(p, (size_t)(end - p));
-            o[0] = 0xEF;
-            o[1] = 0xBF;
-            o[2] = 0xBD;
-            on += 3;
-        }
-    }
-nomem:
-    r->msg = MSG_NOMEM;
-    r->at = p;
-    return NULL;
 }
 
 /* ---- numbers -------------------------------------------------------------------------------- */
@@ -462,7 +153,7 @@ static const unsigned char *read_number(struct reader *r, const unsigned char *p
     *out = neg ? -d : d;
     return p;
 eof:
-    r->msg = MSG_EOF;
+    r->msg = JSON_READ_MSG_EOF;
     r->at = end;
     return NULL;
 }
@@ -494,7 +185,7 @@ static void error_fill(const struct reader *r, struct json_error *err)
     if (r->msg != NULL) {
         snprintf(err->message, sizeof(err->message), "%s", r->msg);
     } else if (at >= r->end) {
-        snprintf(err->message, sizeof(err->message), "%s", MSG_EOF);
+        snprintf(err->message, sizeof(err->message), "%s", JSON_READ_MSG_EOF);
     } else if (*at >= 0x20 && *at < 0x7F) {
         snprintf(err->message, sizeof(err->message), "unexpected character '%c'", *at);
     } else {
@@ -609,8 +300,8 @@ static int object_key(struct reader *r, struct frame *f, const char *key, uint32
     }
     if (cnt == UINT32_MAX - 1)
         return -1;
-    if (r->nmems == r->capmems &&
-        scratch_grow((void **)&r->mems, &r->capmems, sizeof(*r->mems), r->imems, r->nmems + 1))
+    if (r->nmems == r->capmems && json__scratch_grow((void **)&r->mems, &r->capmems,
+                                                     sizeof(*r->mems), r->imems, r->nmems + 1))
         return -1;
     fm = r->mems + f->base;
     fm[cnt].key = key;
@@ -735,8 +426,8 @@ value:
             goto fail_at;
         }
         if (r->nframes == r->capframes &&
-            scratch_grow((void **)&r->frames, &r->capframes, sizeof(*r->frames), r->iframes,
-                         r->nframes + 1))
+            json__scratch_grow((void **)&r->frames, &r->capframes, sizeof(*r->frames), r->iframes,
+                               r->nframes + 1))
             goto nomem;
         bool is_obj = *p == '{';
         struct json_value *node = node_new(r, is_obj ? JSON_OBJECT : JSON_ARRAY);
@@ -763,7 +454,7 @@ value:
     case '"': {
         const unsigned char *data;
         uint32_t n;
-        const unsigned char *q = read_string(r, p + 1, &data, &n);
+        const unsigned char *q = json__read_string(r, p + 1, &data, &n);
         if (q == NULL)
             goto fail;
         /* The node and its bytes in one allocation. */
@@ -781,21 +472,21 @@ value:
         goto have_value;
     }
     case 't':
-        if (end - p >= 4 && memcmp(p, "true", 4) == 0) {
+        if (end - p >= 4 && memcmp(p, STRLIT("true")) == 0) {
             v = node_new(r, JSON_TRUE);
             p += 4;
             goto have_literal;
         }
         goto fail_literal;
     case 'f':
-        if (end - p >= 5 && memcmp(p, "false", 5) == 0) {
+        if (end - p >= 5 && memcmp(p, STRLIT("false")) == 0) {
             v = node_new(r, JSON_FALSE);
             p += 5;
             goto have_literal;
         }
         goto fail_literal;
     case 'n':
-        if (end - p >= 4 && memcmp(p, "null", 4) == 0) {
+        if (end - p >= 4 && memcmp(p, STRLIT("null")) == 0) {
             v = node_new(r, JSON_NULL);
             p += 4;
             goto have_literal;
@@ -846,7 +537,7 @@ key : {
     /* p at the opening quote of a key in the open object f. */
     const unsigned char *data;
     uint32_t n;
-    const unsigned char *q = read_string(r, p + 1, &data, &n);
+    const unsigned char *q = json__read_string(r, p + 1, &data, &n);
     if (q == NULL)
         goto fail;
     uint32_t h = json__key_hash((const char *)data, n);
@@ -867,8 +558,8 @@ have_value:
     }
     f = &r->frames[r->nframes - 1];
     if (f->node->type == JSON_ARRAY) {
-        if (r->nvals == r->capvals &&
-            scratch_grow((void **)&r->vals, &r->capvals, sizeof(*r->vals), r->ivals, r->nvals + 1))
+        if (r->nvals == r->capvals && json__scratch_grow((void **)&r->vals, &r->capvals,
+                                                         sizeof(*r->vals), r->ivals, r->nvals + 1))
             goto nomem;
         r->vals[r->nvals++] = v;
     } else {
@@ -905,7 +596,7 @@ done:
     return root;
 
 nomem:
-    r->msg = MSG_NOMEM;
+    r->msg = JSON_READ_MSG_NOMEM;
 fail_at:
     r->at = p;
 fail:

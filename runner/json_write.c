@@ -7,6 +7,7 @@
  * JavaScript length of the output is counted on the way (bytes minus the UTF-8 overhead). */
 #include "json.h"
 #include "json_internal.h"
+#include "text.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -36,13 +37,13 @@ static int buf_reserve(struct json_buf *b, size_t n)
     if (b->cap - b->len >= n)
         return 0;
     if (n > SIZE_MAX / 2 - b->len)
-        return JSON_E_NOMEM;
+        return ERR_NOMEM;
     size_t ncap = b->cap ? b->cap : 256;
     while (ncap - b->len < n)
         ncap *= 2;
     char *d = realloc(b->data, ncap);
     if (d == NULL)
-        return JSON_E_NOMEM;
+        return ERR_NOMEM;
     b->data = d;
     b->cap = ncap;
     return 0;
@@ -51,9 +52,9 @@ static int buf_reserve(struct json_buf *b, size_t n)
 int json_buf_append(struct json_buf *b, const void *p, size_t n)
 {
     if (b->limit != 0 && (n > b->limit || b->len > b->limit - n))
-        return JSON_E_NOMEM;
+        return ERR_NOMEM;
     if (buf_reserve(b, n) != 0)
-        return JSON_E_NOMEM;
+        return ERR_NOMEM;
     if (n != 0)
         memcpy(b->data + b->len, p, n);
     b->len += n;
@@ -114,7 +115,7 @@ static inline size_t number_write(char *out, double d)
             return n;
         }
     } else if (!isfinite(d)) {
-        memcpy(out, "null", 4);
+        memcpy(out, STRLIT("null"));
         return 4;
     }
     return json_number_format(d, out);
@@ -134,9 +135,9 @@ static __attribute__((noinline)) int wr_grow(struct wr *w, size_t n)
     struct json_buf *b = w->b;
     b->len = (size_t)(w->o - b->data);
     if (b->limit != 0 && b->len > b->limit)
-        return JSON_E_NOMEM;
+        return ERR_NOMEM;
     if (buf_reserve(b, n) != 0)
-        return JSON_E_NOMEM;
+        return ERR_NOMEM;
     w->o = b->data + b->len;
     w->end = b->data + b->cap;
     return 0;
@@ -198,7 +199,7 @@ static const unsigned char *special_write(struct wr *w, const unsigned char *p,
             *o++ = 't';
             break;
         default:
-            memcpy(o, "u00", 3);
+            memcpy(o, STRLIT("u00"));
             o[3] = hex_lower[c >> 4];
             o[4] = hex_lower[c & 15];
             o += 5;
@@ -230,14 +231,14 @@ static const unsigned char *special_write(struct wr *w, const unsigned char *p,
             w->adjust += 2;
             return p + 6;
         }
-        memcpy(o, "\\ud", 3);
+        memcpy(o, STRLIT("\\ud"));
         o[3] = hex_lower[(hi >> 8) & 15];
         o[4] = hex_lower[(hi >> 4) & 15];
         o[5] = hex_lower[hi & 15];
         w->o = o + 6;
         return p + 3;
     }
-    memcpy(o, "\xEF\xBF\xBD", 3);
+    memcpy(o, STRLIT("\xEF\xBF\xBD"));
     w->o = o + 3;
     w->adjust += 2;
     return p + json__utf8_bad(p, avail);
@@ -249,7 +250,7 @@ static int string_write(struct wr *w, const char *str, size_t len)
     const unsigned char *p = (const unsigned char *)str, *end = p + len;
     /* the quotes and one byte more for the caller (a key's colon) */
     if (wr_need(w, (len < STR_CHUNK ? len : STR_CHUNK) * 6 + 3) != 0)
-        return JSON_E_NOMEM;
+        return ERR_NOMEM;
     *w->o++ = '"';
     for (;;) {
         const unsigned char *stop = end - p > STR_CHUNK ? p + STR_CHUNK : end;
@@ -292,7 +293,7 @@ static int string_write(struct wr *w, const char *str, size_t len)
             break;
         size_t rest = (size_t)(end - p);
         if (wr_need(w, (rest < STR_CHUNK ? rest : STR_CHUNK) * 6 + 2) != 0)
-            return JSON_E_NOMEM;
+            return ERR_NOMEM;
     }
     *w->o++ = '"';
     return 0;
@@ -327,7 +328,7 @@ static int idx_key_cmp(const void *a, const void *b)
 }
 
 /* The print order of an object's members when some keys are array indices (NULL in *order when
- * none is: insertion order). 0 or JSON_E_NOMEM. */
+ * none is: insertion order). 0 or ERR_NOMEM. */
 static int object_order(const struct json_value *obj, uint32_t **order)
 {
     *order = NULL;
@@ -344,7 +345,7 @@ static int object_order(const struct json_value *obj, uint32_t **order)
     if (ord == NULL || ik == NULL) {
         free(ord);
         free(ik);
-        return JSON_E_NOMEM;
+        return ERR_NOMEM;
     }
     uint32_t j = 0, r = nidx;
     for (uint32_t i = 0; i < n; i++) {
@@ -374,7 +375,7 @@ struct wframe {
 
 static bool is_has_own_property(const char *k, uint32_t len)
 {
-    return len == 14 && memcmp(k, "hasOwnProperty", 14) == 0;
+    return len == 14 && memcmp(k, STRLIT("hasOwnProperty")) == 0;
 }
 
 int json_write(struct json_buf *out, const struct json_value *v, unsigned flags, size_t *utf16_len)
@@ -387,30 +388,30 @@ int json_write(struct json_buf *out, const struct json_value *v, unsigned flags,
     const bool reject_hop = (flags & JSON_WRITE_REJECT_HASOWNPROPERTY) != 0;
     const struct json_value *cur = v;
     if (out->data == NULL && buf_reserve(out, 256) != 0)
-        return JSON_E_NOMEM;
+        return ERR_NOMEM;
     struct wr w = {out->data + out->len, out->data + out->cap, out, 0};
 
     for (;;) {
         /* Write cur (a scalar, or a container's opening and possibly its whole empty body). */
         if (cur == NULL) {
-            rc = JSON_E_NOT_SERIALIZABLE;
+            rc = ERR_UNSERIALIZABLE;
             goto out;
         }
         if (wr_need(&w, 32) != 0) {
-            rc = JSON_E_NOMEM;
+            rc = ERR_NOMEM;
             goto out;
         }
         switch (cur->type) {
         case JSON_NULL:
-            memcpy(w.o, "null", 4);
+            memcpy(w.o, STRLIT("null"));
             w.o += 4;
             break;
         case JSON_FALSE:
-            memcpy(w.o, "false", 5);
+            memcpy(w.o, STRLIT("false"));
             w.o += 5;
             break;
         case JSON_TRUE:
-            memcpy(w.o, "true", 4);
+            memcpy(w.o, STRLIT("true"));
             w.o += 4;
             break;
         case JSON_NUMBER:
@@ -430,7 +431,7 @@ int json_write(struct json_buf *out, const struct json_value *v, unsigned flags,
                 break;
             }
             if (n >= JSON_MAX_WRITE_DEPTH) {
-                rc = JSON_E_NOT_SERIALIZABLE;
+                rc = ERR_UNSERIALIZABLE;
                 goto out;
             }
             if (n == cap) {
@@ -438,7 +439,7 @@ int json_write(struct json_buf *out, const struct json_value *v, unsigned flags,
                 struct wframe *ns =
                     st == ist ? malloc(ncap * sizeof(*ns)) : realloc(st, ncap * sizeof(*ns));
                 if (ns == NULL) {
-                    rc = JSON_E_NOMEM;
+                    rc = ERR_NOMEM;
                     goto out;
                 }
                 if (st == ist)
@@ -448,7 +449,7 @@ int json_write(struct json_buf *out, const struct json_value *v, unsigned flags,
             }
             uint32_t *order = NULL;
             if (!arr && object_order(cur, &order) != 0) {
-                rc = JSON_E_NOMEM;
+                rc = ERR_NOMEM;
                 goto out;
             }
             st[n++] = (struct wframe){cur, 0, order};
@@ -456,7 +457,7 @@ int json_write(struct json_buf *out, const struct json_value *v, unsigned flags,
             break;
         }
         default: /* JSON_DATE and anything unknown */
-            rc = JSON_E_NOT_SERIALIZABLE;
+            rc = ERR_UNSERIALIZABLE;
             goto out;
         }
 
@@ -467,7 +468,7 @@ int json_write(struct json_buf *out, const struct json_value *v, unsigned flags,
             struct wframe *f = &st[n - 1];
             const struct json_value *c = f->v;
             if (wr_need(&w, 2) != 0) {
-                rc = JSON_E_NOMEM;
+                rc = ERR_NOMEM;
                 goto out;
             }
             if (f->i == c->len) {
@@ -484,7 +485,7 @@ int json_write(struct json_buf *out, const struct json_value *v, unsigned flags,
             } else {
                 const struct json_member *m = &c->u.members[f->order ? f->order[i] : i];
                 if (reject_hop && is_has_own_property(m->key, m->key_len)) {
-                    rc = JSON_E_NOT_SERIALIZABLE;
+                    rc = ERR_UNSERIALIZABLE;
                     goto out;
                 }
                 rc = string_write(&w, m->key, m->key_len);
@@ -504,7 +505,7 @@ out:
     if (rc == 0)
         out->len = (size_t)(w.o - out->data);
     if (rc == 0 && out->limit != 0 && out->len > out->limit)
-        rc = JSON_E_NOMEM;
+        rc = ERR_NOMEM;
     if (rc != 0) {
         out->len = start;
         return rc;

@@ -1,5 +1,6 @@
 /* jsondiff.c — semantic JSON comparison with a list of differing paths (see jsondiff.h). */
 #include "jsondiff.h"
+#include "text.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -69,9 +70,9 @@ static int buf_append_value(struct json_buf *b, const struct json_value *v, size
     struct json_buf t;
     json_buf_init(&t, 0);
     int rc = json_write(&t, v, 0, NULL);
-    if (rc == JSON_E_NOT_SERIALIZABLE) {
+    if (rc == ERR_UNSERIALIZABLE) {
         t.len = 0;
-        rc = json_buf_append(&t, "(not serializable)", 18);
+        rc = json_buf_append(&t, STRLIT("(not serializable)"));
     }
     if (rc != 0) {
         json_buf_free(&t);
@@ -86,7 +87,7 @@ static int buf_append_value(struct json_buf *b, const struct json_value *v, size
     }
     rc = json_buf_append(b, t.data, n);
     if (rc == 0 && cut)
-        rc = json_buf_append(b, "...", 3);
+        rc = json_buf_append(b, STRLIT("..."));
     json_buf_free(&t);
     return rc == 0 ? 0 : -1;
 }
@@ -121,7 +122,7 @@ static const char *path_text(struct walk *w, const struct seg *seg)
 
     struct json_buf b;
     json_buf_init(&b, 0);
-    int rc = json_buf_append(&b, "$", 1);
+    int rc = json_buf_append(&b, STRLIT("$"));
     for (i = 0; i < depth && rc == 0; i++) {
         const struct seg *s = chain[i];
         if (!s->key) {
@@ -129,16 +130,16 @@ static const char *path_text(struct walk *w, const struct seg *seg)
             int n = snprintf(num, sizeof(num), "[%zu]", s->index);
             rc = json_buf_append(&b, num, (size_t)n);
         } else if (key_is_identifier(s->key, s->key_len)) {
-            rc = json_buf_append(&b, ".", 1);
+            rc = json_buf_append(&b, STRLIT("."));
             if (rc == 0)
                 rc = json_buf_append(&b, s->key, s->key_len);
         } else {
             struct json_value *k = json_new_string(w->a, s->key, s->key_len);
-            rc = k ? json_buf_append(&b, "[", 1) : -1;
+            rc = k ? json_buf_append(&b, STRLIT("[")) : -1;
             if (rc == 0)
                 rc = buf_append_value(&b, k, 0);
             if (rc == 0)
-                rc = json_buf_append(&b, "]", 1);
+                rc = json_buf_append(&b, STRLIT("]"));
         }
     }
     const char *out = rc == 0 ? arena_strndup(w->a, b.data, b.len) : NULL;

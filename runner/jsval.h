@@ -11,15 +11,15 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
+#include "err.h"
 #include "json.h"
 
-enum jsval_status {
-    JSVAL_OK = 0,
-    JSVAL_E_NOMEM = -1,
-    JSVAL_E_TYPE = -2, /* TypeError: Cannot convert object to primitive value */
-};
+/* The coercions that can fail return 0, or (err.h): ERR_NOMEM when the arena is out of memory;
+ * ERR_TYPE for JavaScript's TypeError "Cannot convert object to primitive value"
+ * (JSVAL_TYPE_ERROR_MESSAGE), from an object with an own key "toString". */
 
 #define JSVAL_TYPE_ERROR_MESSAGE "Cannot convert object to primitive value"
 
@@ -42,6 +42,10 @@ double jsval_string_to_number(const char *s, size_t len);
  * in s. */
 size_t jsval_trim(const char *s, size_t len, size_t *start);
 
+/* True for the code point c when JavaScript reads it as WhiteSpace or LineTerminator (what trim,
+ * StringToNumber and Date.parse skip). */
+bool jsval_is_space(uint32_t c);
+
 /* `new Date(v)` for a JSON value: its time value in ms since the epoch, NaN for an invalid date. */
 int jsval_date_from_value(struct arena *a, const struct json_value *v, double *ms);
 
@@ -55,6 +59,11 @@ double jsval_date_parse(const char *s, size_t len);
  * Returns the length, or 0 for an invalid time value (NaN). */
 #define JSVAL_ISO_MAX 32
 size_t jsval_date_iso(double ms, char out[JSVAL_ISO_MAX]);
+
+/* Date.prototype.toString into out (cap bytes, NUL-terminated when cap > 0): "Tue Jan 01 2019
+ * 00:00:00 GMT+0000 (Coordinated Universal Time)" in the process's local time zone, "Invalid
+ * Date" for NaN. Returns the length snprintf reports (may be >= cap). */
+size_t jsval_date_string(double ms, char *out, size_t cap);
 
 /* TimeClip: NaN beyond 8.64e15 ms, else truncated toward zero (never -0). */
 double jsval_time_clip(double t);

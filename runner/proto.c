@@ -868,7 +868,7 @@ static void log_fields(struct proto_response *resp, const struct json_value *bod
     }
 }
 
-/* `new Date(options[key])` when truthy. Returns 0, or JSVAL_E_TYPE / JSVAL_E_NOMEM. */
+/* `new Date(options[key])` when truthy. Returns 0, or ERR_TYPE / ERR_NOMEM. */
 static int date_field(struct arena *a, struct json_value *options, const char *key)
 {
     struct json_value *v = json_object_get(options, key, strlen(key));
@@ -880,12 +880,12 @@ static int date_field(struct arena *a, struct json_value *options, const char *k
         return rc;
     struct json_value *d = json_new_date(a, ms);
     if (!d || json_object_set(a, options, key, strlen(key), d) != 0)
-        return JSVAL_E_NOMEM;
+        return ERR_NOMEM;
     return 0;
 }
 
 /* The maxResponseSize rule: `size > (maxResponseSize || default)` with JavaScript's comparison.
- * Returns 1 (exceeded; *text is the limit as JavaScript prints it), 0, or a JSVAL_E_* error. */
+ * Returns 1 (exceeded; *text is the limit as JavaScript prints it), 0, or an ERR_* code. */
 static int size_exceeded(struct arena *a, const struct json_value *ms, double def, size_t size,
                          const char **text, size_t *textlen)
 {
@@ -893,7 +893,7 @@ static int size_exceeded(struct arena *a, const struct json_value *ms, double de
         if ((double)size > def) {
             char *defbuf = arena_alloc(a, JSON_NUMBER_MAX);
             if (!defbuf)
-                return JSVAL_E_NOMEM;
+                return ERR_NOMEM;
             *textlen = json_number_format(def, defbuf);
             *text = defbuf;
             return 1;
@@ -954,7 +954,7 @@ int proto_handle(const struct proto_config *cfg, const struct proto_request *req
     } else if (truthy(cid)) {
         size_t cidlen = 0;
         if (registry_has_connectors(reg)) {
-            if (jsval_to_string(a, cid, &cid_text, &cidlen) == JSVAL_E_TYPE)
+            if (jsval_to_string(a, cid, &cid_text, &cidlen) == ERR_TYPE)
                 return answer_type_error(resp, a);
             if (!cid_text)
                 return answer_nomem(resp, a);
@@ -993,7 +993,7 @@ int proto_handle(const struct proto_config *cfg, const struct proto_request *req
     if (truthy(type)) {
         const char *key = NULL;
         size_t keylen = 0;
-        if (jsval_to_string(a, type, &key, &keylen) == JSVAL_E_TYPE)
+        if (jsval_to_string(a, type, &key, &keylen) == ERR_TYPE)
             return answer_type_error(resp, a);
         if (!key)
             return answer_nomem(resp, a);
@@ -1037,7 +1037,7 @@ int proto_handle(const struct proto_config *cfg, const struct proto_request *req
         int rc = date_field(a, options, "lastExportDateTime");
         if (rc == 0)
             rc = date_field(a, options, "currentExportDateTime");
-        if (rc == JSVAL_E_TYPE)
+        if (rc == ERR_TYPE)
             return answer_message_first(resp, a, 422, JSVAL_TYPE_ERROR_MESSAGE,
                                         strlen(JSVAL_TYPE_ERROR_MESSAGE), NULL);
         if (rc != 0)
@@ -1073,7 +1073,7 @@ int proto_handle(const struct proto_config *cfg, const struct proto_request *req
     resp->body.len = 0;
     if (call.result) {
         int rc = json_write(&resp->body, call.result, JSON_WRITE_REJECT_HASOWNPROPERTY, &size);
-        if (rc == JSON_E_NOT_SERIALIZABLE)
+        if (rc == ERR_UNSERIALIZABLE)
             return answer_message_first(resp, a, 422, MSG_NOT_SERIALIZABLE,
                                         sizeof(MSG_NOT_SERIALIZABLE) - 1,
                                         "invalid_extension_response");
@@ -1089,7 +1089,7 @@ int proto_handle(const struct proto_config *cfg, const struct proto_request *req
     double def =
         cfg->default_max_response > 0 ? cfg->default_max_response : PROTO_DEFAULT_MAX_RESPONSE;
     int ex = size_exceeded(a, field(body, "maxResponseSize"), def, size, &limit_text, &limit_len);
-    if (ex == JSVAL_E_TYPE)
+    if (ex == ERR_TYPE)
         return answer_type_error(resp, a);
     if (ex < 0)
         return answer_nomem(resp, a);

@@ -356,7 +356,7 @@ int proto_handle_step(const struct proto_config *cfg, struct strv fn_name,
     resp->body.len = 0;
     if (result) {
         int rc = json_write(&resp->body, result, 0, NULL);
-        if (rc == JSON_E_NOT_SERIALIZABLE)
+        if (rc == ERR_UNSERIALIZABLE)
             return step_fail(resp, a, 422, "invalid_extension_response",
                              "The result of %s is not plain JSON (it holds a Date or is nested "
                              "too deep).",

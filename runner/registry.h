@@ -2,16 +2,17 @@
  *
  * `hookstack serve` loads the modules only in children (reload.h): each worker loads the module
  * set it serves, after a check in a child of its own accepted the set; `hookstack invoke`, `test`
- * and `hooks` load them in their own process. modload.c fills the table, proto.c looks functions
- * up, sdk.c invokes them. A
- * scope is DIY or one connector id; inside a scope a function is reachable at the top level
- * (framework 2.0, no `type`) and/or in a group (framework 1.0: hooks, wrappers, settings,
- * utilities, installer, uninstaller, ...). */
+ * and `hooks` load them in their own process. registry.c keeps the table (registration, lookups,
+ * the listing), modload.c loads module files into it (registry_load, registry_free), proto.c looks
+ * functions up, sdk.c invokes them. A scope is DIY or one connector id; inside a scope a function
+ * is reachable at the top level (framework 2.0, no `type`) and/or in a group (framework 1.0: hooks,
+ * wrappers, settings, utilities, installer, uninstaller, ...). */
 #ifndef HS_REGISTRY_H
 #define HS_REGISTRY_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct registry;
 struct registry_fn; /* one registered function; details in registry internals */
@@ -35,10 +36,12 @@ struct registry_load_opts {
     void *before_arg;
 };
 
-/* Loads every module of every folder. On failure returns NULL and writes one line naming the
- * module file and the reason (ABI mismatch, missing entry point, duplicate function, dlopen error)
- * into err. An empty set of folders or of modules is not an error. */
+/* Loads every module of every folder (modload.c). On failure returns NULL and writes one line
+ * naming the module file and the reason (ABI mismatch, missing entry point, duplicate function,
+ * dlopen error) into err. An empty set of folders or of modules is not an error. */
 struct registry *registry_load(const struct registry_load_opts *opts, char *err, size_t errlen);
+/* Runs every loaded module's cleanup, last loaded first, unloads them and frees the registry
+ * (modload.c). */
 void registry_free(struct registry *reg);
 
 /* Number of modules and of functions loaded (for the start-up line and `hookstack hooks`). */
@@ -56,6 +59,6 @@ bool registry_first_diy(const struct registry *reg, const char **name, const cha
 
 /* Writes one line per function: module, function, kind, scope (diy / connector ids), group or
  * top-level, description; for `hookstack hooks`. Returns 0 or -1 on write error. */
-int registry_list(const struct registry *reg, void *file /* FILE * */);
+int registry_list(const struct registry *reg, FILE *file);
 
 #endif

@@ -1,5 +1,6 @@
-/* registry_internal.h — the registry's tables, shared by modload.c (fills them), sdk.c (invokes
- * functions), proto.c (looks functions up) and kind.c. Not part of the hook API.
+/* registry_internal.h — the registry's tables, shared by registry.c (keeps them: registration,
+ * lookups), modload.c (loads modules into them), sdk.c (invokes functions), proto.c (looks
+ * functions up) and kind.c. Not part of the hook API.
  *
  * A scope is DIY (scope 0) or one connector id (1..n). Inside a scope a function is reachable at
  * the top level (framework 2.0, request without `type`) and/or in its group (framework 1.0). */
@@ -102,21 +103,25 @@ const struct registry_fn *registry_find(const struct registry *reg, int scope, c
 const struct registry_module *registry_fn_module(const struct registry *reg,
                                                  const struct registry_fn *fn);
 
-/* Registration entry points of the API table (modload.c). */
-hs_status modload_register_fn(hs_module *mod, const char *name, hs_kind kind, hs_fn fn,
-                              const hs_fn_opts *opts);
-hs_status modload_register_record_fn(hs_module *mod, const char *name, hs_kind kind,
-                                     hs_record_fn fn, const hs_fn_opts *opts);
-hs_status modload_register_page_fn(hs_module *mod, const char *name, hs_kind kind, hs_page_fn fn,
-                                   const hs_fn_opts *opts);
-void *modload_module_state_alloc(hs_module *mod, size_t size);
+/* True for a function, group, connector or module name the registry accepts: not empty, at most
+ * 256 bytes. */
+bool registry_name_ok(const char *s);
+
+/* Registration entry points of the API table (sdk.c puts them there; registry.c). */
+hs_status registry_register_fn(hs_module *mod, const char *name, hs_kind kind, hs_fn fn,
+                               const hs_fn_opts *opts);
+hs_status registry_register_record_fn(hs_module *mod, const char *name, hs_kind kind,
+                                      hs_record_fn fn, const hs_fn_opts *opts);
+hs_status registry_register_page_fn(hs_module *mod, const char *name, hs_kind kind, hs_page_fn fn,
+                                    const hs_fn_opts *opts);
+void *registry_module_state_alloc(hs_module *mod, size_t size);
 
 /* Loads one module from an entry function already in this process (a module source built with
  * HS_MODULE_STATIC and linked into a test or tool); `label` stands for the file name in messages.
- * Returns 0, or -1 with one line in err. */
+ * Returns 0, or -1 with one line in err (modload.c). */
 int registry_add_static(struct registry *reg, const hs_module_info *(*entry)(void),
                         const char *label, char *err, size_t errlen);
-/* An empty registry, for registry_add_static. NULL when out of memory. */
+/* An empty registry, for registry_add_static (registry.c). NULL when out of memory. */
 struct registry *registry_new(bool no_diy);
 
 #endif

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "regscan.h"
+#include "text.h"
 
 #define REGSCAN_LOOKAHEAD 1024                /* bytes searched for HS_KIND_ after the name */
 #define REGSCAN_MAX_FILE  (64u * 1024 * 1024) /* a larger source is an error */
@@ -91,7 +92,7 @@ static bool kind_follows(struct lex l)
             size_t start = l.i;
             while (l.i < l.len && is_ident(l.s[l.i]))
                 l.i++;
-            if (l.i - start > 8 && memcmp(l.s + start, "HS_KIND_", 8) == 0)
+            if (l.i - start > 8 && memcmp(l.s + start, STRLIT("HS_KIND_")) == 0)
                 return true;
             continue;
         }

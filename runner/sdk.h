@@ -9,7 +9,7 @@
 #include "arena.h"
 #include "hookstack.h"
 #include "json.h"
-#include "registry_internal.h"
+#include "registry.h"
 
 /* The table every module's init receives (static, lives for the process). */
 const hs_api *sdk_api(void);

@@ -2,8 +2,8 @@
  * (json_to_string), a field's trimmed text (json_get_trimmed), and the typed settings readers
  * (setting_string, setting_number, setting_bool). A reader coerces where JavaScript's meaning is
  * safe (a number read as text is String(n)) and otherwise throws: the TypeError fails the
- * invocation whatever the function returns (sdk.c's settled), naming the setting or the key; a
- * setting that is there never gives the default, and an object never reads as text. */
+ * invocation whatever the function returns (sdk_error.c's sdk_ctx_settled), naming the setting or
+ * the key; a setting that is there never gives the default, and an object never reads as text. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -63,9 +63,9 @@ static const char *to_string(hs_ctx *ctx, const struct json_value *v, size_t *le
 {
     const char *s = NULL;
     int rc = jsval_to_string(ctx->a, v, &s, len);
-    if (rc == JSVAL_OK)
+    if (rc == ERR_OK)
         return s;
-    if (rc == JSVAL_E_TYPE)
+    if (rc == ERR_TYPE)
         throw_type_error(ctx, "%s", JSVAL_TYPE_ERROR_MESSAGE);
     else
         sdk_ctx_nomem(ctx);

@@ -129,7 +129,7 @@ static const char *scrub(struct arena *a, const char *msg, const char *secret)
     size_t o = 0;
     for (const char *p = msg; *p;) {
         if (strncmp(p, secret, sl) == 0) {
-            memcpy(out + o, "[redacted]", 10);
+            memcpy(out + o, STRLIT("[redacted]"));
             o += 10;
             p += sl;
         } else {
@@ -249,7 +249,7 @@ out:
 static bool host_loopback(const char *host)
 {
     return strcmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0 ||
-           strncmp(host, "127.", 4) == 0;
+           strncmp(host, STRLIT("127.")) == 0;
 }
 
 /* ---- the transfer --------------------------------------------------------------------------- */
@@ -294,7 +294,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
     struct xfer *x = arg;
     struct hs_http_response *r = x->r;
     size_t len = size * n;
-    if (len >= 5 && memcmp(p, "HTTP/", 5) == 0) {
+    if (len >= 5 && memcmp(p, STRLIT("HTTP/")) == 0) {
         /* A new response (after 100 Continue or a redirect): its headers replace the last. */
         r->nhdrs = 0;
         r->header_bytes = len;
@@ -447,7 +447,7 @@ static hs_status http_run(hs_ctx *ctx, const hs_http_request_v1 *rq, const struc
         char *copy = rc == 0 ? arena_strndup(a, b.data ? b.data : "", b.len) : NULL;
         body_len = b.len;
         json_buf_free(&b);
-        if (rc == JSON_E_NOT_SERIALIZABLE)
+        if (rc == ERR_UNSERIALIZABLE)
             return http_fail(ctx, HS_ERR_TYPE, method, up.safe, token,
                              "refused: the JSON body holds a Date or is nested too deep");
         if (!copy)
@@ -745,7 +745,7 @@ const char *sdk_http_header(const hs_http_response *resp, const char *name)
         if (!text_ieq(h->name, h->name_len, name))
             continue;
         if (o) {
-            memcpy(joined + o, ", ", 2);
+            memcpy(joined + o, STRLIT(", "));
             o += 2;
         }
         size_t vl = strlen(h->value);

@@ -13,6 +13,7 @@
 
 #include "json.h"
 #include "sdk_internal.h"
+#include "text.h"
 
 #define SDK_SECRETS_MAX      512
 #define SDK_SECRET_ROOTS_MAX 64
@@ -26,7 +27,7 @@ static bool key_is(const struct json_member *m, const char *k, size_t n)
 /* bearerToken values and encrypted members are secret, whatever their type. */
 static bool member_secret(const struct json_member *m)
 {
-    return key_is(m, "bearerToken", 11) || key_is(m, "encrypted", 9);
+    return key_is(m, STRLIT("bearerToken")) || key_is(m, STRLIT("encrypted"));
 }
 
 static void secret_text(hs_ctx *ctx, const char *p, size_t len)
@@ -176,7 +177,7 @@ static bool inside_secret(hs_ctx *ctx, const struct json_value *v)
 struct json_value *sdk_redacted_copy(hs_ctx *ctx, const struct json_value *v)
 {
     sdk_secrets_collect(ctx);
-    struct json_value *mark = json_new_string(ctx->a, "[redacted]", 10);
+    struct json_value *mark = json_new_string(ctx->a, STRLIT("[redacted]"));
     if (!mark)
         return NULL;
     if (inside_secret(ctx, v))

@@ -4,7 +4,7 @@
  * GLib's GTimeZone reads the compiled zone files (including the rule that continues a zone past
  * its last listed transition), so this file only validates names and caches zones. Chosen over
  * TZ + localtime_r, which changes process-wide state (and with it the local time zone that
- * jsval.c's Date parsing reads) and re-reads the zone file on every switch, and over a reader of
+ * jsval_date.c's Date parsing reads) and re-reads the zone file on every switch, and over a reader of
  * our own for the zone file format, which GLib already keeps up to date.
  *
  * A name comes from settings, so it is checked before it reaches the file system: letters,

@@ -6,6 +6,8 @@
 #   fixtures/conformance     tests/fixtures/conformance/   build/protocol-modules/
 #   fixtures/kinds           tests/fixtures/kindcheck/     build/test-modules/ (tests/modules/kindcheck)
 #   fixtures/money           tests/fixtures/moneycheck/    build/test-modules/ (tests/modules/moneycheck)
+#   fixtures/abi10           tests/fixtures/abi10/         build/test-modules/ (tests/modules/abi10,
+#                                                          built against tests/abi/hookstack_1_0.h)
 #
 # One test per module folder, so `ctest -R fixtures/hooks/acme` runs one module's cases and a
 # module without cases adds no test. Included from CMakeLists.txt after tests/tests.cmake (which
@@ -47,3 +49,4 @@ hs_fixture_tree(examples/test-fixtures examples example-modules)
 hs_fixture_test(conformance ${CMAKE_SOURCE_DIR}/tests/fixtures/conformance protocol-modules)
 hs_fixture_test(kinds ${CMAKE_SOURCE_DIR}/tests/fixtures/kindcheck test-modules)
 hs_fixture_test(money ${CMAKE_SOURCE_DIR}/tests/fixtures/moneycheck test-modules)
+hs_fixture_test(abi10 ${CMAKE_SOURCE_DIR}/tests/fixtures/abi10 test-modules)

@@ -47,13 +47,13 @@ static void check_value(const char *json, const char *want_string, const char *w
     struct json_value *v = parse(json);
     const char *s = NULL;
     size_t len = 0;
-    assert_int_equal(jsval_to_string(arena, v, &s, &len), JSVAL_OK);
+    assert_int_equal(jsval_to_string(arena, v, &s, &len), ERR_OK);
     if (strcmp(s, want_string) != 0)
         fprintf(stderr, "String(%s): want \"%s\" got \"%s\"\n", json, want_string, s);
     assert_string_equal(s, want_string);
     assert_int_equal(len, strlen(want_string));
     double d = 0;
-    assert_int_equal(jsval_to_number(arena, v, &d), JSVAL_OK);
+    assert_int_equal(jsval_to_number(arena, v, &d), ERR_OK);
     char num[JSON_NUMBER_MAX];
     json_number_format(d, num);
     if (strcmp(num, want_number) != 0)
@@ -90,11 +90,11 @@ static void test_own_to_string_throws(void **state)
     const char *s;
     size_t len;
     double d;
-    assert_int_equal(jsval_to_string(arena, parse("{\"toString\":1}"), &s, &len), JSVAL_E_TYPE);
+    assert_int_equal(jsval_to_string(arena, parse("{\"toString\":1}"), &s, &len), ERR_TYPE);
     assert_int_equal(jsval_to_string(arena, parse("[1,[{\"toString\":null}]]"), &s, &len),
-                     JSVAL_E_TYPE);
-    assert_int_equal(jsval_to_number(arena, parse("{\"toString\":\"x\"}"), &d), JSVAL_E_TYPE);
-    assert_int_equal(jsval_date_from_value(arena, parse("{\"toString\":1}"), &d), JSVAL_E_TYPE);
+                     ERR_TYPE);
+    assert_int_equal(jsval_to_number(arena, parse("{\"toString\":\"x\"}"), &d), ERR_TYPE);
+    assert_int_equal(jsval_date_from_value(arena, parse("{\"toString\":1}"), &d), ERR_TYPE);
 }
 
 static void test_deep_array_join(void **state)
@@ -113,7 +113,7 @@ static void test_deep_array_join(void **state)
     assert_non_null(v);
     const char *s;
     size_t len;
-    assert_int_equal(jsval_to_string(big, v, &s, &len), JSVAL_OK);
+    assert_int_equal(jsval_to_string(big, v, &s, &len), ERR_OK);
     assert_string_equal(s, "7");
     arena_free(big);
     free(text);
@@ -238,7 +238,7 @@ static void test_date_parse(void **state)
 static void check_value_date(const char *json, const char *want)
 {
     double ms = 0;
-    assert_int_equal(jsval_date_from_value(arena, parse(json), &ms), JSVAL_OK);
+    assert_int_equal(jsval_date_from_value(arena, parse(json), &ms), ERR_OK);
     char iso[JSVAL_ISO_MAX];
     size_t n = jsval_date_iso(ms, iso);
     const char *got = n ? iso : "Invalid";
