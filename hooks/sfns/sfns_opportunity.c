@@ -172,7 +172,7 @@ static void read_amount(sfns_order_job *j, struct header *h)
         const char *t = NULL;
         sfns_text(j->ctx, v, &t);
         sfns_order_error(j, "bad_amount", "has Amount \"%s\", which %s.", t ? t : "(not text)",
-                         sfns_order_not_decimal(j->ctx, v, "is not an amount"));
+                         sfns_not_decimal(j->ctx, v, "is not an amount"));
         return;
     }
     h->has_amount = 1;

@@ -87,42 +87,6 @@ static int decimal_field(hs_ctx *ctx, const hs_json *obj, const char *path, hs_d
     return sfns_api->decimal_from_json(ctx, v, out) == HS_OK ? 1 : -1;
 }
 
-/* Whether t is written as a decimal number: sign, digits with at most one point, exponent. */
-static int looks_numeric(const char *t)
-{
-    size_t i = 0, digits = 0;
-    if (t[i] == '+' || t[i] == '-')
-        i++;
-    for (int point = 0; (t[i] >= '0' && t[i] <= '9') || (t[i] == '.' && !point); i++) {
-        if (t[i] == '.')
-            point = 1;
-        else
-            digits++;
-    }
-    if (digits == 0)
-        return 0;
-    if (t[i] == 'e' || t[i] == 'E') {
-        i++;
-        if (t[i] == '+' || t[i] == '-')
-            i++;
-        if (t[i] < '0' || t[i] > '9')
-            return 0;
-        while (t[i] >= '0' && t[i] <= '9')
-            i++;
-    }
-    return t[i] == '\0';
-}
-
-const char *sfns_order_not_decimal(hs_ctx *ctx, const hs_json *v, const char *otherwise)
-{
-    const char *t = NULL;
-    if (sfns_api->json_type(v) == HS_JSON_NUMBER ||
-        (sfns_text(ctx, v, &t) == SFNS_TEXT && looks_numeric(t)))
-        return "has more digits than an exact amount holds (18 significant digits, at most 18 "
-               "after the point)";
-    return otherwise;
-}
-
 /* The field's value as written, for messages. */
 static const char *shown(hs_ctx *ctx, const hs_json *obj, const char *path)
 {
@@ -155,22 +119,20 @@ static int item_read(sfns_order_job *j, struct item *it)
     if (q <= 0 || sfns_api->decimal_is_zero(it->quantity)) {
         sfns_order_error(
             j, "bad_line", "has %s with %s.", it->name,
-            q == 0 ? "no Quantity: select Quantity in the export"
-            : q < 0
-                ? sfns_api->sprintf(ctx, "Quantity %s, which %s", shown(ctx, line, "Quantity"),
-                                    sfns_order_not_decimal(ctx, sfns_field_path(line, "Quantity"),
-                                                           "is not a number"))
-                : "Quantity 0: an order line needs a quantity other than 0");
+            q == 0  ? "no Quantity: select Quantity in the export"
+            : q < 0 ? sfns_api->sprintf(ctx, "Quantity %s, which %s", shown(ctx, line, "Quantity"),
+                                        sfns_not_decimal(ctx, sfns_field_path(line, "Quantity"),
+                                                         "is not a number"))
+                    : "Quantity 0: an order line needs a quantity other than 0");
         return 0;
     }
     if (p <= 0) {
         sfns_order_error(
             j, "bad_line", "has %s with %s.", it->name,
-            p == 0
-                ? "no UnitPrice: select UnitPrice in the export"
-                : sfns_api->sprintf(ctx, "UnitPrice %s, which %s", shown(ctx, line, "UnitPrice"),
-                                    sfns_order_not_decimal(ctx, sfns_field_path(line, "UnitPrice"),
-                                                           "is not an amount")));
+            p == 0 ? "no UnitPrice: select UnitPrice in the export"
+                   : sfns_api->sprintf(ctx, "UnitPrice %s, which %s", shown(ctx, line, "UnitPrice"),
+                                       sfns_not_decimal(ctx, sfns_field_path(line, "UnitPrice"),
+                                                        "is not an amount")));
         return 0;
     }
     it->percent = HS_DECIMAL(0, 0);
@@ -198,13 +160,12 @@ static int item_read(sfns_order_job *j, struct item *it)
         hs_decimal amt;
         int a = decimal_field(ctx, line, o->line_discount_amount_field, &amt);
         if (a < 0 || (a > 0 && sfns_api->decimal_sign(amt) < 0)) {
-            sfns_order_error(j, "bad_line", "has %s with %s %s, which %s.", it->name,
-                             o->line_discount_amount_field,
-                             shown(ctx, line, o->line_discount_amount_field),
-                             a < 0 ? sfns_order_not_decimal(
-                                         ctx, sfns_field_path(line, o->line_discount_amount_field),
+            sfns_order_error(
+                j, "bad_line", "has %s with %s %s, which %s.", it->name,
+                o->line_discount_amount_field, shown(ctx, line, o->line_discount_amount_field),
+                a < 0 ? sfns_not_decimal(ctx, sfns_field_path(line, o->line_discount_amount_field),
                                          "is not an amount of 0 or more")
-                                   : "is not an amount of 0 or more");
+                      : "is not an amount of 0 or more");
             return 0;
         }
         if (a > 0 && (st = sfns_fx_round(ctx, &o->fx, amt, j->places, &amt)) == HS_OK &&
@@ -305,10 +266,10 @@ static int order_discount(sfns_order_job *j, const struct item *items, size_t n,
             sfns_order_error(
                 j, "bad_discount", "has %s %s, which %s.", o->order_discount_amount_field,
                 shown(ctx, j->rec, o->order_discount_amount_field),
-                got < 0 ? sfns_order_not_decimal(
-                              ctx, sfns_field_path(j->rec, o->order_discount_amount_field),
-                              "is not an amount of 0 or more")
-                        : "is not an amount of 0 or more");
+                got < 0
+                    ? sfns_not_decimal(ctx, sfns_field_path(j->rec, o->order_discount_amount_field),
+                                       "is not an amount of 0 or more")
+                    : "is not an amount of 0 or more");
             return 0;
         }
         if (got > 0 && (st = sfns_fx_round(ctx, &o->fx, amt, j->places, &amt)) == HS_OK)

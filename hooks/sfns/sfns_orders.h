@@ -79,11 +79,6 @@ typedef struct sfns_order_job {
 /* Adds a per-record error whose message is the record's label, a space and the text. */
 void sfns_order_error(sfns_order_job *j, const char *code, const char *fmt, ...) HS_PRINTF(3, 4);
 
-/* What follows "which" in the message for a value decimal_from_json refused: a JSON number, or
- * text written as a number, "has more digits than an exact amount holds (...)"; anything else
- * `otherwise` ("is not a number"). */
-const char *sfns_order_not_decimal(hs_ctx *ctx, const hs_json *v, const char *otherwise);
-
 /* Reads the Opportunity's OpportunityLineItems (a query envelope {"records": [...]}, or an
  * array), in SortOrder, into j->lines: each resolved through the catalog, its amount computed
  * from Quantity, UnitPrice and the discounts, with the opportunity-level discount shared over

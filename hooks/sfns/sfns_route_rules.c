@@ -148,7 +148,8 @@ static int read_amount(struct job *j, const char **why)
     if (st != HS_OK) {
         *why =
             t == HS_JSON_STRING || t == HS_JSON_NUMBER
-                ? sfns_api->sprintf(ctx, "%s \"%s\" is not an amount", field, text)
+                ? sfns_api->sprintf(ctx, "%s \"%s\" %s", field, text,
+                                    sfns_not_decimal(ctx, v, "is not an amount"))
                 : sfns_api->sprintf(ctx, "%s is not an amount (a number or a decimal text)", field);
         return 0;
     }

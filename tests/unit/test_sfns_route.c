@@ -140,6 +140,11 @@ static void test_amount(void **state)
            "bad_amount", "Amount \"12,000\" is not an amount");
     expect(NULL, "{\"StageName\": \"Closed Won\", \"Amount\": true}", SFNS_ROUTE_ERROR,
            "bad_amount", NULL);
+    /* Too many digits for an exact decimal: said so, not "not an amount". */
+    expect(NULL, "{\"StageName\": \"Closed Won\", \"Amount\": 1e38}", SFNS_ROUTE_ERROR,
+           "bad_amount", "Amount \"1e+38\" has more digits than an exact amount holds");
+    expect(NULL, "{\"StageName\": \"Closed Won\", \"Amount\": \"123456789012345678901.5\"}",
+           SFNS_ROUTE_ERROR, "bad_amount", "has more digits than an exact amount holds");
     expect(NULL, "{\"StageName\": \"Closed Won\", \"Amount\": -5}", SFNS_ROUTE_ERROR, "bad_amount",
            "negative");
     expect(NULL, "{\"StageName\": \"Closed Won\", \"Amount\": \" 119373.34 \"}", SFNS_ROUTE_ORDER,
