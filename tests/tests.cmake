@@ -127,6 +127,23 @@ set(HS_SFNS_ORDERS_FUZZ_SOURCES ${HS_SFNS_API_UNIT_SOURCES}
     ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_orders_conf.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_result.c
     ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_sdk.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_sfid.c)
 
+# The sfns files the fuzz target fuzz_sfns_route links as a static module: the router and the
+# postSubmit with what they call (tests/fuzz/run.sh lists the same files).
+set(HS_SFNS_ROUTE_FUZZ_SOURCES ${HS_SFNS_ROUTE_UNIT_SOURCES}
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_route.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_results.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_sfid.c)
+
+# The sfns files the fuzz target fuzz_sfns_accounts links as a static module: the account,
+# customer and contact preMaps with what they call (tests/fuzz/run.sh lists the same files).
+set(HS_SFNS_ACCOUNTS_FUZZ_SOURCES ${HS_SFNS_UNIT_SOURCES}
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_account.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_customer.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_contact.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_accounts_conf.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_accounts_values.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_address.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_hash.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_settings.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_text.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_sdk.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_strings.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_own.c
+    ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_result.c)
+
 # Fuzz targets replay their corpus as regression tests (make fuzz runs them for real).
 file(GLOB HS_FUZZ_TARGETS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_*.c)
 foreach(src ${HS_FUZZ_TARGETS})
@@ -145,6 +162,12 @@ foreach(src ${HS_FUZZ_TARGETS})
     # the target includes the matrix reader; the currency and catalog code it calls are linked
     hs_test(${n} fuzz ${src} ${CMAKE_SOURCE_DIR}/tests/fuzz/replay_main.c
             ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_fx.c ${CMAKE_SOURCE_DIR}/hooks/sfns/sfns_catalog.c)
+  elseif(n STREQUAL "sfns_accounts")
+    hs_test(${n} fuzz ${src} ${CMAKE_SOURCE_DIR}/tests/fuzz/replay_main.c
+            ${HS_SFNS_ACCOUNTS_FUZZ_SOURCES})
+  elseif(n STREQUAL "sfns_route")
+    hs_test(${n} fuzz ${src} ${CMAKE_SOURCE_DIR}/tests/fuzz/replay_main.c
+            ${HS_SFNS_ROUTE_FUZZ_SOURCES})
   elseif(n STREQUAL "sfns_invoice")
     # the target includes sfns_invoice.c (the function) and links the files it calls
     hs_test(${n} fuzz ${src} ${CMAKE_SOURCE_DIR}/tests/fuzz/replay_main.c

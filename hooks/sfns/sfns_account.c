@@ -375,6 +375,14 @@ static hs_json *account_record(hs_ctx *ctx, void *state, hs_json *rec, size_t in
     }
     const hs_json *current = NULL;
     size_t found = sfns_accounts_current(a, rec, &current);
+    if (found == SFNS_CURRENT_BAD)
+        return fail_record(
+            ctx, "bad_lookup",
+            sfns_api->sprintf(ctx,
+                              "%s: its field \"%s\" holds %s, not the NetSuite customer the "
+                              "lookup found: the lookup must put the customer (an object), an "
+                              "array of the customers it found, or null there.",
+                              j.label, a->current_field, sfns_accounts_current_what(ctx, a, rec)));
     if (found > 1)
         return fail_record(
             ctx, "ambiguous_lookup",

@@ -103,9 +103,19 @@ void sfns_accounts_hash(const sfns_accounts *a, sfns_side side, const sfns_accou
  * white space inside, no host, a scheme other than http and https, an e-mail address. */
 const char *sfns_url_normalise(hs_ctx *ctx, const char *url, const char *scheme);
 
+/* What sfns_accounts_current answers when record[current_field] holds something that is not a
+ * record: text, a number, a boolean, or an array of one non-object (a lookup that went wrong
+ * must not turn into "no target record", which would create or overwrite create-only fields). */
+#define SFNS_CURRENT_BAD ((size_t)-1)
+
 /* The current record a lookup put at record[current_field]: *out the object, or NULL when the
- * lookup found none. Returns the number of records found (an array of several: ambiguous). */
+ * lookup found none. Returns the number of records found (an array of several: ambiguous), or
+ * SFNS_CURRENT_BAD. */
 size_t sfns_accounts_current(const sfns_accounts *a, const hs_json *record, const hs_json **out);
+
+/* What record[current_field] holds, for the message of SFNS_CURRENT_BAD ("a string", "an array
+ * holding a number"). */
+const char *sfns_accounts_current_what(hs_ctx *ctx, const sfns_accounts *a, const hs_json *record);
 
 /* Whether the NetSuite customer has an order (orderedField is set and not false, "F" or empty). */
 int sfns_accounts_ordered(hs_ctx *ctx, const sfns_accounts *a, const hs_json *customer);

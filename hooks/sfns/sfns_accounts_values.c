@@ -4,6 +4,7 @@
 #include "sfns_accounts.h"
 
 #include "sfns_sfid.h"
+#include "sfns_strings.h"
 
 #include <string.h>
 
@@ -242,13 +243,26 @@ size_t sfns_accounts_current(const sfns_accounts *a, const hs_json *record, cons
         return 1;
     case HS_JSON_ARRAY: {
         size_t n = sfns_api->json_len(v);
-        if (n == 1 && sfns_api->json_type(sfns_api->json_at(v, 0)) == HS_JSON_OBJECT)
-            *out = sfns_api->json_at(v, 0);
-        return n;
+        if (n != 1)
+            return n;
+        if (sfns_api->json_type(sfns_api->json_at(v, 0)) != HS_JSON_OBJECT)
+            return SFNS_CURRENT_BAD;
+        *out = sfns_api->json_at(v, 0);
+        return 1;
     }
-    default:
+    case HS_JSON_NULL:
         return 0;
+    default:
+        return v == NULL ? 0 : SFNS_CURRENT_BAD;
     }
+}
+
+const char *sfns_accounts_current_what(hs_ctx *ctx, const sfns_accounts *a, const hs_json *record)
+{
+    const hs_json *v = sfns_api->json_get(record, a->current_field);
+    if (sfns_api->json_type(v) != HS_JSON_ARRAY)
+        return sfns_type_name(v);
+    return sfns_api->sprintf(ctx, "an array holding %s", sfns_type_name(sfns_api->json_at(v, 0)));
 }
 
 int sfns_accounts_ordered(hs_ctx *ctx, const sfns_accounts *a, const hs_json *customer)

@@ -244,6 +244,14 @@ static hs_json *customer_record(hs_ctx *ctx, void *state, hs_json *rec, size_t i
     }
     const hs_json *current = NULL;
     size_t found = sfns_accounts_current(a, rec, &current);
+    if (found == SFNS_CURRENT_BAD)
+        return fail_record(
+            ctx, "bad_lookup",
+            sfns_api->sprintf(ctx,
+                              "%s: its field \"%s\" holds %s, not the Salesforce Account the "
+                              "lookup found: the lookup must put the Account (an object), an "
+                              "array of the Accounts it found, or null there.",
+                              j.label, a->current_field, sfns_accounts_current_what(ctx, a, rec)));
     if (found > 1)
         return fail_record(ctx, "ambiguous_lookup",
                            sfns_api->sprintf(ctx,

@@ -171,8 +171,8 @@ static void read_amount(sfns_order_job *j, struct header *h)
     if (sfns_api->decimal_from_json(j->ctx, v, &h->amount) != HS_OK) {
         const char *t = NULL;
         sfns_text(j->ctx, v, &t);
-        sfns_order_error(j, "bad_amount", "has Amount \"%s\", which is not an amount.",
-                         t ? t : "(not text)");
+        sfns_order_error(j, "bad_amount", "has Amount \"%s\", which %s.", t ? t : "(not text)",
+                         sfns_not_decimal(j->ctx, v, "is not an amount"));
         return;
     }
     h->has_amount = 1;

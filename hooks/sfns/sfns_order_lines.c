@@ -117,18 +117,22 @@ static int item_read(sfns_order_job *j, struct item *it)
     int q = decimal_field(ctx, line, "Quantity", &it->quantity);
     int p = decimal_field(ctx, line, "UnitPrice", &price);
     if (q <= 0 || sfns_api->decimal_is_zero(it->quantity)) {
-        sfns_order_error(j, "bad_line", "has %s with %s.", it->name,
-                         q == 0  ? "no Quantity: select Quantity in the export"
-                         : q < 0 ? sfns_api->sprintf(ctx, "Quantity %s, which is not a number",
-                                                     shown(ctx, line, "Quantity"))
-                                 : "Quantity 0: an order line needs a quantity other than 0");
+        sfns_order_error(
+            j, "bad_line", "has %s with %s.", it->name,
+            q == 0  ? "no Quantity: select Quantity in the export"
+            : q < 0 ? sfns_api->sprintf(ctx, "Quantity %s, which %s", shown(ctx, line, "Quantity"),
+                                        sfns_not_decimal(ctx, sfns_field_path(line, "Quantity"),
+                                                         "is not a number"))
+                    : "Quantity 0: an order line needs a quantity other than 0");
         return 0;
     }
     if (p <= 0) {
-        sfns_order_error(j, "bad_line", "has %s with %s.", it->name,
-                         p == 0 ? "no UnitPrice: select UnitPrice in the export"
-                                : sfns_api->sprintf(ctx, "UnitPrice %s, which is not an amount",
-                                                    shown(ctx, line, "UnitPrice")));
+        sfns_order_error(
+            j, "bad_line", "has %s with %s.", it->name,
+            p == 0 ? "no UnitPrice: select UnitPrice in the export"
+                   : sfns_api->sprintf(ctx, "UnitPrice %s, which %s", shown(ctx, line, "UnitPrice"),
+                                       sfns_not_decimal(ctx, sfns_field_path(line, "UnitPrice"),
+                                                        "is not an amount")));
         return 0;
     }
     it->percent = HS_DECIMAL(0, 0);
@@ -157,8 +161,11 @@ static int item_read(sfns_order_job *j, struct item *it)
         int a = decimal_field(ctx, line, o->line_discount_amount_field, &amt);
         if (a < 0 || (a > 0 && sfns_api->decimal_sign(amt) < 0)) {
             sfns_order_error(
-                j, "bad_line", "has %s with %s %s, which is not an amount of 0 or more.", it->name,
-                o->line_discount_amount_field, shown(ctx, line, o->line_discount_amount_field));
+                j, "bad_line", "has %s with %s %s, which %s.", it->name,
+                o->line_discount_amount_field, shown(ctx, line, o->line_discount_amount_field),
+                a < 0 ? sfns_not_decimal(ctx, sfns_field_path(line, o->line_discount_amount_field),
+                                         "is not an amount of 0 or more")
+                      : "is not an amount of 0 or more");
             return 0;
         }
         if (a > 0 && (st = sfns_fx_round(ctx, &o->fx, amt, j->places, &amt)) == HS_OK &&
@@ -256,9 +263,13 @@ static int order_discount(sfns_order_job *j, const struct item *items, size_t n,
     if (st == HS_OK && o->order_discount_amount_field != NULL) {
         int got = decimal_field(ctx, j->rec, o->order_discount_amount_field, &amt);
         if (got < 0 || (got > 0 && sfns_api->decimal_sign(amt) < 0)) {
-            sfns_order_error(j, "bad_discount", "has %s %s, which is not an amount of 0 or more.",
-                             o->order_discount_amount_field,
-                             shown(ctx, j->rec, o->order_discount_amount_field));
+            sfns_order_error(
+                j, "bad_discount", "has %s %s, which %s.", o->order_discount_amount_field,
+                shown(ctx, j->rec, o->order_discount_amount_field),
+                got < 0
+                    ? sfns_not_decimal(ctx, sfns_field_path(j->rec, o->order_discount_amount_field),
+                                       "is not an amount of 0 or more")
+                    : "is not an amount of 0 or more");
             return 0;
         }
         if (got > 0 && (st = sfns_fx_round(ctx, &o->fx, amt, j->places, &amt)) == HS_OK)

@@ -251,12 +251,19 @@ static hs_status sales_order_result(hs_ctx *ctx, hs_record *rec)
         return HS_ERR_NOMEM;
 
     long status = status_code(ctx, j.resp);
+    /* errors: an array; a lone error object or text (not integrator.io's shape, but what a
+     * hand-made response or another connector may give) counts as an array of that one. */
     const hs_json *errors = sfns_api->json_get(j.resp, "errors");
-    size_t nerr = sfns_api->json_type(errors) == HS_JSON_ARRAY ? sfns_api->json_len(errors) : 0;
+    hs_json_type et = sfns_api->json_type(errors);
+    const char *lone = NULL;
+    size_t nerr = et == HS_JSON_ARRAY    ? sfns_api->json_len(errors)
+                  : et == HS_JSON_OBJECT ? 1
+                  : et == HS_JSON_STRING && sfns_text(ctx, errors, &lone) == SFNS_TEXT ? 1
+                                                                                       : 0;
     hs_json *reworded = nerr ? sfns_api->json_new_array(ctx) : NULL;
     const char *first = NULL, *duplicate = NULL;
     for (size_t i = 0; i < nerr; i++) {
-        hs_json *e = sfns_api->json_at(errors, i);
+        hs_json *e = et == HS_JSON_ARRAY ? sfns_api->json_at(errors, i) : (hs_json *)errors;
         const char *code = NULL, *message = NULL, *source = NULL;
         sfns_text_field(ctx, e, "code", &code);
         sfns_text_field(ctx, e, "message", &message);

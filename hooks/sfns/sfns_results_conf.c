@@ -162,6 +162,16 @@ hs_status sfns_results_read(hs_ctx *ctx, sfns_results *r)
     r->sync_error_length = sfns_conf_int(&c, "syncErrorLength", 255, 20, 131072);
     r->number_paths =
         sfns_conf_strings(&c, "transactionNumberPaths", default_paths, COUNT(default_paths));
+    for (size_t i = 0; i < r->number_paths.n; i++) {
+        const char *p = r->number_paths.v[i];
+        if (p[0] == '.' || p[strlen(p) - 1] == '.' || strstr(p, "..") != NULL) {
+            sfns_conf_invalid(&c, "transactionNumberPaths",
+                              "item %zu (\"%s\") has an empty step: a path is member names "
+                              "joined with \".\" (\"tranid\", \"record.tranid\")",
+                              i, p);
+            break;
+        }
+    }
     r->result_key = sfns_conf_string(&c, "resultKey", "sfns");
     if (r->result_key[0] == '\0')
         sfns_conf_invalid(&c, "resultKey", "must be a non-empty string");

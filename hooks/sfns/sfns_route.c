@@ -4,6 +4,7 @@
  * {route, reason} per record. The rules are sfns_route_rules.c. */
 #include "sfns_route.h"
 
+#include "sfns_strings.h"
 #include "sfns_text.h"
 
 /* The branch names settings.branches lists, quoted and joined (an object's "name"; "?" for an
@@ -47,10 +48,40 @@ static hs_status missing_branch(hs_ctx *ctx, const char *label, const char *rout
                           label, route, d->reason, fix);
 }
 
+/* settings.branches, when given, is an array of names or of a router's branch objects: anything
+ * else is refused before any record is routed (never read as "no branches"). */
+static hs_status check_branches(hs_ctx *ctx)
+{
+    const hs_json *b = sfns_api->setting(ctx, "branches");
+    hs_json_type t = sfns_api->json_type(b);
+    if (t == HS_JSON_ABSENT || t == HS_JSON_NULL)
+        return HS_OK;
+    if (t != HS_JSON_ARRAY)
+        return sfns_api->fail(ctx, "invalid_setting",
+                              "settings.branches: must be an array of the router's branch names "
+                              "in its order (such as [\"order\", \"quote\", \"hold\", \"skip\", "
+                              "\"error\"]), got %s",
+                              sfns_type_name(b));
+    size_t n = sfns_api->json_len(b);
+    for (size_t i = 0; i < n; i++) {
+        const hs_json *e = sfns_api->json_at(b, i);
+        hs_json_type et = sfns_api->json_type(e);
+        if (et != HS_JSON_STRING && et != HS_JSON_OBJECT)
+            return sfns_api->fail(ctx, "invalid_setting",
+                                  "settings.branches[%zu]: must be a branch name (a string) or a "
+                                  "router branch (an object with a \"name\"), got %s",
+                                  i, sfns_type_name(e));
+    }
+    return HS_OK;
+}
+
 static hs_status order_route(hs_ctx *ctx, hs_page *page)
 {
     sfns_routing r;
-    hs_status st = sfns_routing_read(ctx, &r);
+    hs_status st = check_branches(ctx);
+    if (st != HS_OK)
+        return st;
+    st = sfns_routing_read(ctx, &r);
     if (st != HS_OK)
         return st;
     const hs_json *record = sfns_api->page_data(page);

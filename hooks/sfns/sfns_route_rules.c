@@ -148,7 +148,8 @@ static int read_amount(struct job *j, const char **why)
     if (st != HS_OK) {
         *why =
             t == HS_JSON_STRING || t == HS_JSON_NUMBER
-                ? sfns_api->sprintf(ctx, "%s \"%s\" is not an amount", field, text)
+                ? sfns_api->sprintf(ctx, "%s \"%s\" %s", field, text,
+                                    sfns_not_decimal(ctx, v, "is not an amount"))
                 : sfns_api->sprintf(ctx, "%s is not an amount (a number or a decimal text)", field);
         return 0;
     }
@@ -187,8 +188,12 @@ static void read_lines(struct job *j)
         const hs_json *recs = sfns_field(v, "records");
         if (sfns_api->json_type(recs) == HS_JSON_ARRAY)
             j->nlines = (long)sfns_api->json_len(recs);
-        else if (sfns_api->json_type(sfns_field(v, "totalSize")) == HS_JSON_NUMBER)
-            j->nlines = (long)sfns_api->json_number(sfns_field(v, "totalSize"), 0);
+        else if (sfns_api->json_type(sfns_field(v, "totalSize")) == HS_JSON_NUMBER) {
+            /* a count: a whole number in range (a cast of 1e300 would be undefined) */
+            double d = sfns_api->json_number(sfns_field(v, "totalSize"), -1);
+            if (d >= 0 && d <= 1e9 && d == (double)(long)d)
+                j->nlines = (long)d;
+        }
     } else if (t == HS_JSON_ARRAY) {
         j->nlines = (long)sfns_api->json_len(v);
     } else if (t == HS_JSON_NULL) {

@@ -176,3 +176,39 @@ int sfns_flag(hs_ctx *ctx, const hs_json *v)
         return sfns_api->json_truthy(v);
     }
 }
+
+/* Whether t is written as a decimal number: sign, digits with at most one point, exponent. */
+static int looks_numeric(const char *t)
+{
+    size_t i = 0, digits = 0;
+    if (t[i] == '+' || t[i] == '-')
+        i++;
+    for (int point = 0; (t[i] >= '0' && t[i] <= '9') || (t[i] == '.' && !point); i++) {
+        if (t[i] == '.')
+            point = 1;
+        else
+            digits++;
+    }
+    if (digits == 0)
+        return 0;
+    if (t[i] == 'e' || t[i] == 'E') {
+        i++;
+        if (t[i] == '+' || t[i] == '-')
+            i++;
+        if (t[i] < '0' || t[i] > '9')
+            return 0;
+        while (t[i] >= '0' && t[i] <= '9')
+            i++;
+    }
+    return t[i] == '\0';
+}
+
+const char *sfns_not_decimal(hs_ctx *ctx, const hs_json *v, const char *otherwise)
+{
+    const char *t = NULL;
+    if (sfns_api->json_type(v) == HS_JSON_NUMBER ||
+        (sfns_text(ctx, v, &t) == SFNS_TEXT && looks_numeric(t)))
+        return "has more digits than an exact amount holds (18 significant digits, at most 18 "
+               "after the point)";
+    return otherwise;
+}

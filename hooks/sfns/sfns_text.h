@@ -49,4 +49,9 @@ int sfns_streq_nocase(const char *a, const char *b);
  * limit). s[len] must be readable. */
 const char *sfns_trim(hs_ctx *ctx, const char *s, size_t len);
 
+/* What follows "which" in a message about a value decimal_from_json refused: a JSON number, or
+ * text written as a number, "has more digits than an exact amount holds (...)"; anything else
+ * `otherwise` ("is not a number"). */
+const char *sfns_not_decimal(hs_ctx *ctx, const hs_json *v, const char *otherwise);
+
 #endif

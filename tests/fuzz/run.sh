@@ -43,6 +43,22 @@ sfns_orders_sources() {
     done
 }
 
+# The sfns files fuzz_sfns_route links (the router, the postSubmit and what they call).
+sfns_route_sources() {
+    for f in settings text sdk strings nserror route_conf route_rules results_conf results_errors \
+             route results sfid; do
+        echo "$ROOT/hooks/sfns/sfns_$f.c"
+    done
+}
+
+# The sfns files fuzz_sfns_accounts links (the account, customer and contact preMaps).
+sfns_accounts_sources() {
+    for f in sfid geo geo_data account customer contact accounts_conf accounts_values address \
+             hash settings text sdk strings own result; do
+        echo "$ROOT/hooks/sfns/sfns_$f.c"
+    done
+}
+
 status=0
 for target in "$ROOT"/tests/fuzz/fuzz_*.c; do
     [ -f "$target" ] || continue
@@ -78,6 +94,8 @@ for target in "$ROOT"/tests/fuzz/fuzz_*.c; do
     if [ "$name" = sfns_items ]; then
         srcs="$srcs $ROOT/hooks/sfns/sfns_fx.c $ROOT/hooks/sfns/sfns_catalog.c"
     fi
+    if [ "$name" = sfns_route ]; then srcs="$srcs $(sfns_route_sources)"; fi
+    if [ "$name" = sfns_accounts ]; then srcs="$srcs $(sfns_accounts_sources)"; fi
     objs=""
     for s in $srcs; do
         o="$objdir/$(echo "${s#"$ROOT"/}" | tr / _).o"

@@ -64,6 +64,23 @@ static void test_won_is_an_order(void **state)
            "{\"StageName\": \"closed won\", \"Amount\": 5, \"CurrencyIsoCode\": \"usd\", "
            "\"OpportunityLineItems\": {\"totalSize\": 2, \"done\": true, \"records\": [{}, {}]}}",
            SFNS_ROUTE_ORDER, "won", "Amount 5.00 USD, 2 line items");
+    /* An envelope without records counts by totalSize, when that is a count; a totalSize out
+     * of range or not whole (1e300, -2, 2.5) says nothing (casting 1e300 to long would be
+     * undefined behaviour). */
+    expect(NULL, "{" WON "\"Amount\": 5, \"OpportunityLineItems\": {\"totalSize\": 3}}",
+           SFNS_ROUTE_ORDER, "won", "Amount 5, 3 line items");
+    expect(NULL,
+           "{\"StageName\": \"Closed Won\", \"Amount\": 5, "
+           "\"OpportunityLineItems\": {\"totalSize\": 1e300}}",
+           SFNS_ROUTE_ORDER, "won", "no line items given");
+    expect(NULL,
+           "{\"StageName\": \"Closed Won\", \"Amount\": 5, "
+           "\"OpportunityLineItems\": {\"totalSize\": -2}}",
+           SFNS_ROUTE_ORDER, "won", "no line items given");
+    expect(NULL,
+           "{\"StageName\": \"Closed Won\", \"Amount\": 5, "
+           "\"OpportunityLineItems\": {\"totalSize\": 2.5}}",
+           SFNS_ROUTE_ORDER, "won", "no line items given");
     /* Line items not given at all: the amount alone says there is something to order. */
     expect(NULL, "{\"StageName\": \"Closed Won\", \"Amount\": 125000}", SFNS_ROUTE_ORDER, "won",
            "no line items given");
@@ -123,6 +140,11 @@ static void test_amount(void **state)
            "bad_amount", "Amount \"12,000\" is not an amount");
     expect(NULL, "{\"StageName\": \"Closed Won\", \"Amount\": true}", SFNS_ROUTE_ERROR,
            "bad_amount", NULL);
+    /* Too many digits for an exact decimal: said so, not "not an amount". */
+    expect(NULL, "{\"StageName\": \"Closed Won\", \"Amount\": 1e38}", SFNS_ROUTE_ERROR,
+           "bad_amount", "Amount \"1e+38\" has more digits than an exact amount holds");
+    expect(NULL, "{\"StageName\": \"Closed Won\", \"Amount\": \"123456789012345678901.5\"}",
+           SFNS_ROUTE_ERROR, "bad_amount", "has more digits than an exact amount holds");
     expect(NULL, "{\"StageName\": \"Closed Won\", \"Amount\": -5}", SFNS_ROUTE_ERROR, "bad_amount",
            "negative");
     expect(NULL, "{\"StageName\": \"Closed Won\", \"Amount\": \" 119373.34 \"}", SFNS_ROUTE_ORDER,
