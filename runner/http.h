@@ -123,4 +123,16 @@ bool http_req_has_body(const struct http_req *r);
  * request's body reads as empty afterwards. */
 void http_req_drop_body(struct http_req *r);
 
+/* The reason phrase of an HTTP status code ("Not Found"); a code not in the table gets the
+ * phrase of its class ("OK", "Bad Request", "Internal Server Error"). */
+const char *http_status_text(int status);
+
+/* Splits a request target into path and query (query.p == NULL without '?'), like Node's URL
+ * parsing: absolute-form ("http://host/path") gives its path, and a fragment is dropped. */
+void http_url_split(struct strv url, struct strv *path, struct strv *query);
+
+/* The value of the query parameter name in q, percent-decoded ('+' as a space) into out (cap
+ * bytes, NUL-terminated, cut to fit). Returns its length, or -1 when q has no such parameter. */
+int http_query_param(struct strv q, const char *name, char *out, size_t cap);
+
 #endif
