@@ -383,12 +383,12 @@ void conn_dispatch(struct conn *c)
     c->job.seq = h.seq;
     c->job.done = conn_on_job_done;
     int rc = pool_submit(&f->pool, &c->job);
-    if (rc == POOL_E_FULL) {
+    if (rc == ERR_FULL) {
         conn_send_error(c, 503, "Retry-After: 1\r\n", "server_busy",
                         "Every worker is busy and the queue is full; retry later.");
         return;
     }
-    if (rc != POOL_OK) {
+    if (rc != 0) {
         conn_send_error(c, 503, "Retry-After: 1\r\n", "server_busy", "The server is stopping.");
         return;
     }
@@ -402,31 +402,31 @@ static void conn_http_error(struct conn *c)
     c->close_after = true;
     c->state = CS_PROCESSING;
     conn_inflight(c, true);
-    switch (c->req.err) {
-    case HTTP_E_BODY_TOO_LARGE: {
+    /* http.h: the status each failure is answered with */
+    switch (c->req.err_status) {
+    case 413: {
         size_t n = conn_error_body(c, "payload_too_large",
                                    "The request body exceeds the limit of %zu bytes.",
                                    c->f->cfg->max_body_bytes);
         conn_send(c, 413, NULL, FRONT_CTYPE_JSON, c->small_body, n, NULL);
         return;
     }
-    case HTTP_E_HEADERS_TOO_LARGE: {
+    case 431: {
         size_t n = conn_error_body(c, "request_header_fields_too_large",
                                    "The request line and headers exceed %zu bytes or %zu fields.",
                                    c->f->cfg->max_header_bytes, c->f->cfg->max_headers);
         conn_send(c, 431, NULL, FRONT_CTYPE_JSON, c->small_body, n, NULL);
         return;
     }
-    case HTTP_E_NOMEM:
+    case 503:
         conn_send_error(c, 503, "Retry-After: 1\r\n", "server_busy",
                         "Out of memory for this request.");
         return;
-    case HTTP_E_EXPECTATION:
+    case 417:
         conn_send_error(c, 417, NULL, "expectation_failed",
                         "The only expectation supported is 100-continue.");
         return;
-    case HTTP_E_BAD_REQUEST:
-    case HTTP_OK: {
+    default: {
         size_t n = conn_error_body(c, "bad_request", "Malformed HTTP request: %s.",
                                    c->req.err_detail ? c->req.err_detail : "invalid");
         conn_send(c, 400, NULL, FRONT_CTYPE_JSON, c->small_body, n, NULL);
@@ -451,7 +451,7 @@ void conn_feed(struct conn *c, const char *data, size_t len, bool from_pending)
     conn_bp_account(c);
     if (from_pending)
         c->pending_off += n;
-    if (c->req.err != HTTP_OK) {
+    if (c->req.err != ERR_OK) {
         conn_http_error(c);
         return;
     }
@@ -603,13 +603,13 @@ static void conn_tls_read(struct conn *c, const char *data, size_t len)
     struct front *f = c->f;
     int rc = front_tls_on_read(c->tls, data, len, f->tls_plain, sizeof(f->tls_plain),
                                conn_tls_deliver, c);
-    if (rc == FRONT_TLS_OK || c->state == CS_CLOSING || c->state == CS_LINGER)
+    if (rc == 0 || c->state == CS_CLOSING || c->state == CS_LINGER)
         return;
-    if (rc == FRONT_TLS_EOF) {
+    if (rc == ERR_CLOSED) {
         conn_on_read((uv_stream_t *)&c->tcp, UV_EOF, NULL);
         return;
     }
-    if (rc == FRONT_TLS_E_NOT_TLS) {
+    if (rc == ERR_UNSUPPORTED) {
         /* Plain HTTP on the HTTPS port: one plain answer saying so, then an orderly close. */
         static char plain_400[] = "HTTP/1.1 400 Bad Request\r\n"
                                   "Content-Type: text/plain; charset=utf-8\r\n"

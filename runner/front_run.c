@@ -227,7 +227,7 @@ int front_run(struct front *f, const struct proto_config *pcfg, struct modset *m
     char err[256];
     fflush(stdout);
     fflush(stderr);
-    if (pool_start(&f->pool, &f->loop, &po, err, sizeof(err)) != POOL_OK) {
+    if (pool_start(&f->pool, &f->loop, &po, err, sizeof(err)) != 0) {
         fprintf(stderr, "hookstack serve: cannot start the workers: %s\n", err);
         f->pool_started = true;
         front_discard(f);

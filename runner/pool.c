@@ -438,7 +438,7 @@ int pool_start(struct pool *p, uv_loop_t *loop, const struct pool_opts *o, char 
     p->w = calloc((size_t)p->nw, sizeof(*p->w));
     if (p->w == NULL) {
         snprintf(err, errlen, "out of memory");
-        return POOL_E_SYS;
+        return ERR_SYS;
     }
     uv_signal_init(loop, &p->sigchld);
     p->sigchld.data = p;
@@ -460,15 +460,15 @@ int pool_start(struct pool *p, uv_loop_t *loop, const struct pool_opts *o, char 
     }
     for (int i = 0; i < p->target; i++) {
         if (pool_worker_spawn(&p->w[i], err, errlen) != 0)
-            return POOL_E_SYS;
+            return ERR_SYS;
     }
-    return POOL_OK;
+    return 0;
 }
 
 int pool_submit(struct pool *p, struct pool_job *job)
 {
     if (p->stopping)
-        return POOL_E_STOPPED;
+        return ERR_STOPPED;
     /* First come, first served: while others wait, a new job queues behind them. */
     for (int k = 0; p->qlen == 0 && k < p->nw; k++) {
         int i = (p->next_pick + k) % p->nw;
@@ -476,11 +476,11 @@ int pool_submit(struct pool *p, struct pool_job *job)
         if (pool_worker_ready(w) && w->gen == p->live_gen) {
             p->next_pick = (i + 1) % p->nw;
             pool_dispatch(w, job);
-            return POOL_OK;
+            return 0;
         }
     }
     if (p->qlen >= p->o.max_queue)
-        return POOL_E_FULL;
+        return ERR_FULL;
     job->state = POOL_JOB_QUEUED;
     job->worker = NULL;
     job->next = NULL;
@@ -491,7 +491,7 @@ int pool_submit(struct pool *p, struct pool_job *job)
         p->qhead = job;
     p->qtail = job;
     p->qlen++;
-    return POOL_OK;
+    return 0;
 }
 
 void pool_cancel(struct pool *p, struct pool_job *job)

@@ -33,6 +33,7 @@
 #include <uv.h>
 
 #include "crash.h"
+#include "err.h"
 #include "ipc.h"
 
 struct pool;
@@ -196,15 +197,13 @@ struct pool {
     char obuf[POOL_OUT_RBUF]; /* reads of workers' output */
 };
 
-enum pool_status { POOL_OK = 0, POOL_E_FULL = -1, POOL_E_STOPPED = -2, POOL_E_SYS = -3 };
-
-/* Forks the workers. Returns POOL_OK, or POOL_E_SYS with err filled. */
+/* Forks the workers. Returns 0, or ERR_SYS (err.h) with err filled. */
 int pool_start(struct pool *p, uv_loop_t *loop, const struct pool_opts *o, char *err,
                size_t errlen);
 
-/* Hands job to an idle worker or queues it. POOL_E_FULL when the queue is at its bound,
- * POOL_E_STOPPED after pool_stop(). job->done is called exactly once after POOL_OK, unless the
- * job is cancelled first. */
+/* Hands job to an idle worker or queues it. Returns 0, or an err.h code: ERR_FULL when the queue
+ * is at its bound, ERR_STOPPED after pool_stop(). job->done is called exactly once after 0, unless
+ * the job is cancelled first. */
 int pool_submit(struct pool *p, struct pool_job *job);
 
 /* Forgets job: a queued one leaves the queue; a running one's answer will be dropped (the worker
