@@ -302,9 +302,7 @@ static void conn_on_job_done(struct pool_job *job, struct pool_result *res)
     /* The pool names the function (from the worker's note or the request's frame). */
     const char *fn = res->function;
     metrics_function(c->f->metrics, fn ? fn : "unknown", job_ms);
-    metrics_worker_restart(c->f->metrics, res->outcome == POOL_TIMED_OUT ? METRICS_RESTART_TIMEOUT
-                                          : res->outcome == POOL_MEMORY  ? METRICS_RESTART_MEMORY
-                                                                         : METRICS_RESTART_CRASH);
+    metrics_worker_restart(c->f->metrics, res->restart);
     char what[200];
     if (fn != NULL)
         snprintf(what, sizeof(what), "The function %.128s", fn);

@@ -22,19 +22,12 @@ static void front_say_listening(struct front *f);
 
 /* A worker replaced without a call to report it: recycled past its memory high-water mark,
  * replaced by a reload, or dead between calls. */
-static void front_on_worker_restart(struct pool *p, enum pool_restart_cause cause)
+static void front_on_worker_restart(struct pool *p, enum restart_cause cause)
 {
     struct front *f = (struct front *)((char *)p - offsetof(struct front, pool));
-    enum metrics_restart_cause m = METRICS_RESTART_CRASH;
-    if (cause == POOL_RESTART_RELOAD)
-        m = METRICS_RESTART_RELOAD;
-    else if (cause == POOL_RESTART_RECYCLE || cause == POOL_RESTART_MEMORY)
-        m = METRICS_RESTART_MEMORY;
-    else if (cause == POOL_RESTART_TIMEOUT)
-        m = METRICS_RESTART_TIMEOUT;
-    metrics_worker_restart(f->metrics, m);
+    metrics_worker_restart(f->metrics, cause);
     /* A worker of the start that failed: say where the server listens all the same. */
-    if (cause == POOL_RESTART_CRASH)
+    if (cause == RESTART_CRASH)
         front_say_listening(f);
 }
 

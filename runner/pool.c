@@ -67,7 +67,7 @@ static void pool_on_retire_grace(uv_timer_t *t)
 
 /* Replaces an idle worker on purpose: end of file tells it to exit; a fresh one is forked when
  * it is gone (with the pool's current module set). */
-static void pool_worker_retire(struct pool_worker *w, enum pool_restart_cause cause)
+static void pool_worker_retire(struct pool_worker *w, enum restart_cause cause)
 {
     w->retiring = true;
     w->retire_after = false;
@@ -90,7 +90,7 @@ static void pool_worker_cancel_start(struct pool_worker *w)
 {
     w->retiring = true;
     w->retire_after = false;
-    w->retire_cause = POOL_RESTART_RELOAD;
+    w->retire_cause = RESTART_RELOAD;
     uv_timer_stop(&w->timer);
     pool_worker_abandon(w);
 }
@@ -108,9 +108,9 @@ static void pool_switch(struct pool *p)
             pool_worker_cancel_start(w);
         } else if (w->busy) {
             w->retire_after = true;
-            w->retire_cause = POOL_RESTART_RELOAD;
+            w->retire_cause = RESTART_RELOAD;
         } else {
-            pool_worker_retire(w, POOL_RESTART_RELOAD);
+            pool_worker_retire(w, RESTART_RELOAD);
         }
     }
     if (p->o.switched != NULL)
@@ -129,7 +129,7 @@ void pool_worker_idle(struct pool_worker *w)
     }
     /* Workers of the set in service keep serving until a newer set has a worker ready. */
     if (w->retire_after || (w->gen != p->live_gen && w->gen != p->gen)) {
-        pool_worker_retire(w, w->retire_after ? w->retire_cause : POOL_RESTART_RELOAD);
+        pool_worker_retire(w, w->retire_after ? w->retire_cause : RESTART_RELOAD);
         return;
     }
     if (!pool_worker_ready(w) || w->gen != p->live_gen)
@@ -168,10 +168,10 @@ static void pool_frame_complete(struct pool_worker *w)
     if (w->timed_out || w->mem_exceeded) {
         /* Killed, but its answer came first: the answer stands; the end is no crash. */
         w->retiring = true;
-        w->retire_cause = w->timed_out ? POOL_RESTART_TIMEOUT : POOL_RESTART_MEMORY;
+        w->retire_cause = w->timed_out ? RESTART_TIMEOUT : RESTART_MEMORY;
     } else if (res.resp.wflags & IPC_WF_RECYCLE) {
         w->retire_after = true;
-        w->retire_cause = POOL_RESTART_RECYCLE;
+        w->retire_cause = RESTART_RECYCLE;
         log_msg(LOG_INFO, "worker_recycle",
                 "worker %d is past its memory high-water mark after a call; replacing it",
                 (int)w->pid);

@@ -35,6 +35,7 @@
 #include "crash.h"
 #include "err.h"
 #include "ipc.h"
+#include "restart.h"
 
 struct pool;
 struct pool_job;
@@ -48,16 +49,6 @@ enum pool_outcome {
     /* the worker's response frame claimed res->frame_bytes, more than res->frame_limit; killed
      * at the frame's head, before the front holds any of it */
     POOL_TOO_LARGE,
-};
-
-/* Why a worker was replaced (pool.restarts_by). */
-enum pool_restart_cause {
-    POOL_RESTART_CRASH = 0, /* died by a signal or an exit */
-    POOL_RESTART_TIMEOUT,   /* killed past its deadline */
-    POOL_RESTART_MEMORY,    /* killed past the memory limit */
-    POOL_RESTART_RECYCLE,   /* past the high-water mark after a call */
-    POOL_RESTART_RELOAD,    /* replaced by a module reload */
-    POOL_RESTART_COUNT
 };
 
 struct pool_result {
@@ -76,6 +67,7 @@ struct pool_result {
     const char *report;
     const char *where; /* the record the worker was on when it died ("record 3 of 20, id X") */
     unsigned fn_failures;
+    enum restart_cause restart; /* a failure: why its worker is replaced */
     /* POOL_DONE: the response frame, malloc'd; the callback takes ownership (free()). */
     char *frame;
     size_t frame_len;
@@ -123,10 +115,10 @@ struct pool_opts {
     void (*ready)(struct pool *p);
     /* Optional: the set of the last pool_reload took over (its first worker is ready). */
     void (*switched)(struct pool *p);
-    /* Optional: a worker was replaced with no call to report it: on purpose (POOL_RESTART_RECYCLE
-     * or _RELOAD) or by dying between calls (its cause). A failure during a call reaches that
-     * job's done callback instead. */
-    void (*restarted)(struct pool *p, enum pool_restart_cause cause);
+    /* Optional: a worker was replaced with no call to report it: on purpose (RESTART_RECYCLE or
+     * RESTART_RELOAD) or by dying between calls (its cause). A failure during a call reaches that
+     * job's done callback instead (pool_result.restart). */
+    void (*restarted)(struct pool *p, enum restart_cause cause);
 };
 
 #define POOL_FN_NAME  (IPC_NOTE_NAME_MAX + 1)
@@ -147,7 +139,7 @@ struct pool_worker {
     bool respawn_pending; /* its timer will fork a worker in this slot */
     bool retiring;        /* being replaced on purpose: its end is no crash */
     bool retire_after;    /* busy on an old module set (or recycled): replaced once it answers */
-    enum pool_restart_cause retire_cause;
+    enum restart_cause retire_cause;
     int wait_status;
     unsigned gen;         /* module set (pool.gen) it was forked with */
     struct pool_job *job; /* NULL while idle, or when the job was cancelled */
@@ -192,7 +184,7 @@ struct pool {
     unsigned gen;      /* the latest set: bumped by pool_reload */
     unsigned live_gen; /* the set new jobs go to (gen once its first worker is ready) */
     uint64_t restarts;
-    uint64_t restarts_by[POOL_RESTART_COUNT];
+    uint64_t restarts_by[RESTART_COUNT]; /* why workers were replaced (restart.h) */
     struct pool_fn_stat fstats[POOL_FN_STATS];
     char obuf[POOL_OUT_RBUF]; /* reads of workers' output */
 };

@@ -275,7 +275,7 @@ void pool_worker_finalize(struct pool_worker *w)
         res.exit_status = WEXITSTATUS(w->wait_status);
     bool was_busy = w->busy, was_starting = w->starting;
     bool planned = w->retiring && !was_busy;
-    enum pool_restart_cause cause = w->retire_cause;
+    enum restart_cause cause = w->retire_cause;
     struct pool_job *job = w->job;
     char fn[POOL_FN_NAME];
     snprintf(fn, sizeof(fn), "%s", w->fn);
@@ -300,8 +300,7 @@ void pool_worker_finalize(struct pool_worker *w)
                     (int)res.pid, res.term_signal ? "signal" : "status",
                     res.term_signal ? res.term_signal : res.exit_status);
         p->restarts_by[cause]++;
-        if (p->o.restarted != NULL &&
-            (cause == POOL_RESTART_RECYCLE || cause == POOL_RESTART_RELOAD))
+        if (p->o.restarted != NULL && (cause == RESTART_RECYCLE || cause == RESTART_RELOAD))
             p->o.restarted(p, cause);
         /* Replaced at once, unless the latest set has its workers already (a reload). */
         if (pool_current(p) < p->target) {
@@ -323,9 +322,10 @@ void pool_worker_finalize(struct pool_worker *w)
     if (res.fn_failures >= 2)
         log_msg(LOG_WARN, "function_failing", "function %s has cost %u worker(s) so far",
                 res.function, res.fn_failures);
-    enum pool_restart_cause why = res.outcome == POOL_TIMED_OUT ? POOL_RESTART_TIMEOUT
-                                  : res.outcome == POOL_MEMORY  ? POOL_RESTART_MEMORY
-                                                                : POOL_RESTART_CRASH;
+    enum restart_cause why = res.outcome == POOL_TIMED_OUT ? RESTART_TIMEOUT
+                             : res.outcome == POOL_MEMORY  ? RESTART_MEMORY
+                                                           : RESTART_CRASH;
+    res.restart = why;
     p->restarts_by[why]++;
     /* A worker that died between calls has no call to carry the news: tell the owner here. */
     if (job == NULL && p->o.restarted != NULL)
