@@ -563,6 +563,57 @@ static void test_pipelined_strict_requests(void **state)
     assert_string_equal(r->err_detail, "bare LF in the header section");
 }
 
+/* The request-target helpers the front routes with (http_url.c) and the reason phrases. */
+static void test_url_split_and_query(void **state)
+{
+    (void)state;
+    struct strv path, query;
+    http_url_split(STRV("/function?a=1#frag"), &path, &query);
+    assert_int_equal(path.len, 9);
+    assert_memory_equal(path.p, "/function", 9);
+    assert_int_equal(query.len, 3);
+    assert_memory_equal(query.p, "a=1", 3);
+    http_url_split(STRV("/healthCheck"), &path, &query);
+    assert_int_equal(path.len, 12);
+    assert_null(query.p);
+    /* absolute-form: its path, or "/" */
+    http_url_split(STRV("HTTP://example.com/x/y?q"), &path, &query);
+    assert_int_equal(path.len, 4);
+    assert_memory_equal(path.p, "/x/y", 4);
+    assert_int_equal(query.len, 1);
+    http_url_split(STRV("https://example.com"), &path, &query);
+    assert_int_equal(path.len, 1);
+    assert_memory_equal(path.p, "/", 1);
+    char v[16];
+    struct strv q = STRV("terminate=true&access_token=a%2Bb+c&empty&x=");
+    assert_int_equal(http_query_param(q, "terminate", v, sizeof(v)), 4);
+    assert_string_equal(v, "true");
+    assert_int_equal(http_query_param(q, "access_token", v, sizeof(v)), 5);
+    assert_string_equal(v, "a+b c");
+    assert_int_equal(http_query_param(q, "empty", v, sizeof(v)), 0);
+    assert_int_equal(http_query_param(q, "x", v, sizeof(v)), 0);
+    assert_int_equal(http_query_param(q, "term", v, sizeof(v)), -1);
+    assert_int_equal(http_query_param(q, "missing", v, sizeof(v)), -1);
+    /* cut to fit, NUL-terminated */
+    char small[4];
+    assert_int_equal(http_query_param(q, "terminate", small, sizeof(small)), 3);
+    assert_string_equal(small, "tru");
+}
+
+static void test_status_text(void **state)
+{
+    (void)state;
+    assert_string_equal(http_status_text(200), "OK");
+    assert_string_equal(http_status_text(102), "Processing");
+    assert_string_equal(http_status_text(413), "Payload Too Large");
+    assert_string_equal(http_status_text(431), "Request Header Fields Too Large");
+    assert_string_equal(http_status_text(503), "Service Unavailable");
+    /* not in the table: its class */
+    assert_string_equal(http_status_text(299), "OK");
+    assert_string_equal(http_status_text(418), "Bad Request");
+    assert_string_equal(http_status_text(599), "Internal Server Error");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -586,6 +637,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_values_lose_trailing_whitespace, setup, teardown),
         cmocka_unit_test_setup_teardown(test_chunk_over_limit_at_its_size, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pipelined_strict_requests, setup, teardown),
+        cmocka_unit_test(test_url_split_and_query),
+        cmocka_unit_test(test_status_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
