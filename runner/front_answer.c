@@ -13,6 +13,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "uvx.h"
+#include "text.h"
 
 /* "Date: <IMF-fixdate>\r\n", refreshed once a second. */
 void front_date(struct front *f)
@@ -65,7 +66,7 @@ size_t conn_error_body(struct conn *c, const char *code, const char *fmt, ...)
     size_t cap = sizeof(c->small_body);
     size_t pos = (size_t)snprintf(b, cap, "{\"errors\":[{\"code\":\"%s\",\"message\":\"", code);
     pos = json_escape_into(b, cap - 8, pos, msg, (size_t)n);
-    memcpy(b + pos, "\"}]}", 4);
+    memcpy(b + pos, STRLIT("\"}]}"));
     return pos + 4;
 }
 

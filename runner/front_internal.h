@@ -17,6 +17,7 @@
 #include "http.h"
 #include "ipc.h"
 #include "pool.h"
+#include "proto.h"
 #include "text.h"
 
 #define FRONT_READ_BUF     (64u * 1024u)

@@ -10,6 +10,7 @@
 #include "json.h"
 #include "log.h"
 #include "metrics.h"
+#include "text.h"
 
 static const struct {
     const char *path;
@@ -157,9 +158,9 @@ void conn_handle(struct conn *c)
     case ROUTE_LIVEZ:
     case ROUTE_READYZ:
         if (f->terminating || f->draining)
-            conn_send(c, 503, NULL, FRONT_CTYPE_TEXT, "Service Unavailable", 19, NULL);
+            conn_send(c, 503, NULL, FRONT_CTYPE_TEXT, STRLIT("Service Unavailable"), NULL);
         else
-            conn_send(c, 200, NULL, FRONT_CTYPE_TEXT, "OK", 2, NULL);
+            conn_send(c, 200, NULL, FRONT_CTYPE_TEXT, STRLIT("OK"), NULL);
         return;
     case ROUTE_OPEN_CONNECTIONS: {
         if (!conn_authorized(c)) {
@@ -193,7 +194,7 @@ void conn_handle(struct conn *c)
         /* The drain begins before the answer, so the answer says Connection: close (or, with
          * requests pipelined behind it, those are answered first and the last one says it). */
         front_drain(f, "stopServer");
-        conn_send(c, 200, NULL, NULL, "preparing to shut down.", 23, NULL);
+        conn_send(c, 200, NULL, NULL, STRLIT("preparing to shut down."), NULL);
         return;
     }
     case ROUTE_FUNCTION:

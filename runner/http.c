@@ -121,7 +121,7 @@ static int on_header_value(http_parser *p, const char *at, size_t n)
         /* Trailer fields (after the header section) are counted, never kept. */
         if (r->headers_done)
             return 0;
-        if (r->name_len == 4 && memcmp(r->name, "host", 4) == 0)
+        if (r->name_len == 4 && memcmp(r->name, STRLIT("host")) == 0)
             r->has_host = true;
         for (int h = 0; h < HTTP_HDR_COUNT && r->name_len <= sizeof(r->name); h++) {
             size_t hl = strlen(hdr_names[h]);

@@ -27,7 +27,7 @@
 
 #include "err.h"
 #include "http_scan.h"
-#include "proto.h" /* struct strv */
+#include "text.h"
 
 enum http_hdr {
     HTTP_HDR_AUTHORIZATION = 0,

@@ -43,9 +43,9 @@ void http_url_split(struct strv url, struct strv *path, struct strv *query)
 {
     const char *p = url.p, *end = url.p + url.len;
     size_t skip = 0;
-    if (url.len >= 7 && strncasecmp(p, "http://", 7) == 0)
+    if (url.len >= 7 && strncasecmp(p, STRLIT("http://")) == 0)
         skip = 7;
-    else if (url.len >= 8 && strncasecmp(p, "https://", 8) == 0)
+    else if (url.len >= 8 && strncasecmp(p, STRLIT("https://")) == 0)
         skip = 8;
     if (skip > 0) {
         const char *slash = memchr(p + skip, '/', url.len - skip);

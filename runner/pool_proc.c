@@ -16,6 +16,7 @@
 #include "child.h"
 #include "log.h"
 #include "worker.h"
+#include "text.h"
 
 /* ---- per-function failure counts ---------------------------------------------------------- */
 
@@ -60,7 +61,7 @@ static size_t pool_job_function(const struct pool_job *job, char *out, size_t ca
         return n;
     }
     if ((enc.p != NULL && enc.len > 0 &&
-         !(enc.len == 8 && strncasecmp(enc.p, "identity", 8) == 0)) ||
+         !(enc.len == 8 && strncasecmp(enc.p, STRLIT("identity")) == 0)) ||
         job->nbufs < 2)
         return 0;
     return worker_function_name(job->bufs[1].base, job->bufs[1].len, out, cap);

@@ -92,7 +92,7 @@ static int answer_errors(struct proto_response *resp, struct arena *a, int statu
 {
     struct json_value *root = json_new_object(a);
     struct json_value *list = json_new_array(a);
-    if (!root || !list || json_object_set(a, root, "errors", 6, list) != 0)
+    if (!root || !list || json_object_set(a, root, STRLIT("errors"), list) != 0)
         return -1;
     for (size_t i = 0; i < n; i++) {
         struct json_value *e = json_new_object(a);
@@ -281,9 +281,8 @@ int proto_handle(const struct proto_config *cfg, const struct proto_request *req
     const char *cid_text = NULL;
     if (truthy(diy)) {
         if (!registry_has_diy(reg))
-            errs[nerr++] =
-                (struct err_item){"code",    "missing_required_field", 22,
-                                  "message", MSG_DIY_MISSING,          sizeof(MSG_DIY_MISSING) - 1};
+            errs[nerr++] = (struct err_item){"code", STRLIT("missing_required_field"), "message",
+                                             MSG_DIY_MISSING, sizeof(MSG_DIY_MISSING) - 1};
         else
             scope = REGISTRY_SCOPE_DIY;
     } else if (truthy(cid)) {
@@ -297,28 +296,26 @@ int proto_handle(const struct proto_config *cfg, const struct proto_request *req
             inherited_scope = scope < 0 && is_inherited(cid_text, cidlen);
         }
         if (scope < 0 && !inherited_scope)
-            errs[nerr++] = (struct err_item){
-                "code",    "invalid_field",       13,
-                "message", MSG_CONNECTOR_UNKNOWN, sizeof(MSG_CONNECTOR_UNKNOWN) - 1};
+            errs[nerr++] =
+                (struct err_item){"code", STRLIT("invalid_field"), "message", MSG_CONNECTOR_UNKNOWN,
+                                  sizeof(MSG_CONNECTOR_UNKNOWN) - 1};
         else if (scope >= 0)
             resp->connector_id = reg->scopes[scope];
     } else {
-        errs[nerr++] = (struct err_item){
-            "code",    "missing_required_field",  22,
-            "message", MSG_NEED_DIY_OR_CONNECTOR, sizeof(MSG_NEED_DIY_OR_CONNECTOR) - 1};
+        errs[nerr++] =
+            (struct err_item){"code", STRLIT("missing_required_field"), "message",
+                              MSG_NEED_DIY_OR_CONNECTOR, sizeof(MSG_NEED_DIY_OR_CONNECTOR) - 1};
     }
     if (!truthy(fname))
-        errs[nerr++] = (struct err_item){
-            "code",    "missing_required_field", 22,
-            "message", MSG_FUNCTION_MISSING,     sizeof(MSG_FUNCTION_MISSING) - 1};
+        errs[nerr++] = (struct err_item){"code", STRLIT("missing_required_field"), "message",
+                                         MSG_FUNCTION_MISSING, sizeof(MSG_FUNCTION_MISSING) - 1};
     else if (fname->type != JSON_STRING)
-        errs[nerr++] = (struct err_item){
-            "code",    "invalid_field",         13,
-            "message", MSG_FUNCTION_NOT_STRING, sizeof(MSG_FUNCTION_NOT_STRING) - 1};
-    if (!truthy(options))
         errs[nerr++] =
-            (struct err_item){"code",    "missing_required_field", 22,
-                              "message", MSG_OPTIONS_MISSING,      sizeof(MSG_OPTIONS_MISSING) - 1};
+            (struct err_item){"code", STRLIT("invalid_field"), "message", MSG_FUNCTION_NOT_STRING,
+                              sizeof(MSG_FUNCTION_NOT_STRING) - 1};
+    if (!truthy(options))
+        errs[nerr++] = (struct err_item){"code", STRLIT("missing_required_field"), "message",
+                                         MSG_OPTIONS_MISSING, sizeof(MSG_OPTIONS_MISSING) - 1};
     if (nerr > 0)
         return answer_errors(resp, a, 422, errs, nerr) == 0 ? 0 : answer_nomem(resp, a);
 
@@ -352,9 +349,9 @@ int proto_handle(const struct proto_config *cfg, const struct proto_request *req
             char *msg = arena_alloc(a, tlen + 64);
             if (!msg)
                 return answer_nomem(resp, a);
-            memcpy(msg, "The object ", 11);
+            memcpy(msg, STRLIT("The object "));
             memcpy(msg + 11, tstr, tlen);
-            memcpy(msg + 11 + tlen, " doesn't exist in the module.", 29);
+            memcpy(msg + 11 + tlen, STRLIT(" doesn't exist in the module."));
             return answer_message_first(resp, a, 422, msg, tlen + 40, "object_not_found");
         }
         if (group)
@@ -434,7 +431,7 @@ int proto_handle(const struct proto_config *cfg, const struct proto_request *req
             return answer_nomem(resp, a);
         int n = snprintf(msg, limit_len + 64, "response stream exceeded limit of ");
         memcpy(msg + n, limit_text, limit_len);
-        memcpy(msg + n + limit_len, " bytes.", 7);
+        memcpy(msg + n + limit_len, STRLIT(" bytes."));
         return answer_message_first(resp, a, 422, msg, (size_t)n + limit_len + 7,
                                     "response_size_exceeded");
     }

@@ -119,7 +119,7 @@ static bool query_token(struct arena *a, struct strv q, const char **tok, size_t
             char *key = qs_decode(a, part, eq, &klen);
             if (!key)
                 return false;
-            if (klen == 12 && memcmp(key, "access_token", 12) == 0) {
+            if (klen == 12 && memcmp(key, STRLIT("access_token")) == 0) {
                 count++;
                 if (eq < plen) {
                     val = qs_decode(a, part + eq + 1, plen - eq - 1, &vlen);
@@ -129,7 +129,7 @@ static bool query_token(struct arena *a, struct strv q, const char **tok, size_t
                     val = "";
                     vlen = 0;
                 }
-            } else if (klen > 12 && memcmp(key, "access_token[", 13) == 0 &&
+            } else if (klen > 12 && memcmp(key, STRLIT("access_token[")) == 0 &&
                        memchr(key + 13, ']', klen - 13)) {
                 structured = true;
             }
@@ -190,7 +190,7 @@ bool proto_authorized(const struct proto_config *cfg, const struct proto_request
         return proto_bearer(auth, &t, &tlen) && token_matches(cfg, t, tlen);
     }
     const struct json_value *bt =
-        body->type == JSON_OBJECT ? json_object_get(body, "access_token", 12) : NULL;
+        body->type == JSON_OBJECT ? json_object_get(body, STRLIT("access_token")) : NULL;
     if (bt && json_truthy(bt))
         return bt->type == JSON_STRING && token_matches(cfg, bt->u.str, bt->len);
     const char *qt;

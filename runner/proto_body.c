@@ -332,7 +332,7 @@ struct json_value *proto_body_read(const struct proto_config *cfg, const struct 
         return json_new_object(a); /* not parsed: req.body is {} */
     if (charset[0] == '\0')
         snprintf(charset, sizeof(charset), "utf-8");
-    if (strncmp(charset, "utf-", 4) != 0) {
+    if (strncmp(charset, STRLIT("utf-")) != 0) {
         char up[64];
         size_t i = 0;
         for (; charset[i] && i + 1 < sizeof(up); i++)
@@ -425,7 +425,7 @@ struct json_value *proto_body_read(const struct proto_config *cfg, const struct 
         len = outlen;
     }
     /* Empty (after a BOM, for UTF-8 as for the wide forms) is {}. */
-    if (len == 0 || (kind == 8 && len == 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)) {
+    if (len == 0 || (kind == 8 && len == 3 && memcmp(data, STRLIT("\xEF\xBB\xBF")) == 0)) {
         if (!json_required)
             return json_new_object(a);
         static const char m[] = "The request body is empty.";

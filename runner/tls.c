@@ -1,5 +1,6 @@
 /* tls.c — mbedTLS server connections over memory buffers (see tls.h). */
 #include "tls.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,7 +84,7 @@ struct tls_config *tls_config_load(const char *cert_file, const char *key_file, 
     mbedtls_ssl_ticket_init(&cfg->tickets);
 
     int rc = mbedtls_ctr_drbg_seed(&cfg->drbg, mbedtls_entropy_func, &cfg->entropy,
-                                   (const unsigned char *)"hookstack-tls", 13);
+                                   (const unsigned char *)STRLIT("hookstack-tls"));
     if (rc != 0) {
         set_err(err, errlen, "cannot seed the random generator for", cert_file, rc);
         goto fail;
