@@ -12,6 +12,7 @@
  * (front_internal.h). */
 #include "front_internal.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,32 @@ static uint64_t front_rand(struct front *f)
     x ^= x >> 27;
     f->rng = x;
     return x * 0x2545F4914F6CDD1DULL;
+}
+
+/* The moves a connection may make (enum conn_state), one bit per state it may go to: a request is
+ * read, processed and answered, then the connection waits for the next one, lingers after a closing
+ * answer or an end without one (conn_end), or closes from anywhere. */
+static const unsigned conn_moves[] = {
+    [CS_IDLE] = 1u << CS_READING | 1u << CS_LINGER | 1u << CS_CLOSING,
+    /* WRITING from READING: a 408, or a 503 at the drain's deadline */
+    [CS_READING] = 1u << CS_PROCESSING | 1u << CS_WRITING | 1u << CS_LINGER | 1u << CS_CLOSING,
+    [CS_PROCESSING] = 1u << CS_WRITING | 1u << CS_LINGER | 1u << CS_CLOSING,
+    [CS_WRITING] = 1u << CS_IDLE | 1u << CS_LINGER | 1u << CS_CLOSING,
+    /* LINGER again: the FIN's callback after conn_end */
+    [CS_LINGER] = 1u << CS_LINGER | 1u << CS_CLOSING,
+    [CS_CLOSING] = 0,
+};
+
+bool conn_state_legal(enum conn_state from, enum conn_state to)
+{
+    return (unsigned)from < sizeof(conn_moves) / sizeof(conn_moves[0]) &&
+           (conn_moves[from] & (1u << to)) != 0;
+}
+
+void conn_set_state(struct conn *c, enum conn_state to)
+{
+    assert(conn_state_legal(c->state, to));
+    c->state = to;
 }
 
 void conn_timer(struct conn *c, uint64_t ms)
@@ -68,7 +95,7 @@ void conn_on_shutdown(uv_shutdown_t *req, int status)
     }
     /* Read (and drop) what the client still sends, so closing does not reset the connection
      * under the answer it has not read yet; close at its end of file or after a short while. */
-    c->state = CS_LINGER;
+    conn_set_state(c, CS_LINGER);
     conn_timer(c, FRONT_LINGER_MS);
     if (uv_read_start((uv_stream_t *)&c->tcp, conn_alloc, conn_on_linger_read) != 0)
         conn_close(c);
@@ -119,7 +146,7 @@ void conn_close(struct conn *c)
 {
     if (c->state == CS_CLOSING)
         return;
-    c->state = CS_CLOSING;
+    conn_set_state(c, CS_CLOSING);
     conn_inflight(c, false);
     if (c->job_active) {
         pool_cancel(&c->f->pool, &c->job);
@@ -146,7 +173,7 @@ void conn_read_start(struct conn *c)
 void conn_next(struct conn *c)
 {
     http_req_next(&c->req);
-    c->state = CS_IDLE;
+    conn_set_state(c, CS_IDLE);
     c->route = ROUTE_NONE;
     c->early_status = 0;
     c->head_only = false;
@@ -398,7 +425,7 @@ void conn_dispatch(struct conn *c)
 static void conn_http_error(struct conn *c)
 {
     c->close_after = true;
-    c->state = CS_PROCESSING;
+    conn_set_state(c, CS_PROCESSING);
     conn_inflight(c, true);
     /* http.h: the status each failure is answered with */
     switch (c->req.err_status) {
@@ -437,7 +464,7 @@ static void conn_http_error(struct conn *c)
 void conn_feed(struct conn *c, const char *data, size_t len, bool from_pending)
 {
     if (c->state == CS_IDLE) {
-        c->state = CS_READING;
+        conn_set_state(c, CS_READING);
         c->t_start_ns = clock_mono_ns();
         /* A new connection's header timer runs since the accept; a kept-alive one starts now. */
         if (!c->fresh)
@@ -495,7 +522,7 @@ void conn_on_eof(struct conn *c)
     }
     if (c->state == CS_READING && c->req.started) {
         c->close_after = true;
-        c->state = CS_PROCESSING;
+        conn_set_state(c, CS_PROCESSING);
         conn_send_error(c, 400, NULL, "bad_request", "The request ended before it was complete.");
         return;
     }
@@ -578,7 +605,7 @@ void conn_end(struct conn *c)
         uv_read_stop((uv_stream_t *)&c->tcp);
         c->reading = false;
     }
-    c->state = CS_LINGER;
+    conn_set_state(c, CS_LINGER);
     front_bp_unlink(c);
     conn_bp_account(c);
     conn_timer(c, FRONT_LINGER_MS);

@@ -226,7 +226,7 @@ void conn_send(struct conn *c, int status, const char *extra, const char *ctype,
     unsigned nbufs = (blen > 0 && !c->head_only) ? 2 : 1;
     conn_log(c, status, pos + (nbufs == 2 ? blen : 0), rv);
     front_metrics_request(c, status, pos + (nbufs == 2 ? blen : 0));
-    c->state = CS_WRITING;
+    conn_set_state(c, CS_WRITING);
     front_bp_unlink(c);
     conn_bp_account(c);
     conn_timer(c, f->cfg->request_timeout_ms);

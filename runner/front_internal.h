@@ -184,6 +184,9 @@ struct front {
 };
 
 /* ---- front.c: a connection's state machine ---- */
+/* Whether a connection may go from state from to state to; conn_set_state asserts it. */
+bool conn_state_legal(enum conn_state from, enum conn_state to);
+void conn_set_state(struct conn *c, enum conn_state to);
 /* (Re)starts c's one timer (its meaning follows c->state: conn_on_timer). */
 void conn_timer(struct conn *c, uint64_t ms);
 void conn_on_timer(uv_timer_t *t);

@@ -121,7 +121,7 @@ static void front_accept(struct front *f, uv_stream_t *server, int fd)
     f->conns = c;
     f->nconns++;
     c->fresh = true;
-    c->state = CS_IDLE;
+    c->state = CS_IDLE; /* the first state (not a move: conn_set_state) */
     if ((fd >= 0 ? uv_tcp_open(&c->tcp, fd) : uv_accept(server, (uv_stream_t *)&c->tcp)) != 0) {
         if (fd >= 0)
             close(fd);

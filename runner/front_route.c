@@ -112,7 +112,7 @@ enum proto_auth conn_token_check(struct conn *c, bool has_body)
 void conn_handle(struct conn *c)
 {
     struct front *f = c->f;
-    c->state = CS_PROCESSING;
+    conn_set_state(c, CS_PROCESSING);
     conn_inflight(c, true);
     conn_new_req_id(c);
     struct strv path, query;

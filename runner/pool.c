@@ -3,6 +3,7 @@
  * pool.h). Forking and reaping workers is in pool_proc.c, their output in pool_out.c. */
 #include "pool_internal.h"
 
+#include <assert.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,25 @@ static void pool_on_deadline(uv_timer_t *t);
 static void pool_dispatch(struct pool_worker *w, struct pool_job *job);
 
 /* ---- receiving responses ------------------------------------------------------------------ */
+
+bool pool_job_state_legal(enum pool_job_state from, enum pool_job_state to)
+{
+    switch (from) {
+    case POOL_JOB_IDLE: /* submitted: to a worker at once, or queued */
+        return to == POOL_JOB_QUEUED || to == POOL_JOB_RUNNING;
+    case POOL_JOB_QUEUED: /* a worker took it, or its owner cancelled it */
+        return to == POOL_JOB_RUNNING || to == POOL_JOB_IDLE;
+    case POOL_JOB_RUNNING: /* answered, failed or cancelled */
+        return to == POOL_JOB_IDLE;
+    }
+    return false;
+}
+
+void pool_job_set_state(struct pool_job *job, enum pool_job_state to)
+{
+    assert(pool_job_state_legal(job->state, to));
+    job->state = to;
+}
 
 void pool_on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 {
@@ -179,7 +199,7 @@ static void pool_frame_complete(struct pool_worker *w)
     struct pool_job *job = w->job;
     w->job = NULL;
     if (job != NULL) {
-        job->state = POOL_JOB_IDLE;
+        pool_job_set_state(job, POOL_JOB_IDLE);
         job->worker = NULL;
         job->done(job, &res); /* takes the frame */
     } else {
@@ -411,7 +431,7 @@ static void pool_dispatch(struct pool_worker *w, struct pool_job *job)
     crash_scan_reset(&w->scan);
     w->out_relayed = 0;
     job->worker = w;
-    job->state = POOL_JOB_RUNNING;
+    pool_job_set_state(job, POOL_JOB_RUNNING);
     job->prev = job->next = NULL;
     w->wreq.data = w;
     int rc = uvx_write(&w->wreq, (uv_stream_t *)&w->pipe, job->bufs, job->nbufs, pool_on_written);
@@ -481,7 +501,7 @@ int pool_submit(struct pool *p, struct pool_job *job)
     }
     if (p->qlen >= p->o.max_queue)
         return ERR_FULL;
-    job->state = POOL_JOB_QUEUED;
+    pool_job_set_state(job, POOL_JOB_QUEUED);
     job->worker = NULL;
     job->next = NULL;
     job->prev = p->qtail;
@@ -517,7 +537,8 @@ void pool_cancel(struct pool *p, struct pool_job *job)
             pool_worker_abandon(w);
         }
     }
-    job->state = POOL_JOB_IDLE;
+    if (job->state != POOL_JOB_IDLE)
+        pool_job_set_state(job, POOL_JOB_IDLE);
     job->worker = NULL;
     job->prev = job->next = NULL;
 }

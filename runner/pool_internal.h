@@ -13,6 +13,9 @@
 #define POOL_OUT_BUDGET (64u * 1024u)
 
 /* ---- pool.c ---- */
+/* Whether a job may go from state from to state to; pool_job_set_state asserts it. */
+bool pool_job_state_legal(enum pool_job_state from, enum pool_job_state to);
+void pool_job_set_state(struct pool_job *job, enum pool_job_state to);
 /* libuv callbacks of a worker's socket: its frame buffer, and what it says (frames, notes). */
 void pool_on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf);
 void pool_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf);

@@ -332,7 +332,7 @@ void pool_worker_finalize(struct pool_worker *w)
     if (job == NULL && p->o.restarted != NULL)
         p->o.restarted(p, why);
     if (job != NULL) {
-        job->state = POOL_JOB_IDLE;
+        pool_job_set_state(job, POOL_JOB_IDLE);
         job->worker = NULL;
         job->done(job, &res);
     }
