@@ -28,7 +28,7 @@
 static void conn_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf);
 static void conn_tls_read(struct conn *c, const char *data, size_t len);
 
-/* ---- small helpers ------------------------------------------------------------------------ */
+/* ---- request ids ------------------------------------------------------------------------- */
 
 static uint64_t front_rand(struct front *f)
 {

@@ -6,8 +6,6 @@
 #include "metrics.h"
 #include "modcheck.h"
 
-/* ---- start, drain, stop ------------------------------------------------------------------- */
-
 static void front_on_pool_stopped(struct pool *p)
 {
     struct front *f = (struct front *)((char *)p - offsetof(struct front, pool));
