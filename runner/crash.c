@@ -7,6 +7,7 @@
  * safe once libgcc's unwinder is loaded — crash_handlers_install() calls backtrace() once for
  * that. The note holds no hook data beyond the function's name and the record's id. */
 #include "crash.h"
+#include "text.h"
 
 #include <execinfo.h>
 #include <math.h>
@@ -67,9 +68,9 @@ static int id_rank(const char *k, uint32_t len)
 {
     if (len == 2 && k[1] == 'd' && (k[0] == 'I' || k[0] == 'i'))
         return k[0] == 'I' ? 0 : 1;
-    if (len == 10 && memcmp(k, "internalId", 10) == 0)
+    if (len == 10 && memcmp(k, STRLIT("internalId")) == 0)
         return 2;
-    if (len == 3 && memcmp(k, "_id", 3) == 0)
+    if (len == 3 && memcmp(k, STRLIT("_id")) == 0)
         return 3;
     return 4;
 }

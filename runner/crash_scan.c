@@ -2,6 +2,7 @@
  * said (a sanitizer report's first line, the place from the worker's crash note) and the one
  * hook_crashed message the front (pool.c, front.c) and the CLI (cli_local.c) answer with. */
 #include "crash.h"
+#include "text.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -41,7 +42,7 @@ void crash_scan_line(struct crash_scan *s, const char *line, size_t n)
         for (size_t k = 0; k < sizeof(marks) / sizeof(marks[0]); k++) {
             const char *hit = memmem(line, n, marks[k], strlen(marks[k]));
             if (hit != NULL) {
-                if (strncmp(hit, "ERROR: ", 7) == 0)
+                if (strncmp(hit, STRLIT("ERROR: ")) == 0)
                     hit += 7;
                 copy_printable(s->report, sizeof(s->report), hit, (size_t)(line + n - hit));
                 break;

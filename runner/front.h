@@ -12,9 +12,9 @@
 
 #include "config.h"
 #include "modset.h"
-#include "proto.h"
 
 struct front;
+struct proto_config;
 
 /* Binds and listens on cfg's host and port (cfg must outlive the front). On failure prints one
  * line on stderr ("hookstack serve: cannot listen on 127.0.0.1:8080: port 8080 is in use") and

@@ -120,7 +120,7 @@ static int front_tls_answer_pump(struct front_tls *t, bool allow_sync)
             size_t take = b->len - t->boff;
             if (take > budget)
                 take = budget;
-            if (take > 0 && tls_conn_write(t->tc, b->base + t->boff, take) != TLS_OK)
+            if (take > 0 && tls_conn_write(t->tc, b->base + t->boff, take) != 0)
                 return UV_EPROTO;
             t->boff += take;
             budget -= take;
@@ -167,7 +167,7 @@ int front_tls_write(struct front_tls *t, uv_write_t *req, const uv_buf_t *bufs, 
 
 int front_tls_send(struct front_tls *t, const char *data, size_t len)
 {
-    if (tls_conn_write(t->tc, data, len) != TLS_OK)
+    if (tls_conn_write(t->tc, data, len) != 0)
         return UV_EPROTO;
     int rc = front_tls_send_pending(t, false, true);
     return rc < 0 ? rc : 0;
@@ -175,7 +175,7 @@ int front_tls_send(struct front_tls *t, const char *data, size_t len)
 
 void front_tls_close_notify(struct front_tls *t)
 {
-    if (tls_conn_handshake_done(t->tc) && tls_conn_shutdown(t->tc) == TLS_OK)
+    if (tls_conn_handshake_done(t->tc) && tls_conn_shutdown(t->tc) == 0)
         front_tls_send_pending(t, false, true);
 }
 
@@ -188,29 +188,28 @@ int front_tls_on_read(struct front_tls *t, const char *data, size_t len, char *p
                       front_tls_deliver deliver, void *arg)
 {
     int rc = tls_conn_feed(t->tc, data, len);
-    if (rc == TLS_E_NOT_TLS)
-        return FRONT_TLS_E_NOT_TLS;
-    if (rc != TLS_OK)
-        return FRONT_TLS_E_NOMEM;
+    if (rc == ERR_UNSUPPORTED)
+        return ERR_UNSUPPORTED;
+    if (rc != 0)
+        return ERR_NOMEM;
     for (;;) {
         ssize_t n = tls_conn_read(t->tc, plain, cap);
         /* Handshake messages (and alerts) go out as soon as they are made. */
         if (front_tls_send_pending(t, false, true) < 0)
-            return FRONT_TLS_E_WRITE;
+            return ERR_IO;
         if (n > 0) {
             if (!deliver(arg, plain, (size_t)n))
-                return FRONT_TLS_OK;
+                return 0;
             continue;
         }
         switch (n) {
-        case TLS_E_WANT_READ:
-            return FRONT_TLS_OK;
-        case TLS_E_CLOSED:
-            return FRONT_TLS_EOF;
-        case TLS_E_NOMEM:
-            return FRONT_TLS_E_NOMEM;
+        case ERR_AGAIN:
+            return 0;
+        case ERR_CLOSED:
+        case ERR_NOMEM:
+            return (int)n;
         default:
-            return FRONT_TLS_E_FAILED;
+            return ERR_PROTOCOL;
         }
     }
 }

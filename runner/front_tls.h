@@ -20,15 +20,6 @@
 
 struct front_tls;
 
-enum front_tls_status {
-    FRONT_TLS_OK = 0,
-    FRONT_TLS_EOF = 1,        /* the client sent close_notify: treat as end of file */
-    FRONT_TLS_E_NOT_TLS = -1, /* the first bytes are not a TLS handshake (plain HTTP) */
-    FRONT_TLS_E_FAILED = -2,  /* handshake or record failure (alert already queued) */
-    FRONT_TLS_E_NOMEM = -3,
-    FRONT_TLS_E_WRITE = -4, /* the socket refused the ciphertext */
-};
-
 /* A TLS layer over stream s using cfg (referenced). NULL when out of memory. */
 struct front_tls *front_tls_new(struct tls_config *cfg, uv_stream_t *s);
 /* Frees it; only after the stream's close callback (pending writes are done by then). */
@@ -38,7 +29,13 @@ void front_tls_free(struct front_tls *t);
 typedef bool (*front_tls_deliver)(void *arg, const char *data, size_t len);
 
 /* Feeds len bytes of ciphertext, sends what the handshake answers, then decrypts into plain
- * (cap bytes) and calls deliver for each piece. Returns an enum front_tls_status. */
+ * (cap bytes) and calls deliver for each piece. Returns 0 (also when deliver said stop), or an
+ * err.h code:
+ *   ERR_CLOSED       the client sent close_notify: treat as end of file
+ *   ERR_UNSUPPORTED  the first bytes are not a TLS handshake (plain HTTP)
+ *   ERR_PROTOCOL     handshake or record failure (its alert is queued: front_tls_flush)
+ *   ERR_NOMEM        out of memory
+ *   ERR_IO           the socket refused the ciphertext */
 int front_tls_on_read(struct front_tls *t, const char *data, size_t len, char *plain, size_t cap,
                       front_tls_deliver deliver, void *arg);
 

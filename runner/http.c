@@ -29,10 +29,12 @@ static struct http_req *req_of(http_parser *p)
     return p->data;
 }
 
-static int fail(struct http_req *r, enum http_error e, const char *detail)
+/* Fails r with code (err.h), answered with HTTP status; the first failure stays. */
+static int fail(struct http_req *r, int code, int status, const char *detail)
 {
-    if (r->err == HTTP_OK) {
-        r->err = e;
+    if (r->err == ERR_OK) {
+        r->err = code;
+        r->err_status = status;
         r->err_detail = detail;
     }
     return -1;
@@ -43,7 +45,7 @@ static int count_header_bytes(struct http_req *r, size_t n)
 {
     r->header_bytes += n;
     if (r->header_bytes > r->lim->max_header_bytes)
-        return fail(r, HTTP_E_HEADERS_TOO_LARGE, "request header fields too large");
+        return fail(r, ERR_TOO_LARGE, 431, "request header fields too large");
     return 0;
 }
 
@@ -55,7 +57,7 @@ static int text_append(struct http_req *r, struct http_span *s, const char *at, 
             cap *= 2;
         char *t = realloc(r->text, cap);
         if (t == NULL)
-            return fail(r, HTTP_E_NOMEM, "out of memory");
+            return fail(r, ERR_NOMEM, 503, "out of memory");
         r->text = t;
         r->text_cap = cap;
     }
@@ -96,7 +98,7 @@ static int on_header_field(http_parser *p, const char *at, size_t n)
         r->name_len = 0;
         r->cur = -1;
         if (++r->nheaders > r->lim->max_headers)
-            return fail(r, HTTP_E_HEADERS_TOO_LARGE, "too many header fields");
+            return fail(r, ERR_TOO_LARGE, 431, "too many header fields");
         if (count_header_bytes(r, HTTP_LINE_OVERHEAD) != 0)
             return -1;
     }
@@ -119,7 +121,7 @@ static int on_header_value(http_parser *p, const char *at, size_t n)
         /* Trailer fields (after the header section) are counted, never kept. */
         if (r->headers_done)
             return 0;
-        if (r->name_len == 4 && memcmp(r->name, "host", 4) == 0)
+        if (r->name_len == 4 && memcmp(r->name, STRLIT("host")) == 0)
             r->has_host = true;
         for (int h = 0; h < HTTP_HDR_COUNT && r->name_len <= sizeof(r->name); h++) {
             size_t hl = strlen(hdr_names[h]);
@@ -156,12 +158,12 @@ static void trim_values(struct http_req *r)
 static int check_head(struct http_req *r, const http_parser *p)
 {
     if (p->http_major != 1 || p->http_minor > 1)
-        return fail(r, HTTP_E_BAD_REQUEST, "unsupported HTTP version");
+        return fail(r, ERR_INVALID, 400, "unsupported HTTP version");
     if (p->http_minor == 1 && !r->has_host)
-        return fail(r, HTTP_E_BAD_REQUEST, "HTTP/1.1 request without a Host header");
+        return fail(r, ERR_INVALID, 400, "HTTP/1.1 request without a Host header");
     struct strv expect = http_req_header(r, HTTP_HDR_EXPECT);
     if (p->http_minor == 1 && expect.p != NULL && !text_ieq(expect.p, expect.len, "100-continue"))
-        return fail(r, HTTP_E_EXPECTATION, "only the expectation 100-continue is supported");
+        return fail(r, ERR_UNSUPPORTED, 417, "only the expectation 100-continue is supported");
     return 0;
 }
 
@@ -176,9 +178,9 @@ static int on_headers_complete(http_parser *p)
     uint64_t cl = p->content_length;
     bool has_cl = cl != ULLONG_MAX && cl > 0;
     if (has_cl && cl > r->lim->max_body)
-        return fail(r, HTTP_E_BODY_TOO_LARGE, "request body too large");
+        return fail(r, ERR_TOO_LARGE, 413, "request body too large");
     enum http_body_mode mode = r->on_headers ? r->on_headers(r, r->arg) : HTTP_BODY_KEEP;
-    if (r->err != HTTP_OK)
+    if (r->err != ERR_OK)
         return -1;
     if (mode == HTTP_BODY_REFUSE) {
         /* Answered without its body: parsing stops here for good (the connection closes). */
@@ -199,7 +201,7 @@ static int on_chunk_header(http_parser *p)
 {
     struct http_req *r = req_of(p);
     if (p->content_length > r->lim->max_body - r->body_len)
-        return fail(r, HTTP_E_BODY_TOO_LARGE, "request body too large");
+        return fail(r, ERR_TOO_LARGE, 413, "request body too large");
     return 0;
 }
 
@@ -207,7 +209,7 @@ static int on_body(http_parser *p, const char *at, size_t n)
 {
     struct http_req *r = req_of(p);
     if (n > r->lim->max_body - r->body_len)
-        return fail(r, HTTP_E_BODY_TOO_LARGE, "request body too large");
+        return fail(r, ERR_TOO_LARGE, 413, "request body too large");
     if (r->discard) {
         r->body_len += n;
         return 0;
@@ -219,7 +221,7 @@ static int on_body(http_parser *p, const char *at, size_t n)
             cap = cap > limit / 2 ? limit : cap * 2;
         char *b = realloc(r->body, cap);
         if (b == NULL)
-            return fail(r, HTTP_E_NOMEM, "out of memory for the request body");
+            return fail(r, ERR_NOMEM, 503, "out of memory for the request body");
         r->body = b;
         r->body_cap = cap;
     }
@@ -269,7 +271,8 @@ static void reset_fields(struct http_req *r)
     r->discard = false;
     r->body_limit = 0;
     r->started = r->headers_done = r->complete = r->refused = false;
-    r->err = HTTP_OK;
+    r->err = ERR_OK;
+    r->err_status = 0;
     r->err_detail = NULL;
     r->bytes_in = 0;
     http_scan_init(&r->scan);
@@ -315,11 +318,11 @@ static size_t parse(struct http_req *r, const char *data, size_t n)
 {
     size_t used = http_parser_execute(&r->parser, &settings, data, n);
     enum http_errno e = HTTP_PARSER_ERRNO(&r->parser);
-    if (e != HPE_OK && e != HPE_PAUSED && r->err == HTTP_OK) {
+    if (e != HPE_OK && e != HPE_PAUSED && r->err == ERR_OK) {
         if (e == HPE_HEADER_OVERFLOW)
-            fail(r, HTTP_E_HEADERS_TOO_LARGE, "request header fields too large");
+            fail(r, ERR_TOO_LARGE, 431, "request header fields too large");
         else
-            fail(r, HTTP_E_BAD_REQUEST, http_errno_description(e));
+            fail(r, ERR_INVALID, 400, http_errno_description(e));
     }
     return used;
 }
@@ -331,7 +334,7 @@ static void check_agree(struct http_req *r, enum http_scan_stop stop, size_t ok,
                         bool in_body)
 {
     /* A refused request stops at its headers (both agreed they ended); its body is never read. */
-    if (r->err != HTTP_OK || r->refused)
+    if (r->err != ERR_OK || r->refused)
         return;
     bool same;
     if (!r->complete)
@@ -344,23 +347,23 @@ static void check_agree(struct http_req *r, enum http_scan_stop stop, size_t ok,
     else
         same = in_body; /* a Content-Length body ends where http-parser says */
     if (!same)
-        fail(r, HTTP_E_BAD_REQUEST, "ambiguous message framing");
+        fail(r, ERR_INVALID, 400, "ambiguous message framing");
 }
 
 size_t http_req_feed(struct http_req *r, const char *data, size_t len)
 {
     size_t total = 0;
-    while (total < len && !r->complete && r->err == HTTP_OK) {
+    while (total < len && !r->complete && r->err == ERR_OK) {
         enum http_scan_stop stop;
         bool in_body = r->headers_done;
         size_t ok = http_scan_run(&r->scan, data + total, len - total, &stop);
         size_t used = ok > 0 ? parse(r, data + total, ok) : 0;
         total += used;
         check_agree(r, stop, ok, used, in_body);
-        if (r->err != HTTP_OK || r->complete)
+        if (r->err != ERR_OK || r->complete)
             break;
         if (stop == HTTP_SCAN_ERROR)
-            fail(r, HTTP_E_BAD_REQUEST, r->scan.err);
+            fail(r, ERR_INVALID, 400, r->scan.err);
         else if (stop == HTTP_SCAN_HEAD_END)
             http_scan_body(&r->scan, (r->parser.flags & F_CHUNKED) != 0);
     }
@@ -419,4 +422,48 @@ void http_req_drop_body(struct http_req *r)
     r->body = NULL;
     r->body_cap = 0;
     r->body_len = 0;
+}
+
+const char *http_status_text(int status)
+{
+    switch (status) {
+    case 100:
+        return "Continue";
+    case 102:
+        return "Processing";
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 413:
+        return "Payload Too Large";
+    case 415:
+        return "Unsupported Media Type";
+    case 417:
+        return "Expectation Failed";
+    case 422:
+        return "Unprocessable Entity";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    default:
+        return status < 300 ? "OK" : status < 500 ? "Bad Request" : "Internal Server Error";
+    }
 }

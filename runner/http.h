@@ -25,8 +25,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "err.h"
 #include "http_scan.h"
-#include "proto.h" /* struct strv */
+#include "text.h"
 
 enum http_hdr {
     HTTP_HDR_AUTHORIZATION = 0,
@@ -35,15 +36,6 @@ enum http_hdr {
     HTTP_HDR_TRACEID,
     HTTP_HDR_EXPECT,
     HTTP_HDR_COUNT
-};
-
-enum http_error {
-    HTTP_OK = 0,
-    HTTP_E_BAD_REQUEST,       /* 400: malformed request (detail in err_detail) */
-    HTTP_E_HEADERS_TOO_LARGE, /* 431 */
-    HTTP_E_BODY_TOO_LARGE,    /* 413 */
-    HTTP_E_NOMEM,             /* 503: no memory for the body */
-    HTTP_E_EXPECTATION,       /* 417: an Expect other than 100-continue */
 };
 
 /* What to do with the body, decided by the front once the headers are in. */
@@ -94,7 +86,15 @@ struct http_req {
     bool discard;
     /* progress; refused: complete at its headers, the body left unread (HTTP_BODY_REFUSE) */
     bool started, headers_done, complete, refused;
-    enum http_error err;
+    /* The request's failure (err.h), with the HTTP status it is answered with and a detail:
+     *   ERR_INVALID      400  malformed request
+     *   ERR_TOO_LARGE    431  request line and headers past max_header_bytes or max_headers
+     *   ERR_TOO_LARGE    413  body past max_body
+     *   ERR_NOMEM        503  no memory for the request
+     *   ERR_UNSUPPORTED  417  an Expect other than 100-continue
+     * ERR_OK (and err_status 0) while the request is fine. */
+    int err;
+    int err_status;
     const char *err_detail;
     size_t bytes_in; /* bytes of this request consumed so far */
 };
@@ -122,5 +122,17 @@ bool http_req_has_body(const struct http_req *r);
 /* Frees the body buffer of a request the front no longer needs (its worker has read it); the
  * request's body reads as empty afterwards. */
 void http_req_drop_body(struct http_req *r);
+
+/* The reason phrase of an HTTP status code ("Not Found"); a code not in the table gets the
+ * phrase of its class ("OK", "Bad Request", "Internal Server Error"). */
+const char *http_status_text(int status);
+
+/* Splits a request target into path and query (query.p == NULL without '?'), like Node's URL
+ * parsing: absolute-form ("http://host/path") gives its path, and a fragment is dropped. */
+void http_url_split(struct strv url, struct strv *path, struct strv *query);
+
+/* The value of the query parameter name in q, percent-decoded ('+' as a space) into out (cap
+ * bytes, NUL-terminated, cut to fit). Returns its length, or -1 when q has no such parameter. */
+int http_query_param(struct strv q, const char *name, char *out, size_t cap);
 
 #endif

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "proto.h"
+
 size_t ipc_req_head_init(struct ipc_req_head *h, uint32_t seq, const struct strv f[IPC_REQ_NFIELDS])
 {
     size_t total = sizeof(*h);

@@ -20,7 +20,10 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
-#include "proto.h"
+#include "text.h"
+
+struct proto_request;
+struct proto_response;
 
 #define IPC_REQ_MAGIC  0x31525348u /* "HSR1" */
 #define IPC_RESP_MAGIC 0x31415348u /* "HSA1" */

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "crash.h"
+#include "text.h"
 
 static const char *const kind_names[] = {
     [HS_KIND_PRE_SAVE_PAGE] = "preSavePage",
@@ -160,11 +161,11 @@ static int check_pre_save_page(const char *fn, const struct json_value *r, char 
     for (uint32_t i = 0; i < r->len; i++) {
         const struct json_member *m = &r->u.members[i];
         const struct json_value *v = m->value;
-        if (m->key_len == 4 && memcmp(m->key, "data", 4) == 0) {
+        if (m->key_len == 4 && memcmp(m->key, STRLIT("data")) == 0) {
             if (v->type != JSON_ARRAY)
                 return fail(msg, n, "%s function %s returned data that is %s, not an array.", k, fn,
                             describe(v, b, sizeof(b)));
-        } else if (m->key_len == 6 && memcmp(m->key, "errors", 6) == 0) {
+        } else if (m->key_len == 6 && memcmp(m->key, STRLIT("errors")) == 0) {
             if (v->type != JSON_ARRAY)
                 return fail(msg, n, "%s function %s returned errors that is %s, not an array.", k,
                             fn, describe(v, b, sizeof(b)));
@@ -172,11 +173,11 @@ static int check_pre_save_page(const char *fn, const struct json_value *r, char 
             if (bad >= 0)
                 return fail(msg, n, "%s function %s returned errors[%ld] that is not an object.", k,
                             fn, bad);
-        } else if (m->key_len == 5 && memcmp(m->key, "abort", 5) == 0) {
+        } else if (m->key_len == 5 && memcmp(m->key, STRLIT("abort")) == 0) {
             if (v->type != JSON_TRUE && v->type != JSON_FALSE)
                 return fail(msg, n, "%s function %s returned abort that is %s, not a boolean.", k,
                             fn, describe(v, b, sizeof(b)));
-        } else if (m->key_len == 21 && memcmp(m->key, "newErrorsAndRetryData", 21) == 0) {
+        } else if (m->key_len == 21 && memcmp(m->key, STRLIT("newErrorsAndRetryData")) == 0) {
             if (v->type != JSON_ARRAY)
                 return fail(msg, n,
                             "%s function %s returned newErrorsAndRetryData that is %s, not an "
@@ -185,8 +186,8 @@ static int check_pre_save_page(const char *fn, const struct json_value *r, char 
             for (uint32_t j = 0; j < v->len; j++) {
                 const struct json_value *e = v->u.items[j];
                 const struct json_value *errs =
-                    e->type == JSON_OBJECT ? json_object_get(e, "errors", 6) : NULL;
-                if (e->type != JSON_OBJECT || !json_object_get(e, "retryData", 9) || !errs ||
+                    e->type == JSON_OBJECT ? json_object_get(e, STRLIT("errors")) : NULL;
+                if (e->type != JSON_OBJECT || !json_object_get(e, STRLIT("retryData")) || !errs ||
                     errs->type != JSON_ARRAY)
                     return fail(msg, n,
                                 "%s function %s returned newErrorsAndRetryData[%u] that is not "
@@ -200,7 +201,7 @@ static int check_pre_save_page(const char *fn, const struct json_value *r, char 
                         k, fn, (int)(m->key_len > 64 ? 64 : m->key_len), m->key);
         }
     }
-    if (!json_object_get(r, "data", 4))
+    if (!json_object_get(r, STRLIT("data")))
         return fail(msg, n, "%s function %s returned no data array.", k, fn);
     return 0;
 }
@@ -243,9 +244,9 @@ static int check_array_len(hs_kind kind, const char *fn, const struct json_value
             continue;
         for (uint32_t j = 0; j < e->len; j++) {
             const struct json_member *m = &e->u.members[j];
-            if (m->key_len == 4 && memcmp(m->key, "data", 4) == 0)
+            if (m->key_len == 4 && memcmp(m->key, STRLIT("data")) == 0)
                 continue;
-            if (m->key_len == 6 && memcmp(m->key, "errors", 6) == 0) {
+            if (m->key_len == 6 && memcmp(m->key, STRLIT("errors")) == 0) {
                 if (m->value->type != JSON_ARRAY || bad_error_item(m->value) >= 0)
                     return fail(msg, n,
                                 "%s function %s returned errors that is not an array of error "
@@ -340,9 +341,9 @@ static const struct json_value *branches_of(const struct json_value *options)
 {
     if (!options || options->type != JSON_OBJECT)
         return NULL;
-    const struct json_value *s = json_object_get(options, "settings", 8);
+    const struct json_value *s = json_object_get(options, STRLIT("settings"));
     const struct json_value *b =
-        s && s->type == JSON_OBJECT ? json_object_get(s, "branches", 8) : NULL;
+        s && s->type == JSON_OBJECT ? json_object_get(s, STRLIT("branches")) : NULL;
     return b && b->type == JSON_ARRAY ? b : NULL;
 }
 
@@ -357,7 +358,7 @@ const char *kind_branch_name(const struct json_value *options, size_t index, siz
     const struct json_value *b = branches_of(options);
     const struct json_value *e = b ? json_array_get(b, index) : NULL;
     if (e && e->type == JSON_OBJECT)
-        e = json_object_get(e, "name", 4);
+        e = json_object_get(e, STRLIT("name"));
     if (!e || e->type != JSON_STRING)
         return NULL;
     if (len)

@@ -1,5 +1,6 @@
 /* log.c — logfmt lines on standard error, one write(2) each (see log.h). */
 #include "log.h"
+#include "text.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -88,14 +89,14 @@ void log_strn(struct log_line *l, const char *key, const char *val, size_t len)
     if (l->truncated < 0 || val == NULL)
         return;
     if (l->len != 0)
-        put(l, " ", 1);
+        put(l, STRLIT(" "));
     put(l, key, strlen(key));
-    put(l, "=", 1);
+    put(l, STRLIT("="));
     if (!needs_quotes(val, len)) {
         put(l, val, len);
         return;
     }
-    put(l, "\"", 1);
+    put(l, STRLIT("\""));
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)val[i];
         char esc[8];
@@ -104,7 +105,7 @@ void log_strn(struct log_line *l, const char *key, const char *val, size_t len)
             esc[1] = (char)c;
             put(l, esc, 2);
         } else if (c == '\n') {
-            put(l, "\\n", 2);
+            put(l, STRLIT("\\n"));
         } else if (c < 0x20 || c == 0x7f) {
             int n = snprintf(esc, sizeof(esc), "\\x%02x", c);
             put(l, esc, (size_t)n);
@@ -112,7 +113,7 @@ void log_strn(struct log_line *l, const char *key, const char *val, size_t len)
             put(l, (const char *)&val[i], 1);
         }
     }
-    put(l, "\"", 1);
+    put(l, STRLIT("\""));
 }
 
 void log_str(struct log_line *l, const char *key, const char *val)

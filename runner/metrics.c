@@ -47,7 +47,7 @@ struct metrics {
     size_t queue_depth;
     size_t workers_busy, workers_total;
     size_t connections;
-    uint64_t restarts[METRICS_RESTART_COUNT];
+    uint64_t restarts[RESTART_COUNT];
     /* the front's pressure (metrics_front_state and the two counters after it) */
     size_t body_bytes, body_paused, max_connections;
     uint64_t body_pauses, connections_refused;
@@ -55,8 +55,16 @@ struct metrics {
 
 static const char *const route_names[METRICS_ROUTE_COUNT] = {"function", "hooks", "health", "admin",
                                                              "other"};
-static const char *const restart_names[METRICS_RESTART_COUNT] = {"crash", "timeout", "memory",
-                                                                 "reload"};
+/* The causes' labels, in the order rendered (a recycled worker counts as "memory"). */
+static const struct {
+    const char *label;
+    enum restart_cause cause, also;
+} restart_labels[] = {
+    {"crash", RESTART_CRASH, RESTART_CRASH},
+    {"timeout", RESTART_TIMEOUT, RESTART_TIMEOUT},
+    {"memory", RESTART_MEMORY, RESTART_RECYCLE},
+    {"reload", RESTART_RELOAD, RESTART_RELOAD},
+};
 
 struct metrics *metrics_new(void)
 {
@@ -180,9 +188,9 @@ void metrics_workers(struct metrics *m, size_t busy, size_t total)
     m->workers_total = total;
 }
 
-void metrics_worker_restart(struct metrics *m, enum metrics_restart_cause cause)
+void metrics_worker_restart(struct metrics *m, enum restart_cause cause)
 {
-    if ((unsigned)cause < METRICS_RESTART_COUNT)
+    if ((unsigned)cause < RESTART_COUNT)
         m->restarts[cause]++;
 }
 
@@ -320,9 +328,13 @@ int metrics_render(const struct metrics *m, struct json_buf *b)
          m->workers_total >= m->workers_busy ? m->workers_total - m->workers_busy : 0);
     emit(&o, "# HELP hookstack_worker_restarts_total Worker processes replaced, by cause.\n");
     emit(&o, "# TYPE hookstack_worker_restarts_total counter\n");
-    for (int c = 0; c < METRICS_RESTART_COUNT; c++)
-        emit(&o, "hookstack_worker_restarts_total{cause=\"%s\"} %llu\n", restart_names[c],
-             (unsigned long long)m->restarts[c]);
+    for (size_t i = 0; i < sizeof(restart_labels) / sizeof(restart_labels[0]); i++) {
+        uint64_t n = m->restarts[restart_labels[i].cause];
+        if (restart_labels[i].also != restart_labels[i].cause)
+            n += m->restarts[restart_labels[i].also];
+        emit(&o, "hookstack_worker_restarts_total{cause=\"%s\"} %llu\n", restart_labels[i].label,
+             (unsigned long long)n);
+    }
     emit(&o, "# HELP hookstack_open_connections Client connections open now.\n");
     emit(&o, "# TYPE hookstack_open_connections gauge\n");
     emit(&o, "hookstack_open_connections %zu\n", m->connections);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "json.h"
+#include "restart.h"
 
 #define METRICS_MAX_FNS 256
 
@@ -22,14 +23,6 @@ enum metrics_route {
     METRICS_ROUTE_ADMIN,        /* /openConnections, /stopServer, /metrics */
     METRICS_ROUTE_OTHER,        /* unknown paths */
     METRICS_ROUTE_COUNT
-};
-
-enum metrics_restart_cause {
-    METRICS_RESTART_CRASH = 0, /* killed by a signal or exited */
-    METRICS_RESTART_TIMEOUT,   /* killed past its deadline */
-    METRICS_RESTART_MEMORY,    /* past its memory limit or high-water mark */
-    METRICS_RESTART_RELOAD,    /* replaced by a module reload */
-    METRICS_RESTART_COUNT
 };
 
 struct metrics;
@@ -49,7 +42,9 @@ void metrics_function(struct metrics *m, const char *fn, double dur_ms);
 void metrics_inflight_add(struct metrics *m, int delta);
 void metrics_queue_depth(struct metrics *m, size_t depth);
 void metrics_workers(struct metrics *m, size_t busy, size_t total);
-void metrics_worker_restart(struct metrics *m, enum metrics_restart_cause cause);
+/* One worker replaced, by cause; rendered as crash, timeout, memory (RESTART_MEMORY and
+ * RESTART_RECYCLE) and reload. */
+void metrics_worker_restart(struct metrics *m, enum restart_cause cause);
 void metrics_connections(struct metrics *m, size_t open);
 
 /* The front's own pressure: body memory held (--max-buffered-mb) and the connections whose body

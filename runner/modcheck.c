@@ -89,10 +89,12 @@ static int modcheck_describe(struct arena *a, struct json_value *o, const struct
         const struct registry_module *m = reg->modules[i];
         struct json_value *mo = json_new_object(a);
         if (mo == NULL ||
-            json_object_set(a, mo, "name", 4, json_new_string(a, m->name, strlen(m->name))) != 0 ||
-            json_object_set(a, mo, "version", 7,
+            json_object_set(a, mo, STRLIT("name"), json_new_string(a, m->name, strlen(m->name))) !=
+                0 ||
+            json_object_set(a, mo, STRLIT("version"),
                             json_new_string(a, m->version, strlen(m->version))) != 0 ||
-            json_object_set(a, mo, "file", 4, json_new_string(a, m->path, strlen(m->path))) != 0 ||
+            json_object_set(a, mo, STRLIT("file"), json_new_string(a, m->path, strlen(m->path))) !=
+                0 ||
             json_array_push(a, mods, mo) != 0)
             return -1;
     }
@@ -101,14 +103,16 @@ static int modcheck_describe(struct arena *a, struct json_value *o, const struct
         if (json_array_push(a, fns, json_new_string(a, name, strlen(name))) != 0)
             return -1;
     }
-    if (json_object_set(a, o, "modules", 7, mods) != 0 ||
-        json_object_set(a, o, "functions", 9, fns) != 0)
+    if (json_object_set(a, o, STRLIT("modules"), mods) != 0 ||
+        json_object_set(a, o, STRLIT("functions"), fns) != 0)
         return -1;
     const char *try_fn = NULL, *try_type = NULL;
     if (registry_first_diy(reg, &try_fn, &try_type) &&
-        (json_object_set(a, o, "tryFunction", 11, json_new_string(a, try_fn, strlen(try_fn))) != 0 ||
+        (json_object_set(a, o, STRLIT("tryFunction"), json_new_string(a, try_fn, strlen(try_fn))) !=
+             0 ||
          (try_type != NULL &&
-          json_object_set(a, o, "tryType", 7, json_new_string(a, try_type, strlen(try_type))) != 0)))
+          json_object_set(a, o, STRLIT("tryType"),
+                          json_new_string(a, try_type, strlen(try_type))) != 0)))
         return -1;
     return 0;
 }
@@ -124,16 +128,16 @@ static void modcheck_child(const struct modset *ms, bool no_diy)
     struct json_value *o = a ? json_new_object(a) : NULL;
     if (o == NULL)
         _exit(1);
-    int rc = json_object_set(a, o, "ok", 2, json_new_bool(a, reg != NULL));
+    int rc = json_object_set(a, o, STRLIT("ok"), json_new_bool(a, reg != NULL));
     if (reg == NULL)
-        rc |= json_object_set(a, o, "error", 5,
+        rc |= json_object_set(a, o, STRLIT("error"),
                               json_new_string(a, err[0] ? err : "cannot load the modules",
                                               err[0] ? strlen(err) : 23));
     else
         rc |= modcheck_describe(a, o, reg);
     struct json_buf b;
     json_buf_init(&b, 0);
-    if (rc != 0 || json_write(&b, o, 0, NULL) != 0 || json_buf_append(&b, "\n", 1) != 0)
+    if (rc != 0 || json_write(&b, o, 0, NULL) != 0 || json_buf_append(&b, STRLIT("\n")) != 0)
         _exit(1);
     modcheck_write_all(b.data, b.len);
     _exit(0);
@@ -305,15 +309,15 @@ static void modcheck_on_deadline(uv_timer_t *t)
 /* Fills ms from the final report line. 0, or -1 when it is not what the child writes. */
 static int modcheck_fill(struct modset *ms, const struct json_value *fin)
 {
-    const struct json_value *mods = json_object_get(fin, "modules", 7);
-    const struct json_value *fns = json_object_get(fin, "functions", 9);
+    const struct json_value *mods = json_object_get(fin, STRLIT("modules"));
+    const struct json_value *fns = json_object_get(fin, STRLIT("functions"));
     if (mods == NULL || fns == NULL || mods->type != JSON_ARRAY || fns->type != JSON_ARRAY)
         return -1;
     for (size_t i = 0; i < json_len(mods); i++) {
         const struct json_value *m = json_array_get(mods, i);
-        const struct json_value *name = json_object_get(m, "name", 4);
-        const struct json_value *version = json_object_get(m, "version", 7);
-        const struct json_value *file = json_object_get(m, "file", 4);
+        const struct json_value *name = json_object_get(m, STRLIT("name"));
+        const struct json_value *version = json_object_get(m, STRLIT("version"));
+        const struct json_value *file = json_object_get(m, STRLIT("file"));
         if (name == NULL || version == NULL || file == NULL || name->type != JSON_STRING ||
             version->type != JSON_STRING || file->type != JSON_STRING ||
             modset_add_module(ms, name->u.str, version->u.str, file->u.str) != 0)
@@ -324,8 +328,8 @@ static int modcheck_fill(struct modset *ms, const struct json_value *fin)
         if (f->type != JSON_STRING || modset_add_function(ms, f->u.str) != 0)
             return -1;
     }
-    const struct json_value *try_fn = json_object_get(fin, "tryFunction", 11);
-    const struct json_value *try_type = json_object_get(fin, "tryType", 7);
+    const struct json_value *try_fn = json_object_get(fin, STRLIT("tryFunction"));
+    const struct json_value *try_type = json_object_get(fin, STRLIT("tryType"));
     if (try_fn != NULL && try_fn->type == JSON_STRING) {
         ms->try_fn = strdup(try_fn->u.str);
         if (ms->try_fn == NULL)
@@ -354,16 +358,16 @@ int modcheck_report_read(const char *rep, size_t len, struct modset *ms, long *l
         at += n + 1;
         if (v == NULL || v->type != JSON_OBJECT)
             continue;
-        const struct json_value *l = json_object_get(v, "loading", 7);
+        const struct json_value *l = json_object_get(v, STRLIT("loading"));
         if (l != NULL && l->type == JSON_NUMBER && l->u.num >= 0 && l->u.num < (double)ms->nfiles)
             *loading = (long)l->u.num;
-        if (json_object_get(v, "ok", 2) != NULL)
+        if (json_object_get(v, STRLIT("ok")) != NULL)
             fin = v;
     }
     int r = MODCHECK_REPORT_NONE;
-    const struct json_value *ok = fin ? json_object_get(fin, "ok", 2) : NULL;
+    const struct json_value *ok = fin ? json_object_get(fin, STRLIT("ok")) : NULL;
     if (ok != NULL && ok->type == JSON_FALSE) {
-        const struct json_value *e = json_object_get(fin, "error", 5);
+        const struct json_value *e = json_object_get(fin, STRLIT("error"));
         snprintf(why, cap, "%s",
                  e && e->type == JSON_STRING ? e->u.str : "the modules could not be loaded");
         r = MODCHECK_REPORT_REFUSED;

@@ -1,15 +1,13 @@
-/* pool.c — worker supervision in the front: fork, dispatch, deadlines, memory, output, respawn,
- * recycling and reload (see pool.h). */
-#include "pool.h"
+/* pool.c — the pool's requests and answers: dispatching jobs to ready workers (or the queue),
+ * reading their frames and notes, deadlines and the memory poll, reloads and the stop (see
+ * pool.h). Forking and reaping workers is in pool_proc.c, their output in pool_out.c. */
+#include "pool_internal.h"
 
-#include <errno.h>
-#include <fcntl.h>
+#include <assert.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,182 +15,33 @@
 #include "clock.h"
 #include "uvx.h"
 #include "log.h"
-#include "text.h"
 #include "worker.h"
 
-#define POOL_RX_INITIAL      (16u * 1024u)
-#define POOL_RESPAWN_BASE_MS 50u
-#define POOL_RESPAWN_MAX_MS  5000u
-#define POOL_STOP_GRACE_MS   5000u
-#define POOL_MEM_POLL_MS     10u
-/* Output bytes of one call relayed into the log; the rest is counted and dropped. */
-#define POOL_OUT_BUDGET (64u * 1024u)
-
+static void pool_on_deadline(uv_timer_t *t);
 static void pool_dispatch(struct pool_worker *w, struct pool_job *job);
-static void pool_worker_finalize(struct pool_worker *w);
-static void pool_maybe_stopped(struct pool *p);
-static void pool_fill(struct pool *p);
-
-/* ---- per-function failure counts ---------------------------------------------------------- */
-
-/* Counts one more failure of function fn; returns its count. The table is bounded: a new name
- * takes the slot of the least failing one. */
-static unsigned pool_fn_failed(struct pool *p, const char *fn)
-{
-    struct pool_fn_stat *slot = NULL, *least = &p->fstats[0];
-    for (int i = 0; i < POOL_FN_STATS; i++) {
-        struct pool_fn_stat *s = &p->fstats[i];
-        if (s->failures > 0 && strncmp(s->name, fn, sizeof(s->name) - 1) == 0) {
-            slot = s;
-            break;
-        }
-        if (s->failures < least->failures)
-            least = s;
-    }
-    if (slot == NULL) {
-        slot = least;
-        size_t n = strnlen(fn, sizeof(slot->name) - 1);
-        memcpy(slot->name, fn, n);
-        slot->name[n] = '\0';
-        slot->failures = 0;
-    }
-    return ++slot->failures;
-}
-
-/* The function a job calls, from its frame (the step route's path segment, else the body's
- * "function" member when the body is not compressed). 0 when unknown. */
-static size_t pool_job_function(const struct pool_job *job, char *out, size_t cap)
-{
-    struct strv step, enc;
-    const char *head = job->bufs[0].base;
-    size_t hlen = job->bufs[0].len;
-    if (ipc_req_head_field(head, hlen, IPC_REQ_STEP_FUNCTION, &step) != 0 ||
-        ipc_req_head_field(head, hlen, IPC_REQ_CONTENT_ENCODING, &enc) != 0)
-        return 0;
-    if (step.p != NULL) {
-        size_t n = step.len < cap - 1 ? step.len : cap - 1;
-        memcpy(out, step.p, n);
-        out[n] = '\0';
-        return n;
-    }
-    if ((enc.p != NULL && enc.len > 0 &&
-         !(enc.len == 8 && strncasecmp(enc.p, "identity", 8) == 0)) ||
-        job->nbufs < 2)
-        return 0;
-    return worker_function_name(job->bufs[1].base, job->bufs[1].len, out, cap);
-}
-
-/* ---- workers' output ---------------------------------------------------------------------- */
-
-static void pool_out_line(struct pool_worker *w, const char *s, size_t n)
-{
-    crash_scan_line(&w->scan, s, n);
-    if (w->out_relayed >= POOL_OUT_BUDGET) {
-        w->out_dropped += n + 1;
-        return;
-    }
-    w->out_relayed += n + 1;
-    char clean[POOL_OUT_LINE];
-    struct log_line l;
-    if (log_begin(&l, LOG_WARN, "worker_output")) {
-        log_int(&l, "pid", (long long)w->pid);
-        log_strn(&l, "msg", clean,
-                 text_utf8_clean(s, n < sizeof(clean) ? n : sizeof(clean), clean));
-        log_end(&l);
-    }
-}
-
-static void pool_out_feed(struct pool_worker *w, const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\n' || w->line_len == sizeof(w->line)) {
-            pool_out_line(w, w->line, w->line_len);
-            w->line_len = 0;
-            if (s[i] == '\n')
-                continue;
-        }
-        w->line[w->line_len++] = s[i];
-    }
-}
-
-static void pool_out_flush(struct pool_worker *w)
-{
-    if (w->line_len > 0) {
-        pool_out_line(w, w->line, w->line_len);
-        w->line_len = 0;
-    }
-    if (w->out_dropped > 0) {
-        log_msg(LOG_WARN, "worker_output_dropped",
-                "worker %d printed %zu more byte(s) of output during one call; not logged",
-                (int)w->pid, w->out_dropped);
-        w->out_dropped = 0;
-    }
-}
-
-static void pool_on_out_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
-{
-    (void)suggested;
-    struct pool_worker *w = h->data;
-    *buf = uv_buf_init(w->pool->obuf, sizeof(w->pool->obuf));
-}
-
-static void pool_on_out_closed(uv_handle_t *h)
-{
-    struct pool_worker *w = h->data;
-    w->out_open = false;
-    w->pool->handles_open--;
-    pool_worker_finalize(w);
-}
-
-static void pool_out_close(struct pool_worker *w)
-{
-    if (w->out_open && !uv_is_closing((uv_handle_t *)&w->out)) {
-        pool_out_flush(w);
-        uv_close((uv_handle_t *)&w->out, pool_on_out_closed);
-    }
-}
-
-static void pool_on_out_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
-{
-    struct pool_worker *w = s->data;
-    if (nread > 0) {
-        pool_out_feed(w, buf->base, (size_t)nread);
-        return;
-    }
-    if (nread < 0) {
-        /* End of file: the worker (and anything it started) closed its output. */
-        uv_read_stop(s);
-        pool_out_flush(w);
-        if (w->reaped)
-            pool_out_close(w);
-    }
-}
-
-/* The worker was reaped: whatever it wrote is in the pipe; read it now (a process it started may
- * keep the pipe open, so end of file is not awaited), then close. */
-static void pool_out_drain(struct pool_worker *w)
-{
-    if (!w->out_open || uv_is_closing((uv_handle_t *)&w->out))
-        return;
-    uv_os_fd_t fd;
-    if (uv_fileno((uv_handle_t *)&w->out, &fd) == 0) {
-        for (int i = 0; i < 64; i++) {
-            ssize_t n = read(fd, w->pool->obuf, sizeof(w->pool->obuf));
-            if (n > 0) {
-                pool_out_feed(w, w->pool->obuf, (size_t)n);
-                continue;
-            }
-            if (n < 0 && errno == EINTR)
-                continue;
-            break;
-        }
-    }
-    pool_out_close(w);
-}
 
 /* ---- receiving responses ------------------------------------------------------------------ */
 
-static void pool_on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+bool pool_job_state_legal(enum pool_job_state from, enum pool_job_state to)
+{
+    switch (from) {
+    case POOL_JOB_IDLE: /* submitted: to a worker at once, or queued */
+        return to == POOL_JOB_QUEUED || to == POOL_JOB_RUNNING;
+    case POOL_JOB_QUEUED: /* a worker took it, or its owner cancelled it */
+        return to == POOL_JOB_RUNNING || to == POOL_JOB_IDLE;
+    case POOL_JOB_RUNNING: /* answered, failed or cancelled */
+        return to == POOL_JOB_IDLE;
+    }
+    return false;
+}
+
+void pool_job_set_state(struct pool_job *job, enum pool_job_state to)
+{
+    assert(pool_job_state_legal(job->state, to));
+    job->state = to;
+}
+
+void pool_on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 {
     (void)suggested;
     struct pool_worker *w = h->data;
@@ -218,7 +67,7 @@ static void pool_on_pipe_closed(uv_handle_t *h)
 }
 
 /* The worker is gone or misbehaving: stop talking to it and make sure it dies. */
-static void pool_worker_abandon(struct pool_worker *w)
+void pool_worker_abandon(struct pool_worker *w)
 {
     if (w->pid > 0 && !w->reaped)
         kill(w->pid, SIGKILL);
@@ -238,7 +87,7 @@ static void pool_on_retire_grace(uv_timer_t *t)
 
 /* Replaces an idle worker on purpose: end of file tells it to exit; a fresh one is forked when
  * it is gone (with the pool's current module set). */
-static void pool_worker_retire(struct pool_worker *w, enum pool_restart_cause cause)
+static void pool_worker_retire(struct pool_worker *w, enum restart_cause cause)
 {
     w->retiring = true;
     w->retire_after = false;
@@ -261,7 +110,7 @@ static void pool_worker_cancel_start(struct pool_worker *w)
 {
     w->retiring = true;
     w->retire_after = false;
-    w->retire_cause = POOL_RESTART_RELOAD;
+    w->retire_cause = RESTART_RELOAD;
     uv_timer_stop(&w->timer);
     pool_worker_abandon(w);
 }
@@ -279,16 +128,16 @@ static void pool_switch(struct pool *p)
             pool_worker_cancel_start(w);
         } else if (w->busy) {
             w->retire_after = true;
-            w->retire_cause = POOL_RESTART_RELOAD;
+            w->retire_cause = RESTART_RELOAD;
         } else {
-            pool_worker_retire(w, POOL_RESTART_RELOAD);
+            pool_worker_retire(w, RESTART_RELOAD);
         }
     }
     if (p->o.switched != NULL)
         p->o.switched(p);
 }
 
-static void pool_worker_idle(struct pool_worker *w)
+void pool_worker_idle(struct pool_worker *w)
 {
     struct pool *p = w->pool;
     /* A callback run just before may already have handed this worker a new job. */
@@ -300,7 +149,7 @@ static void pool_worker_idle(struct pool_worker *w)
     }
     /* Workers of the set in service keep serving until a newer set has a worker ready. */
     if (w->retire_after || (w->gen != p->live_gen && w->gen != p->gen)) {
-        pool_worker_retire(w, w->retire_after ? w->retire_cause : POOL_RESTART_RELOAD);
+        pool_worker_retire(w, w->retire_after ? w->retire_cause : RESTART_RELOAD);
         return;
     }
     if (!pool_worker_ready(w) || w->gen != p->live_gen)
@@ -339,10 +188,10 @@ static void pool_frame_complete(struct pool_worker *w)
     if (w->timed_out || w->mem_exceeded) {
         /* Killed, but its answer came first: the answer stands; the end is no crash. */
         w->retiring = true;
-        w->retire_cause = w->timed_out ? POOL_RESTART_TIMEOUT : POOL_RESTART_MEMORY;
+        w->retire_cause = w->timed_out ? RESTART_TIMEOUT : RESTART_MEMORY;
     } else if (res.resp.wflags & IPC_WF_RECYCLE) {
         w->retire_after = true;
-        w->retire_cause = POOL_RESTART_RECYCLE;
+        w->retire_cause = RESTART_RECYCLE;
         log_msg(LOG_INFO, "worker_recycle",
                 "worker %d is past its memory high-water mark after a call; replacing it",
                 (int)w->pid);
@@ -350,7 +199,7 @@ static void pool_frame_complete(struct pool_worker *w)
     struct pool_job *job = w->job;
     w->job = NULL;
     if (job != NULL) {
-        job->state = POOL_JOB_IDLE;
+        pool_job_set_state(job, POOL_JOB_IDLE);
         job->worker = NULL;
         job->done(job, &res); /* takes the frame */
     } else {
@@ -358,8 +207,6 @@ static void pool_frame_complete(struct pool_worker *w)
     }
     pool_worker_idle(w);
 }
-
-static void pool_on_deadline(uv_timer_t *t);
 
 /* A note before the response: the function's own deadline, counted from the dispatch. */
 static int pool_on_note(struct pool_worker *w, const char *buf, size_t len)
@@ -375,8 +222,6 @@ static int pool_on_note(struct pool_worker *w, const char *buf, size_t len)
     uv_timer_start(&w->timer, pool_on_deadline, n.value > spent ? n.value - spent : 1, 0);
     return 0;
 }
-
-static void pool_on_start_deadline(uv_timer_t *t);
 
 /* A starting worker's note: ready (it loaded its set). 0, or -1 when it is not that note. */
 static int pool_on_ready(struct pool_worker *w, const char *buf, size_t len)
@@ -395,7 +240,7 @@ static int pool_on_ready(struct pool_worker *w, const char *buf, size_t len)
 }
 
 /* A worker did not load its set within start_timeout_ms: stopped; its slot starts another. */
-static void pool_on_start_deadline(uv_timer_t *t)
+void pool_on_start_deadline(uv_timer_t *t)
 {
     struct pool_worker *w = t->data;
     if (!w->starting || w->pid <= 0 || w->reaped)
@@ -407,7 +252,7 @@ static void pool_on_start_deadline(uv_timer_t *t)
     pool_worker_abandon(w);
 }
 
-static void pool_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+void pool_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 {
     (void)buf;
     struct pool_worker *w = s->data;
@@ -561,7 +406,7 @@ static void pool_on_mem_tick(uv_timer_t *t)
 }
 
 /* Starts the memory poll (while some worker is busy or loading). */
-static void pool_mem_watch(struct pool *p)
+void pool_mem_watch(struct pool *p)
 {
     if (p->o.mem_limit_bytes > 0 && !p->mem_timer_on) {
         p->mem_timer_on = true;
@@ -586,7 +431,7 @@ static void pool_dispatch(struct pool_worker *w, struct pool_job *job)
     crash_scan_reset(&w->scan);
     w->out_relayed = 0;
     job->worker = w;
-    job->state = POOL_JOB_RUNNING;
+    pool_job_set_state(job, POOL_JOB_RUNNING);
     job->prev = job->next = NULL;
     w->wreq.data = w;
     int rc = uvx_write(&w->wreq, (uv_stream_t *)&w->pipe, job->bufs, job->nbufs, pool_on_written);
@@ -602,311 +447,6 @@ static void pool_dispatch(struct pool_worker *w, struct pool_job *job)
     pool_mem_watch(p);
 }
 
-/* ---- process lifecycle -------------------------------------------------------------------- */
-
-static int pool_worker_spawn(struct pool_worker *w, char *err, size_t errlen)
-{
-    struct pool *p = w->pool;
-    int sv[2], op[2] = {-1, -1};
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
-        snprintf(err, errlen, "socketpair: %s", strerror(errno));
-        return -1;
-    }
-    if (p->o.capture_output && pipe2(op, O_CLOEXEC) != 0) {
-        snprintf(err, errlen, "pipe: %s", strerror(errno));
-        close(sv[0]);
-        close(sv[1]);
-        return -1;
-    }
-    pid_t parent = getpid();
-    int keep[CHILD_KEEP_MAX];
-    int nkeep = p->o.child_fds != NULL ? p->o.child_fds(p->o.child_arg, keep, CHILD_KEEP_MAX) : 0;
-    pid_t pid = child_fork();
-    if (pid < 0) {
-        snprintf(err, errlen, "fork: %s", strerror(errno));
-        close(sv[0]);
-        close(sv[1]);
-        if (op[0] >= 0) {
-            close(op[0]);
-            close(op[1]);
-        }
-        return -1;
-    }
-    if (pid == 0) {
-        child_prepare(sv[1], op[1], keep, nkeep, parent);
-        _exit(p->o.child_main(CHILD_FD_IPC, p->o.child_arg));
-    }
-    close(sv[1]);
-    if (op[1] >= 0)
-        close(op[1]);
-    w->pid = pid;
-    w->gen = p->gen;
-    w->reaped = false;
-    w->busy = false;
-    w->timed_out = false;
-    w->mem_exceeded = false;
-    w->too_large = false;
-    w->retiring = false;
-    w->retire_after = false;
-    w->writing = false;
-    w->starting = true;
-    w->job = NULL;
-    w->line_len = 0;
-    w->out_relayed = w->out_dropped = 0;
-    w->fn[0] = '\0';
-    crash_scan_reset(&w->scan);
-    w->statm_fd = -1;
-    if (p->o.mem_limit_bytes > 0) {
-        char path[64];
-        snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
-        w->statm_fd = open(path, O_RDONLY | O_CLOEXEC);
-    }
-    uv_pipe_init(p->loop, &w->pipe, 0);
-    w->pipe.data = w;
-    p->handles_open++;
-    w->pipe_open = true;
-    int rc = uv_pipe_open(&w->pipe, sv[0]);
-    if (rc == 0)
-        rc = uv_read_start((uv_stream_t *)&w->pipe, pool_on_alloc, pool_on_read);
-    if (rc == 0 && op[0] >= 0) {
-        uv_pipe_init(p->loop, &w->out, 0);
-        w->out.data = w;
-        p->handles_open++;
-        w->out_open = true;
-        rc = uv_pipe_open(&w->out, op[0]);
-        if (rc == 0)
-            rc = uv_read_start((uv_stream_t *)&w->out, pool_on_out_alloc, pool_on_out_read);
-    } else if (op[0] >= 0) {
-        close(op[0]);
-    }
-    if (rc != 0) {
-        snprintf(err, errlen, "worker pipe: %s", uv_strerror(rc));
-        pool_worker_abandon(w);
-        return -1;
-    }
-    if (w->starting && p->o.start_timeout_ms > 0)
-        uv_timer_start(&w->timer, pool_on_start_deadline, p->o.start_timeout_ms, 0);
-    pool_mem_watch(p);
-    return 0;
-}
-
-static void pool_on_respawn(uv_timer_t *t)
-{
-    struct pool_worker *w = t->data;
-    struct pool *p = w->pool;
-    if (p->stopping || w->pid != 0) {
-        w->respawn_pending = false;
-        return;
-    }
-    char err[256];
-    if (pool_worker_spawn(w, err, sizeof(err)) != 0) {
-        log_msg(LOG_ERROR, "worker_respawn", "cannot start a worker: %s", err);
-        w->crashes++;
-        /* Still pending (it counts toward the pool's size) until a fork works. */
-        w->respawn_pending = w->pid == 0;
-        if (w->pid == 0)
-            uv_timer_start(&w->timer, pool_on_respawn, POOL_RESPAWN_MAX_MS, 0);
-        return;
-    }
-    w->respawn_pending = false;
-    p->restarts++;
-    log_msg(LOG_INFO, "worker_started", "worker %d started (replacement)", (int)w->pid);
-    pool_worker_idle(w);
-}
-
-/* Workers that count toward the pool's size for the latest set: its workers (starting or
- * running) that are not being replaced, and slots about to start one. */
-static int pool_current(const struct pool *p)
-{
-    int n = 0;
-    for (int i = 0; i < p->nw; i++) {
-        const struct pool_worker *w = &p->w[i];
-        if (w->respawn_pending ||
-            (w->pid > 0 && !w->reaped && w->gen == p->gen && !w->retiring && !w->retire_after))
-            n++;
-    }
-    return n;
-}
-
-/* Starts workers of the latest set in free slots until it has its size (after a reload, the
- * old set's workers still hold their slots: they serve until the new set is ready). */
-static void pool_fill(struct pool *p)
-{
-    if (p->stopping)
-        return;
-    int need = p->target - pool_current(p);
-    for (int i = 0; i < p->nw && need > 0; i++) {
-        struct pool_worker *w = &p->w[i];
-        if (w->pid != 0 || w->respawn_pending)
-            continue;
-        w->respawn_pending = true;
-        uv_timer_start(&w->timer, pool_on_respawn, 0, 0);
-        need--;
-    }
-}
-
-/* Logs a failed worker: what ended it, what it was doing (request, start or idle), the function
- * and how often it failed so far. */
-static void pool_log_failure(const struct pool_result *res, const char *during)
-{
-    struct log_line l;
-    if (!log_begin(&l, LOG_WARN, "worker_died"))
-        return;
-    log_int(&l, "pid", (long long)res->pid);
-    const char *cause = res->outcome == POOL_TIMED_OUT   ? "timeout"
-                        : res->outcome == POOL_MEMORY    ? "memory"
-                        : res->outcome == POOL_TOO_LARGE ? "frame_too_large"
-                        : res->term_signal != 0          ? "signal"
-                                                         : "exit";
-    log_str(&l, "cause", cause);
-    if (res->term_signal != 0) {
-        const char *abbrev = sigabbrev_np(res->term_signal);
-        char sig[32];
-        snprintf(sig, sizeof(sig), "SIG%s", abbrev ? abbrev : "?");
-        log_str(&l, "signal", sig);
-    } else {
-        log_int(&l, "status", res->exit_status);
-    }
-    if (res->outcome == POOL_TIMED_OUT)
-        log_int(&l, "deadline_ms", (long long)res->deadline_ms);
-    if (res->outcome == POOL_MEMORY) {
-        log_int(&l, "rss_mb", (long long)(res->rss_bytes >> 20));
-        log_int(&l, "limit_mb", (long long)(res->mem_limit_bytes >> 20));
-    }
-    log_str(&l, "during", during);
-    log_str(&l, "function", res->function);
-    if (res->function != NULL)
-        log_int(&l, "function_failures", res->fn_failures);
-    log_str(&l, "at", res->where);
-    log_str(&l, "report", res->report);
-    log_end(&l);
-}
-
-/* Called when the process is reaped and its pipes are closed: the worker is fully gone. */
-static void pool_worker_finalize(struct pool_worker *w)
-{
-    if (!w->reaped || w->pipe_open || w->out_open || w->pid == 0)
-        return;
-    struct pool *p = w->pool;
-    uv_timer_stop(&w->timer);
-    if (w->statm_fd >= 0) {
-        close(w->statm_fd);
-        w->statm_fd = -1;
-    }
-    struct pool_result res;
-    memset(&res, 0, sizeof(res));
-    res.pid = w->pid;
-    res.outcome = w->timed_out      ? POOL_TIMED_OUT
-                  : w->mem_exceeded ? POOL_MEMORY
-                  : w->too_large    ? POOL_TOO_LARGE
-                                    : POOL_CRASHED;
-    res.deadline_ms = w->deadline_ms;
-    res.frame_bytes = w->frame_claim;
-    res.frame_limit = p->o.max_frame_bytes ? p->o.max_frame_bytes : IPC_FRAME_MAX;
-    res.mem_limit_bytes = p->o.mem_limit_bytes;
-    res.rss_bytes = w->rss;
-    if (WIFSIGNALED(w->wait_status))
-        res.term_signal = WTERMSIG(w->wait_status);
-    else if (WIFEXITED(w->wait_status))
-        res.exit_status = WEXITSTATUS(w->wait_status);
-    bool was_busy = w->busy, was_starting = w->starting;
-    bool planned = w->retiring && !was_busy;
-    enum pool_restart_cause cause = w->retire_cause;
-    struct pool_job *job = w->job;
-    char fn[POOL_FN_NAME];
-    snprintf(fn, sizeof(fn), "%s", w->fn);
-    struct crash_scan scan = w->scan;
-    w->job = NULL;
-    w->busy = false;
-    w->starting = false;
-    w->retiring = false;
-    w->retire_after = false;
-    w->pid = 0;
-    free(w->rx);
-    w->rx = NULL;
-    w->rx_len = w->rx_cap = w->rx_need = 0;
-    if (p->stopping) {
-        pool_maybe_stopped(p);
-        return;
-    }
-    if (planned) {
-        /* A worker stopped while loading a set that was superseded was killed on purpose. */
-        if ((res.term_signal != 0 || res.exit_status != 0) && !was_starting)
-            log_msg(LOG_WARN, "worker_exit", "worker %d, being replaced, ended with %s %d",
-                    (int)res.pid, res.term_signal ? "signal" : "status",
-                    res.term_signal ? res.term_signal : res.exit_status);
-        p->restarts_by[cause]++;
-        if (p->o.restarted != NULL &&
-            (cause == POOL_RESTART_RECYCLE || cause == POOL_RESTART_RELOAD))
-            p->o.restarted(p, cause);
-        /* Replaced at once, unless the latest set has its workers already (a reload). */
-        if (pool_current(p) < p->target) {
-            w->respawn_pending = true;
-            uv_timer_start(&w->timer, pool_on_respawn, 0, 0);
-        }
-        pool_fill(p);
-        return;
-    }
-    if (fn[0] == '\0' && job != NULL)
-        pool_job_function(job, fn, sizeof(fn));
-    res.function = fn[0] ? fn : NULL;
-    res.report = scan.report[0] ? scan.report : NULL;
-    res.where = scan.where[0] ? scan.where : NULL;
-    if (res.function != NULL && (job != NULL || was_busy))
-        res.fn_failures = pool_fn_failed(p, res.function);
-    if (was_busy || res.term_signal != 0 || res.exit_status != 0)
-        pool_log_failure(&res, was_busy ? "request" : was_starting ? "start" : "idle");
-    if (res.fn_failures >= 2)
-        log_msg(LOG_WARN, "function_failing", "function %s has cost %u worker(s) so far",
-                res.function, res.fn_failures);
-    enum pool_restart_cause why = res.outcome == POOL_TIMED_OUT ? POOL_RESTART_TIMEOUT
-                                  : res.outcome == POOL_MEMORY  ? POOL_RESTART_MEMORY
-                                                                : POOL_RESTART_CRASH;
-    p->restarts_by[why]++;
-    /* A worker that died between calls has no call to carry the news: tell the owner here. */
-    if (job == NULL && p->o.restarted != NULL)
-        p->o.restarted(p, why);
-    if (job != NULL) {
-        job->state = POOL_JOB_IDLE;
-        job->worker = NULL;
-        job->done(job, &res);
-    }
-    /* Respawn: at once after a first death, then with a doubling delay while deaths repeat. */
-    unsigned delay = 0;
-    if (w->crashes > 0) {
-        unsigned shift = w->crashes > 7 ? 7 : w->crashes - 1;
-        delay = POOL_RESPAWN_BASE_MS << shift;
-        if (delay > POOL_RESPAWN_MAX_MS)
-            delay = POOL_RESPAWN_MAX_MS;
-    }
-    w->crashes++;
-    if (pool_current(p) < p->target) {
-        w->respawn_pending = true;
-        uv_timer_start(&w->timer, pool_on_respawn, delay, 0);
-    }
-    pool_fill(p);
-}
-
-static void pool_on_sigchld(uv_signal_t *s, int signum)
-{
-    (void)signum;
-    struct pool *p = s->data;
-    /* Each worker by its pid: other children of the front (a module check) are not ours. */
-    for (int i = 0; p->w != NULL && i < p->nw; i++) {
-        struct pool_worker *w = &p->w[i];
-        int st = 0;
-        if (w->pid <= 0 || w->reaped || waitpid(w->pid, &st, WNOHANG) != w->pid)
-            continue;
-        w->reaped = true;
-        w->wait_status = st;
-        /* Anything it wrote on its socket before dying is lost with it (its request fails);
-         * what it printed is read now. */
-        pool_out_drain(w);
-        pool_worker_abandon(w);
-        pool_worker_finalize(w);
-    }
-}
-
 int pool_start(struct pool *p, uv_loop_t *loop, const struct pool_opts *o, char *err, size_t errlen)
 {
     memset(p, 0, sizeof(*p));
@@ -918,7 +458,7 @@ int pool_start(struct pool *p, uv_loop_t *loop, const struct pool_opts *o, char 
     p->w = calloc((size_t)p->nw, sizeof(*p->w));
     if (p->w == NULL) {
         snprintf(err, errlen, "out of memory");
-        return POOL_E_SYS;
+        return ERR_SYS;
     }
     uv_signal_init(loop, &p->sigchld);
     p->sigchld.data = p;
@@ -940,15 +480,15 @@ int pool_start(struct pool *p, uv_loop_t *loop, const struct pool_opts *o, char 
     }
     for (int i = 0; i < p->target; i++) {
         if (pool_worker_spawn(&p->w[i], err, errlen) != 0)
-            return POOL_E_SYS;
+            return ERR_SYS;
     }
-    return POOL_OK;
+    return 0;
 }
 
 int pool_submit(struct pool *p, struct pool_job *job)
 {
     if (p->stopping)
-        return POOL_E_STOPPED;
+        return ERR_STOPPED;
     /* First come, first served: while others wait, a new job queues behind them. */
     for (int k = 0; p->qlen == 0 && k < p->nw; k++) {
         int i = (p->next_pick + k) % p->nw;
@@ -956,12 +496,12 @@ int pool_submit(struct pool *p, struct pool_job *job)
         if (pool_worker_ready(w) && w->gen == p->live_gen) {
             p->next_pick = (i + 1) % p->nw;
             pool_dispatch(w, job);
-            return POOL_OK;
+            return 0;
         }
     }
     if (p->qlen >= p->o.max_queue)
-        return POOL_E_FULL;
-    job->state = POOL_JOB_QUEUED;
+        return ERR_FULL;
+    pool_job_set_state(job, POOL_JOB_QUEUED);
     job->worker = NULL;
     job->next = NULL;
     job->prev = p->qtail;
@@ -971,7 +511,7 @@ int pool_submit(struct pool *p, struct pool_job *job)
         p->qhead = job;
     p->qtail = job;
     p->qlen++;
-    return POOL_OK;
+    return 0;
 }
 
 void pool_cancel(struct pool *p, struct pool_job *job)
@@ -997,7 +537,8 @@ void pool_cancel(struct pool *p, struct pool_job *job)
             pool_worker_abandon(w);
         }
     }
-    job->state = POOL_JOB_IDLE;
+    if (job->state != POOL_JOB_IDLE)
+        pool_job_set_state(job, POOL_JOB_IDLE);
     job->worker = NULL;
     job->prev = job->next = NULL;
 }
@@ -1034,7 +575,7 @@ static void pool_on_handle_closed(uv_handle_t *h)
     }
 }
 
-static void pool_maybe_stopped(struct pool *p)
+void pool_maybe_stopped(struct pool *p)
 {
     for (int i = 0; i < p->nw; i++) {
         if (p->w[i].pid != 0)

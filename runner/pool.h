@@ -33,7 +33,9 @@
 #include <uv.h>
 
 #include "crash.h"
+#include "err.h"
 #include "ipc.h"
+#include "restart.h"
 
 struct pool;
 struct pool_job;
@@ -47,16 +49,6 @@ enum pool_outcome {
     /* the worker's response frame claimed res->frame_bytes, more than res->frame_limit; killed
      * at the frame's head, before the front holds any of it */
     POOL_TOO_LARGE,
-};
-
-/* Why a worker was replaced (pool.restarts_by). */
-enum pool_restart_cause {
-    POOL_RESTART_CRASH = 0, /* died by a signal or an exit */
-    POOL_RESTART_TIMEOUT,   /* killed past its deadline */
-    POOL_RESTART_MEMORY,    /* killed past the memory limit */
-    POOL_RESTART_RECYCLE,   /* past the high-water mark after a call */
-    POOL_RESTART_RELOAD,    /* replaced by a module reload */
-    POOL_RESTART_COUNT
 };
 
 struct pool_result {
@@ -75,6 +67,7 @@ struct pool_result {
     const char *report;
     const char *where; /* the record the worker was on when it died ("record 3 of 20, id X") */
     unsigned fn_failures;
+    enum restart_cause restart; /* a failure: why its worker is replaced */
     /* POOL_DONE: the response frame, malloc'd; the callback takes ownership (free()). */
     char *frame;
     size_t frame_len;
@@ -122,10 +115,10 @@ struct pool_opts {
     void (*ready)(struct pool *p);
     /* Optional: the set of the last pool_reload took over (its first worker is ready). */
     void (*switched)(struct pool *p);
-    /* Optional: a worker was replaced with no call to report it: on purpose (POOL_RESTART_RECYCLE
-     * or _RELOAD) or by dying between calls (its cause). A failure during a call reaches that
-     * job's done callback instead. */
-    void (*restarted)(struct pool *p, enum pool_restart_cause cause);
+    /* Optional: a worker was replaced with no call to report it: on purpose (RESTART_RECYCLE or
+     * RESTART_RELOAD) or by dying between calls (its cause). A failure during a call reaches that
+     * job's done callback instead (pool_result.restart). */
+    void (*restarted)(struct pool *p, enum restart_cause cause);
 };
 
 #define POOL_FN_NAME  (IPC_NOTE_NAME_MAX + 1)
@@ -146,7 +139,7 @@ struct pool_worker {
     bool respawn_pending; /* its timer will fork a worker in this slot */
     bool retiring;        /* being replaced on purpose: its end is no crash */
     bool retire_after;    /* busy on an old module set (or recycled): replaced once it answers */
-    enum pool_restart_cause retire_cause;
+    enum restart_cause retire_cause;
     int wait_status;
     unsigned gen;         /* module set (pool.gen) it was forked with */
     struct pool_job *job; /* NULL while idle, or when the job was cancelled */
@@ -191,20 +184,18 @@ struct pool {
     unsigned gen;      /* the latest set: bumped by pool_reload */
     unsigned live_gen; /* the set new jobs go to (gen once its first worker is ready) */
     uint64_t restarts;
-    uint64_t restarts_by[POOL_RESTART_COUNT];
+    uint64_t restarts_by[RESTART_COUNT]; /* why workers were replaced (restart.h) */
     struct pool_fn_stat fstats[POOL_FN_STATS];
     char obuf[POOL_OUT_RBUF]; /* reads of workers' output */
 };
 
-enum pool_status { POOL_OK = 0, POOL_E_FULL = -1, POOL_E_STOPPED = -2, POOL_E_SYS = -3 };
-
-/* Forks the workers. Returns POOL_OK, or POOL_E_SYS with err filled. */
+/* Forks the workers. Returns 0, or ERR_SYS (err.h) with err filled. */
 int pool_start(struct pool *p, uv_loop_t *loop, const struct pool_opts *o, char *err,
                size_t errlen);
 
-/* Hands job to an idle worker or queues it. POOL_E_FULL when the queue is at its bound,
- * POOL_E_STOPPED after pool_stop(). job->done is called exactly once after POOL_OK, unless the
- * job is cancelled first. */
+/* Hands job to an idle worker or queues it. Returns 0, or an err.h code: ERR_FULL when the queue
+ * is at its bound, ERR_STOPPED after pool_stop(). job->done is called exactly once after 0, unless
+ * the job is cancelled first. */
 int pool_submit(struct pool *p, struct pool_job *job);
 
 /* Forgets job: a queued one leaves the queue; a running one's answer will be dropped (the worker

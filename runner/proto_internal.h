@@ -1,6 +1,6 @@
 /* proto_internal.h — the pieces of proto.c (POST /function) that proto_step.c (POST
- * /v1/hooks/{function}) reuses: error answers, body decoding, token checks. Not an interface
- * for other modules. */
+ * /v1/hooks/{function}) reuses, and what proto.c, proto_body.c and proto_auth.c share: error
+ * answers, body decoding, token checks. Not an interface for other modules. */
 #ifndef HS_PROTO_INTERNAL_H
 #define HS_PROTO_INTERNAL_H
 
@@ -28,5 +28,18 @@ int proto_answer_nomem(struct proto_response *resp, struct arena *a);
 struct json_value *proto_body_read(const struct proto_config *cfg, const struct proto_request *req,
                                    struct proto_response *resp, struct arena *a, bool json_required,
                                    int *failed);
+
+/* s without its leading and trailing spaces and tabs (HTTP's optional whitespace). */
+struct strv proto_trim_ows(struct strv s);
+
+/* True when the Content-Type ct makes body-parser read the body as JSON (media type
+ * application/json, parameters well formed); charset gets its charset parameter (lowercased, ""
+ * when absent; cssz bytes). */
+bool proto_content_type_json(struct strv ct, char *charset, size_t cssz);
+
+/* Whether a call carries a system token of cfg: the Authorization header alone when present, else
+ * the body's access_token, else the query's (a scratches the decoding). */
+bool proto_authorized(const struct proto_config *cfg, const struct proto_request *req,
+                      const struct json_value *body, struct arena *a);
 
 #endif

@@ -112,7 +112,7 @@ static struct json_value *options_with(struct arena *a, const struct json_value 
         return NULL;
     for (uint32_t i = 0; base && i < base->len; i++) {
         const struct json_member *m = &base->u.members[i];
-        if (m->key_len == 4 && memcmp(m->key, "data", 4) == 0)
+        if (m->key_len == 4 && memcmp(m->key, STRLIT("data")) == 0)
             continue;
         if (json_object_set(a, o, m->key, m->key_len, m->value) != 0)
             return NULL;
@@ -162,8 +162,8 @@ static struct json_value *route_object(struct arena *a, const struct json_value 
     struct json_value *why = reason && reason->type == JSON_STRING
                                  ? json_new_string(a, reason->u.str, reason->len)
                                  : json_new_null(a);
-    if (!r || !why || json_object_set(a, o, "route", 5, r) != 0 ||
-        json_object_set(a, o, "reason", 6, why) != 0)
+    if (!r || !why || json_object_set(a, o, STRLIT("route"), r) != 0 ||
+        json_object_set(a, o, STRLIT("reason"), why) != 0)
         return NULL;
     return o;
 }
@@ -176,16 +176,17 @@ static struct json_value *record_routes(struct arena *a, struct json_value *rout
     if (routes->len == 0) {
         struct json_value *o = json_new_object(a);
         struct json_value *n1 = json_new_null(a), *n2 = json_new_null(a);
-        if (!o || !n1 || !n2 || json_object_set(a, o, "route", 5, n1) != 0 ||
-            json_object_set(a, o, "reason", 6, n2) != 0)
+        if (!o || !n1 || !n2 || json_object_set(a, o, STRLIT("route"), n1) != 0 ||
+            json_object_set(a, o, STRLIT("reason"), n2) != 0)
             return NULL;
         return o;
     }
     const struct json_value *first = routes->u.items[0];
     struct json_value *o = json_new_object(a);
-    if (!o || json_object_set(a, o, "route", 5, json_object_get(first, "route", 5)) != 0 ||
-        json_object_set(a, o, "reason", 6, json_object_get(first, "reason", 6)) != 0 ||
-        (routes->len > 1 && json_object_set(a, o, "routes", 6, routes) != 0))
+    if (!o ||
+        json_object_set(a, o, STRLIT("route"), json_object_get(first, STRLIT("route"))) != 0 ||
+        json_object_set(a, o, STRLIT("reason"), json_object_get(first, STRLIT("reason"))) != 0 ||
+        (routes->len > 1 && json_object_set(a, o, STRLIT("routes"), routes) != 0))
         return NULL;
     return o;
 }
@@ -227,9 +228,9 @@ static int run_branching(const struct proto_config *cfg, const struct registry_f
         if (call.routes) {
             for (uint32_t k = 0; k < call.routes->len; k++) {
                 const struct json_value *e = call.routes->u.items[k];
-                struct json_value *r =
-                    route_object(a, options, json_object_get(e, "index", 5),
-                                 json_object_get(e, "name", 4), json_object_get(e, "reason", 6));
+                struct json_value *r = route_object(a, options, json_object_get(e, STRLIT("index")),
+                                                    json_object_get(e, STRLIT("name")),
+                                                    json_object_get(e, STRLIT("reason")));
                 if (!r || json_array_push(a, routes, r) != 0)
                     return proto_answer_nomem(resp, a);
             }
@@ -299,7 +300,7 @@ int proto_handle_step(const struct proto_config *cfg, struct strv fn_name,
     const struct json_value *records = NULL, *base = NULL;
     bool single = false; /* one record object (an HTTP import with batch size 1): answer one */
     const struct json_value *d =
-        body->type == JSON_OBJECT ? json_object_get(body, "data", 4) : NULL;
+        body->type == JSON_OBJECT ? json_object_get(body, STRLIT("data")) : NULL;
     if (body->type == JSON_ARRAY) {
         records = body;
     } else if (d == NULL) {
@@ -311,7 +312,7 @@ int proto_handle_step(const struct proto_config *cfg, struct strv fn_name,
     } else {
         if (d->type != JSON_ARRAY)
             return step_fail(resp, a, 400, "invalid_body", "%s", shape);
-        const struct json_value *s = json_object_get(body, "settings", 8);
+        const struct json_value *s = json_object_get(body, STRLIT("settings"));
         if (s && s->type != JSON_OBJECT)
             return step_fail(resp, a, 400, "invalid_body", "settings must be an object.");
         records = d;

@@ -1,5 +1,6 @@
 /* tls.c — mbedTLS server connections over memory buffers (see tls.h). */
 #include "tls.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,7 +84,7 @@ struct tls_config *tls_config_load(const char *cert_file, const char *key_file, 
     mbedtls_ssl_ticket_init(&cfg->tickets);
 
     int rc = mbedtls_ctr_drbg_seed(&cfg->drbg, mbedtls_entropy_func, &cfg->entropy,
-                                   (const unsigned char *)"hookstack-tls", 13);
+                                   (const unsigned char *)STRLIT("hookstack-tls"));
     if (rc != 0) {
         set_err(err, errlen, "cannot seed the random generator for", cert_file, rc);
         goto fail;
@@ -160,7 +161,7 @@ static int buf_append(struct tls_buf *b, const void *p, size_t n)
         b->off = b->len = 0;
     }
     if (b->len - b->off + n > TLS_BUF_MAX)
-        return TLS_E_NOMEM;
+        return ERR_NOMEM;
     if (b->len + n > b->cap) {
         if (b->off > 0) {
             memmove(b->data, b->data + b->off, b->len - b->off);
@@ -173,20 +174,20 @@ static int buf_append(struct tls_buf *b, const void *p, size_t n)
                 cap *= 2;
             uint8_t *d = realloc(b->data, cap);
             if (d == NULL)
-                return TLS_E_NOMEM;
+                return ERR_NOMEM;
             b->data = d;
             b->cap = cap;
         }
     }
     memcpy(b->data + b->len, p, n);
     b->len += n;
-    return TLS_OK;
+    return 0;
 }
 
 static int bio_send(void *ctx, const unsigned char *p, size_t n)
 {
     struct tls_conn *c = ctx;
-    if (buf_append(&c->out, p, n) != TLS_OK)
+    if (buf_append(&c->out, p, n) != 0)
         return MBEDTLS_ERR_SSL_ALLOC_FAILED;
     return (int)n;
 }
@@ -243,7 +244,7 @@ int tls_conn_feed(struct tls_conn *c, const void *data, size_t len)
         if (((const uint8_t *)data)[0] != 0x16) {
             snprintf(c->error, sizeof(c->error),
                      "not a TLS handshake (plain HTTP on the TLS port?)");
-            return TLS_E_NOT_TLS;
+            return ERR_UNSUPPORTED;
         }
     }
     return buf_append(&c->in, data, len);
@@ -252,15 +253,15 @@ int tls_conn_feed(struct tls_conn *c, const void *data, size_t len)
 static int map_error(struct tls_conn *c, int rc)
 {
     if (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE)
-        return TLS_E_WANT_READ;
+        return ERR_AGAIN;
     if (rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
-        return TLS_E_CLOSED;
+        return ERR_CLOSED;
     if (rc == MBEDTLS_ERR_SSL_ALLOC_FAILED)
-        return TLS_E_NOMEM;
+        return ERR_NOMEM;
     char buf[128];
     mbedtls_strerror(rc, buf, sizeof(buf));
     snprintf(c->error, sizeof(c->error), "%s", buf);
-    return TLS_E_PROTOCOL;
+    return ERR_PROTOCOL;
 }
 
 ssize_t tls_conn_read(struct tls_conn *c, void *buf, size_t len)
@@ -275,7 +276,7 @@ ssize_t tls_conn_read(struct tls_conn *c, void *buf, size_t len)
     if (rc > 0)
         return rc;
     if (rc == 0)
-        return TLS_E_CLOSED;
+        return ERR_CLOSED;
     return map_error(c, rc);
 }
 
@@ -289,13 +290,13 @@ int tls_conn_write(struct tls_conn *c, const void *data, size_t len)
         p += rc;
         len -= (size_t)rc;
     }
-    return TLS_OK;
+    return 0;
 }
 
 int tls_conn_shutdown(struct tls_conn *c)
 {
     int rc = mbedtls_ssl_close_notify(&c->ssl);
-    return rc == 0 ? TLS_OK : map_error(c, rc);
+    return rc == 0 ? 0 : map_error(c, rc);
 }
 
 size_t tls_conn_pending(struct tls_conn *c, const uint8_t **data)

@@ -17,18 +17,17 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "err.h"
+
 struct tls_config;
 struct tls_conn;
 
-enum tls_status {
-    TLS_OK = 0,
-    TLS_E_WANT_READ = -1, /* needs more ciphertext from the peer */
-    TLS_E_CLOSED = -2,    /* the peer sent close_notify */
-    TLS_E_PROTOCOL = -3,  /* handshake or record failure: close the connection */
-    TLS_E_NOMEM = -4,
-    TLS_E_NOT_TLS = -5, /* the first bytes are not a TLS handshake (plain HTTP on the TLS port) */
-    TLS_E_CONFIG = -6,  /* certificate or key unusable */
-};
+/* Errors are err.h codes; for the calls below they mean:
+ *   ERR_AGAIN        needs more ciphertext from the peer (feed more, then call again)
+ *   ERR_CLOSED       the peer sent close_notify
+ *   ERR_PROTOCOL     handshake or record failure: close the connection (tls_conn_error says why)
+ *   ERR_NOMEM        out of memory, or past the connection's buffer limit
+ *   ERR_UNSUPPORTED  the first bytes are not a TLS handshake (plain HTTP on the TLS port) */
 
 /* Loads a PEM certificate chain (leaf first) and its PEM private key. On failure returns NULL and
  * writes one line naming the file and the reason into err. */
@@ -41,18 +40,19 @@ void tls_config_unref(struct tls_config *cfg); /* frees with the last reference;
 struct tls_conn *tls_conn_new(struct tls_config *cfg);
 void tls_conn_free(struct tls_conn *c);
 
-/* Hands ciphertext read from the socket to the connection (copied). TLS_OK or TLS_E_NOMEM. */
+/* Hands ciphertext read from the socket to the connection (copied). 0, ERR_NOMEM, or
+ * ERR_UNSUPPORTED when the first bytes are not a TLS handshake. */
 int tls_conn_feed(struct tls_conn *c, const void *data, size_t len);
 
 /* Drives the handshake, then decrypts: returns the number of plaintext bytes (> 0) written to buf,
- * or a negative enum tls_status (TLS_E_WANT_READ: feed more, then call again). Ciphertext to send
+ * or a negative err.h code (ERR_AGAIN: feed more, then call again). Ciphertext to send
  * may be pending afterwards in any case. */
 ssize_t tls_conn_read(struct tls_conn *c, void *buf, size_t len);
 
-/* Encrypts all of data into the pending ciphertext. TLS_OK or a negative status. */
+/* Encrypts all of data into the pending ciphertext. 0 or a negative err.h code. */
 int tls_conn_write(struct tls_conn *c, const void *data, size_t len);
 
-/* Queues close_notify. */
+/* Queues close_notify. 0 or a negative err.h code. */
 int tls_conn_shutdown(struct tls_conn *c);
 
 /* Ciphertext waiting to be sent: *data points into the connection, valid until the next call on it.

@@ -14,6 +14,8 @@
 #include "crash.h"
 #include "ipc.h"
 #include "log.h"
+#include "proto.h"
+#include "text.h"
 
 #define WORKER_RBUF_INITIAL (64u * 1024u)
 /* A receive buffer grown past this for a big request is given back afterwards. */
@@ -33,11 +35,11 @@ extern int __lsan_do_recoverable_leak_check(void) __attribute__((weak));
 
 static enum log_level level_of(const char *w, size_t n)
 {
-    if (n == 5 && memcmp(w, "debug", 5) == 0)
+    if (n == 5 && memcmp(w, STRLIT("debug")) == 0)
         return LOG_DEBUG;
-    if (n == 4 && memcmp(w, "warn", 4) == 0)
+    if (n == 4 && memcmp(w, STRLIT("warn")) == 0)
         return LOG_WARN;
-    if (n == 5 && memcmp(w, "error", 5) == 0)
+    if (n == 5 && memcmp(w, STRLIT("error")) == 0)
         return LOG_ERROR;
     return LOG_INFO;
 }
@@ -73,11 +75,12 @@ static void worker_too_large(struct proto_response *resp, size_t limit, struct a
              resp->function != NULL ? resp->function : "", resp->body.len, limit);
     struct json_value *item = json_new_object(a), *errs = json_new_array(a), *root = NULL;
     if (item != NULL && errs != NULL &&
-        json_object_set(a, item, "code", 4, json_new_string(a, "response_too_large", 18)) == 0 &&
-        json_object_set(a, item, "message", 7, json_new_string(a, msg, strlen(msg))) == 0 &&
+        json_object_set(a, item, STRLIT("code"),
+                        json_new_string(a, STRLIT("response_too_large"))) == 0 &&
+        json_object_set(a, item, STRLIT("message"), json_new_string(a, msg, strlen(msg))) == 0 &&
         json_array_push(a, errs, item) == 0) {
         root = json_new_object(a);
-        if (root != NULL && json_object_set(a, root, "errors", 6, errs) != 0)
+        if (root != NULL && json_object_set(a, root, STRLIT("errors"), errs) != 0)
             root = NULL;
     }
     resp->status = 500;
@@ -147,7 +150,7 @@ static size_t scan_value(const char *s, size_t i, size_t n)
 size_t worker_function_name(const char *body, size_t len, char *out, size_t cap)
 {
     size_t i = 0, found = 0;
-    if (len >= 3 && memcmp(body, "\xEF\xBB\xBF", 3) == 0)
+    if (len >= 3 && memcmp(body, STRLIT("\xEF\xBB\xBF")) == 0)
         i = 3;
     i = scan_ws(body, i, len);
     if (cap == 0 || i >= len || body[i] != '{')
@@ -163,7 +166,7 @@ size_t worker_function_name(const char *body, size_t len, char *out, size_t cap)
         i = scan_string(body, i, len, &esc);
         if (i >= len)
             return 0;
-        bool is_fn = !esc && i - 1 - kstart == 8 && memcmp(body + kstart, "function", 8) == 0;
+        bool is_fn = !esc && i - 1 - kstart == 8 && memcmp(body + kstart, STRLIT("function")) == 0;
         i = scan_ws(body, i, len);
         if (i >= len || body[i] != ':')
             return 0;
@@ -225,7 +228,7 @@ static int worker_announce(int fd, uint32_t seq, const struct worker_opts *o,
             memcpy(name, req->step_function.p, n);
     } else if (req->content_encoding.p == NULL || req->content_encoding.len == 0 ||
                (req->content_encoding.len == 8 &&
-                strncmp(req->content_encoding.p, "identity", 8) == 0)) {
+                strncmp(req->content_encoding.p, STRLIT("identity")) == 0)) {
         n = worker_function_name(req->body.p, req->body.len, name, sizeof(name));
     }
     for (size_t i = 0; n > 0 && i < o->ndeadlines; i++) {

@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "proto.h"
+struct proto_config;
 
 /* One function's own deadline. */
 struct worker_deadline {

@@ -25,7 +25,7 @@ static enum http_body_mode fuzz_on_headers(struct http_req *r, void *arg)
 struct fuzz_run {
     uint64_t hash;
     int requests;
-    enum http_error err;
+    int err; /* HTTP status of the failure, 0 when none */
     const char *detail;
     size_t consumed;
 };
@@ -56,7 +56,7 @@ static void run(const uint8_t *data, size_t size, size_t step, struct fuzz_run *
         size_t n = size - off < step ? size - off : step;
         size_t used = http_req_feed(&r, (const char *)data + off, n);
         off += used;
-        if (r.err != HTTP_OK)
+        if (r.err != ERR_OK)
             break;
         if (r.complete && r.refused)
             break; /* answered unread; the front closes the connection */
@@ -74,7 +74,7 @@ static void run(const uint8_t *data, size_t size, size_t step, struct fuzz_run *
         if (used < n)
             break;
     }
-    out->err = r.err;
+    out->err = r.err_status;
     out->detail = r.err_detail;
     out->consumed = off;
     http_req_free(&r);
@@ -84,8 +84,7 @@ static void same_or_abort(const struct fuzz_run *a, const struct fuzz_run *b)
 {
     /* After an error, how far each run had read may differ by where a callback ran. */
     if (a->hash != b->hash || a->requests != b->requests || a->err != b->err ||
-        (a->err == HTTP_OK && a->consumed != b->consumed) ||
-        (a->detail == NULL) != (b->detail == NULL) ||
+        (a->err == 0 && a->consumed != b->consumed) || (a->detail == NULL) != (b->detail == NULL) ||
         (a->detail != NULL && strcmp(a->detail, b->detail) != 0))
         abort();
 }

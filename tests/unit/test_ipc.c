@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "ipc.h"
+#include "proto.h"
 
 static struct strv sv(const char *s)
 {

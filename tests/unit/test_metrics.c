@@ -54,9 +54,9 @@ static void test_gauges_and_restarts(void **state)
     metrics_inflight_add(m, -1);
     metrics_queue_depth(m, 7);
     metrics_workers(m, 1, 4);
-    metrics_worker_restart(m, METRICS_RESTART_CRASH);
-    metrics_worker_restart(m, METRICS_RESTART_CRASH);
-    metrics_worker_restart(m, METRICS_RESTART_TIMEOUT);
+    metrics_worker_restart(m, RESTART_CRASH);
+    metrics_worker_restart(m, RESTART_CRASH);
+    metrics_worker_restart(m, RESTART_TIMEOUT);
     metrics_connections(m, 12);
     struct json_buf b;
     char *t = render(m, &b);
@@ -67,7 +67,18 @@ static void test_gauges_and_restarts(void **state)
     assert_non_null(strstr(t, "hookstack_worker_restarts_total{cause=\"crash\"} 2\n"));
     assert_non_null(strstr(t, "hookstack_worker_restarts_total{cause=\"timeout\"} 1\n"));
     assert_non_null(strstr(t, "hookstack_worker_restarts_total{cause=\"memory\"} 0\n"));
+    assert_non_null(strstr(t, "hookstack_worker_restarts_total{cause=\"reload\"} 0\n"));
     assert_non_null(strstr(t, "hookstack_open_connections 12\n"));
+    json_buf_free(&b);
+    /* A worker recycled past its high-water mark counts as "memory", like one killed past the
+     * limit. */
+    metrics_worker_restart(m, RESTART_MEMORY);
+    metrics_worker_restart(m, RESTART_RECYCLE);
+    metrics_worker_restart(m, RESTART_RELOAD);
+    t = render(m, &b);
+    assert_non_null(strstr(t, "hookstack_worker_restarts_total{cause=\"crash\"} 2\n"));
+    assert_non_null(strstr(t, "hookstack_worker_restarts_total{cause=\"memory\"} 2\n"));
+    assert_non_null(strstr(t, "hookstack_worker_restarts_total{cause=\"reload\"} 1\n"));
     json_buf_free(&b);
     metrics_free(m);
 }

@@ -147,16 +147,16 @@ static void client_free(struct client *c)
 static int pump_handshake(struct client *c, struct tls_conn *s, int *srv)
 {
     int crc = MBEDTLS_ERR_SSL_WANT_READ;
-    *srv = TLS_E_WANT_READ;
+    *srv = ERR_AGAIN;
     for (int round = 0; round < 50; round++) {
         crc = mbedtls_ssl_handshake(&c->ssl);
         if (c->to_server.len > 0) {
-            assert_int_equal(tls_conn_feed(s, c->to_server.data, c->to_server.len), TLS_OK);
+            assert_int_equal(tls_conn_feed(s, c->to_server.data, c->to_server.len), ERR_OK);
             c->to_server.len = 0;
         }
         uint8_t plain[256];
         ssize_t n = tls_conn_read(s, plain, sizeof(plain));
-        *srv = n < 0 ? (int)n : TLS_OK;
+        *srv = n < 0 ? (int)n : ERR_OK;
         const uint8_t *out;
         size_t olen = tls_conn_pending(s, &out);
         if (olen > 0) {
@@ -166,7 +166,7 @@ static int pump_handshake(struct client *c, struct tls_conn *s, int *srv)
         }
         if (crc == 0 || (crc != MBEDTLS_ERR_SSL_WANT_READ && crc != MBEDTLS_ERR_SSL_WANT_WRITE))
             break;
-        if (*srv != TLS_E_WANT_READ && *srv != TLS_OK)
+        if (*srv != ERR_AGAIN && *srv != ERR_OK)
             break;
     }
     return crc;
@@ -194,16 +194,16 @@ static void test_handshake_and_data_both_ways(void **state)
     const char *req = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
     assert_int_equal(mbedtls_ssl_write(&c.ssl, (const unsigned char *)req, strlen(req)),
                      (int)strlen(req));
-    assert_int_equal(tls_conn_feed(s, c.to_server.data, c.to_server.len), TLS_OK);
+    assert_int_equal(tls_conn_feed(s, c.to_server.data, c.to_server.len), ERR_OK);
     c.to_server.len = 0;
     char plain[256];
     ssize_t n = tls_conn_read(s, plain, sizeof(plain));
     assert_int_equal(n, (ssize_t)strlen(req));
     assert_memory_equal(plain, req, strlen(req));
-    assert_int_equal(tls_conn_read(s, plain, sizeof(plain)), TLS_E_WANT_READ);
+    assert_int_equal(tls_conn_read(s, plain, sizeof(plain)), ERR_AGAIN);
 
     const char *resp = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
-    assert_int_equal(tls_conn_write(s, resp, strlen(resp)), TLS_OK);
+    assert_int_equal(tls_conn_write(s, resp, strlen(resp)), ERR_OK);
     const uint8_t *out;
     size_t olen = tls_conn_pending(s, &out);
     assert_true(olen > strlen(resp)); /* encrypted: record header and tag added */
@@ -215,8 +215,8 @@ static void test_handshake_and_data_both_ways(void **state)
     assert_memory_equal(got, resp, strlen(resp));
 
     assert_int_equal(mbedtls_ssl_close_notify(&c.ssl), 0);
-    assert_int_equal(tls_conn_feed(s, c.to_server.data, c.to_server.len), TLS_OK);
-    assert_int_equal(tls_conn_read(s, plain, sizeof(plain)), TLS_E_CLOSED);
+    assert_int_equal(tls_conn_feed(s, c.to_server.data, c.to_server.len), ERR_OK);
+    assert_int_equal(tls_conn_read(s, plain, sizeof(plain)), ERR_CLOSED);
     client_free(&c);
     tls_conn_free(s);
 }
@@ -235,7 +235,7 @@ static void test_old_protocol_versions_refused(void **state)
         int srv;
         int crc = pump_handshake(&c, s, &srv);
         assert_int_not_equal(crc, 0);
-        assert_int_equal(srv, TLS_E_PROTOCOL);
+        assert_int_equal(srv, ERR_PROTOCOL);
         assert_false(tls_conn_handshake_done(s));
         assert_true(strlen(tls_conn_error(s)) > 0);
         client_free(&c);
@@ -266,7 +266,7 @@ static void test_plain_http_on_tls_port(void **state)
     struct tls_config *cfg = tls_config_load(f->cert, f->key, err, sizeof(err));
     struct tls_conn *s = tls_conn_new(cfg);
     const char *req = "GET / HTTP/1.1\r\n\r\n";
-    assert_int_equal(tls_conn_feed(s, req, strlen(req)), TLS_E_NOT_TLS);
+    assert_int_equal(tls_conn_feed(s, req, strlen(req)), ERR_UNSUPPORTED);
     assert_non_null(strstr(tls_conn_error(s), "not a TLS handshake"));
     tls_conn_free(s);
     tls_config_unref(cfg);
@@ -283,10 +283,10 @@ static void test_stalled_handshake_never_blocks(void **state)
     assert_int_equal(mbedtls_ssl_handshake(&c.ssl), MBEDTLS_ERR_SSL_WANT_READ);
     /* Only half of the ClientHello arrives; the server asks for more and returns at once. */
     assert_true(c.to_server.len > 10);
-    assert_int_equal(tls_conn_feed(s, c.to_server.data, c.to_server.len / 2), TLS_OK);
+    assert_int_equal(tls_conn_feed(s, c.to_server.data, c.to_server.len / 2), ERR_OK);
     char plain[64];
-    assert_int_equal(tls_conn_read(s, plain, sizeof(plain)), TLS_E_WANT_READ);
-    assert_int_equal(tls_conn_read(s, plain, sizeof(plain)), TLS_E_WANT_READ);
+    assert_int_equal(tls_conn_read(s, plain, sizeof(plain)), ERR_AGAIN);
+    assert_int_equal(tls_conn_read(s, plain, sizeof(plain)), ERR_AGAIN);
     assert_false(tls_conn_handshake_done(s));
     client_free(&c);
     tls_conn_free(s);
