@@ -158,7 +158,9 @@ static void conn_on_written(uv_write_t *req, int status)
     struct conn *c = req->data;
     free(c->owned);
     c->owned = NULL;
-    if (c->state == CS_CLOSING)
+    /* LINGER: conn_end (a TLS failure on bytes read while the answer was being written) already
+     * shut the connection down; starting a next request here would undo that. */
+    if (c->state == CS_CLOSING || c->state == CS_LINGER)
         return;
     if (status < 0) {
         conn_close(c);
