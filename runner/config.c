@@ -32,7 +32,7 @@ void config_defaults(struct serve_config *c)
     c->max_queue = 1024;
     c->max_header_bytes = 65536;
     c->max_headers = 100;
-    c->log_level = LOG_INFO;
+    c->log_level = LOG_LEVEL_INFO;
     c->metrics_port = -1;
     c->worker_memory_mb = 2048;
     c->max_buffered_mb = 8;

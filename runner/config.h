@@ -41,7 +41,7 @@ struct serve_config {
     size_t max_queue;                /* 1024 invocations waiting for a worker */
     size_t max_header_bytes;         /* 65536: request line + header block */
     size_t max_headers;              /* 100 */
-    int log_level;                   /* enum log_level: LOG_INFO unless --log-level */
+    int log_level;                   /* enum log_level: LOG_LEVEL_INFO unless --log-level */
     /* System tokens (owned); dev_token is set when one was generated for this run. */
     char *tokens[CONFIG_MAX_TOKENS];
     size_t ntokens;

@@ -459,7 +459,7 @@ static void conn_log(struct conn *c, int status, size_t bytes_out, const struct 
     if (c->route == ROUTE_LIVEZ || c->route == ROUTE_READYZ)
         return;
     struct log_line l;
-    if (!log_begin(&l, status >= 500 ? LOG_WARN : LOG_INFO, "request"))
+    if (!log_begin(&l, status >= 500 ? LOG_LEVEL_WARN : LOG_LEVEL_INFO, "request"))
         return;
     struct strv path, query;
     url_split(http_req_url(&c->req), &path, &query);
@@ -1358,7 +1358,8 @@ static void conn_handle(struct conn *c)
         if (query.p != NULL && query_param(query, "terminate", v, sizeof(v)) >= 0 &&
             strcmp(v, "true") == 0 && !f->terminating) {
             f->terminating = true;
-            log_msg(LOG_INFO, "terminating", "terminate=true: /livez and /readyz now answer 503");
+            log_msg(LOG_LEVEL_INFO, "terminating",
+                    "terminate=true: /livez and /readyz now answer 503");
         }
         size_t n = (size_t)snprintf(c->small_body, sizeof(c->small_body), "%zu", f->nconns - 1);
         conn_send(c, 200, NULL, NULL, c->small_body, n, NULL);
@@ -1636,7 +1637,7 @@ static void conn_tls_read(struct conn *c, const char *data, size_t len)
                                   "Content-Length: 59\r\n"
                                   "Connection: close\r\n\r\n"
                                   "This port speaks HTTPS: the request was sent as plain HTTP.";
-        log_msg(LOG_INFO, "tls", "plain HTTP on the HTTPS port: answered 400 and closed");
+        log_msg(LOG_LEVEL_INFO, "tls", "plain HTTP on the HTTPS port: answered 400 and closed");
         uv_buf_t b = uv_buf_init(plain_400, sizeof(plain_400) - 1);
         c->wreq.data = c;
         if (uv_write(&c->wreq, (uv_stream_t *)&c->tcp, &b, 1, NULL) != 0) {
@@ -1648,7 +1649,7 @@ static void conn_tls_read(struct conn *c, const char *data, size_t len)
     }
     /* A failed handshake (old protocol version, no common suite, bad record): its alert goes
      * out, then the connection ends; the loop and other clients never wait on it. */
-    log_msg(LOG_INFO, "tls", "TLS %s failed: %s",
+    log_msg(LOG_LEVEL_INFO, "tls", "TLS %s failed: %s",
             front_tls_version(c->tls) != NULL ? "connection" : "handshake",
             front_tls_error(c->tls)[0] ? front_tls_error(c->tls) : "error");
     front_tls_flush(c->tls);
@@ -1664,12 +1665,12 @@ static void front_tls_reload(struct front *f)
     char err[512];
     struct tls_config *n = tls_config_load(f->cfg->tls_cert, f->cfg->tls_key, err, sizeof(err));
     if (n == NULL) {
-        log_msg(LOG_ERROR, "tls_reload", "%s; keeping the current certificate", err);
+        log_msg(LOG_LEVEL_ERROR, "tls_reload", "%s; keeping the current certificate", err);
         return;
     }
     tls_config_unref(f->tls_cfg);
     f->tls_cfg = n;
-    log_msg(LOG_INFO, "tls_reload", "certificate %s reloaded: new connections use it",
+    log_msg(LOG_LEVEL_INFO, "tls_reload", "certificate %s reloaded: new connections use it",
             f->cfg->tls_cert);
 }
 
@@ -1714,7 +1715,7 @@ static void front_limit_reached(struct front *f)
     if (f->at_limit)
         return;
     f->at_limit = true;
-    log_msg(LOG_WARN, "connection_limit",
+    log_msg(LOG_LEVEL_WARN, "connection_limit",
             "%zu connections open (--max-connections %zu): new connections are answered 503 and "
             "closed until some close",
             f->nclients, f->max_conns);
@@ -1726,7 +1727,7 @@ static void front_limit_release(struct front *f)
     f->nclients--;
     if (f->at_limit && f->nclients <= f->max_conns - f->max_conns / 10) {
         f->at_limit = false;
-        log_msg(LOG_INFO, "connection_limit_cleared",
+        log_msg(LOG_LEVEL_INFO, "connection_limit_cleared",
                 "%zu connections open: accepting again (%llu refused at the limit)", f->nclients,
                 (unsigned long long)f->limit_refused);
         f->limit_refused = 0;
@@ -1823,7 +1824,7 @@ static void front_on_connection(uv_stream_t *server, int status)
         uint64_t now = clock_mono_ns();
         if (f->accept_err_ns == 0 || now - f->accept_err_ns > 60ull * 1000000000ull) {
             f->accept_err_ns = now;
-            log_msg(LOG_WARN, "accept", "accept failed: %s (%zu connections open)",
+            log_msg(LOG_LEVEL_WARN, "accept", "accept failed: %s (%zu connections open)",
                     uv_strerror(status), f->nconns);
         }
         return;
@@ -1870,7 +1871,7 @@ static void front_maybe_done(struct front *f)
         return;
     if (f->pool.stopping)
         return;
-    log_msg(LOG_INFO, "drained", "every connection is closed; stopping the workers");
+    log_msg(LOG_LEVEL_INFO, "drained", "every connection is closed; stopping the workers");
     pool_stop(&f->pool, front_on_pool_stopped);
 }
 
@@ -1912,7 +1913,7 @@ static void front_on_shutdown_deadline(uv_timer_t *t)
             conn_close(c);
         }
     }
-    log_msg(LOG_WARN, "shutdown_deadline",
+    log_msg(LOG_LEVEL_WARN, "shutdown_deadline",
             "the drain ran past %llu ms: %zu request(s) answered 503, closing the rest",
             (unsigned long long)f->cfg->shutdown_timeout_ms, cut);
     uv_timer_start(t, front_on_shutdown_close, 1000, 0);
@@ -1927,7 +1928,7 @@ static void front_drain(struct front *f, const char *why)
     if (f->shutdown_timer_on)
         uv_timer_start(&f->shutdown_timer, front_on_shutdown_deadline, f->cfg->shutdown_timeout_ms,
                        0);
-    log_msg(LOG_INFO, "draining", "%s: no new connections; finishing %zu open one(s)", why,
+    log_msg(LOG_LEVEL_INFO, "draining", "%s: no new connections; finishing %zu open one(s)", why,
             f->nconns);
     front_accept_backlog(f, &f->listener);
     modcheck_cancel(f->check); /* a reload being checked will not be served */
@@ -1955,12 +1956,12 @@ static void front_on_checked(struct modset *ms, const char *why, double took_ms,
     f->check = NULL;
     f->check_ms = took_ms;
     if (ms == NULL) {
-        log_msg(LOG_ERROR, "reload_refused",
+        log_msg(LOG_LEVEL_ERROR, "reload_refused",
                 "module reload refused; the current modules keep serving: %s", why);
     } else {
         struct reload_set *s = reload_set_new(f->cfg, f->pcfg, ms);
         if (s == NULL) {
-            log_msg(LOG_ERROR, "reload_refused",
+            log_msg(LOG_LEVEL_ERROR, "reload_refused",
                     "module reload refused; the current modules keep serving: out of memory");
         } else {
             modset_log_modules(s->ms);
@@ -1984,10 +1985,11 @@ static void front_on_switched(struct pool *p)
     /* Only the set's own functions get a metrics label (a made-up name counts as "other"). */
     if (metrics_set_functions(f->metrics, (const char *const *)f->modset->ms->functions,
                               f->modset->ms->nfunctions) != 0)
-        log_msg(LOG_WARN, "metrics", "out of memory: the metrics keep the previous functions");
+        log_msg(LOG_LEVEL_WARN, "metrics",
+                "out of memory: the metrics keep the previous functions");
     if (f->reload_t0 == 0)
         return; /* the set of the start */
-    log_msg(LOG_INFO, "reloaded",
+    log_msg(LOG_LEVEL_INFO, "reloaded",
             "modules reloaded in %.1f ms (checked in %.1f ms): %zu module(s), %zu function(s); "
             "new calls go to new workers, running ones finish on the old modules",
             (double)(clock_mono_ns() - f->reload_t0) / 1e6, f->check_ms, f->modset->ms->nmodules,
@@ -2009,7 +2011,7 @@ static void front_modules_reload(struct front *f)
     char err[1024];
     f->check = modcheck_start(&f->loop, f->cfg, front_on_checked, f, err, sizeof(err));
     if (f->check == NULL)
-        log_msg(LOG_ERROR, "reload_refused",
+        log_msg(LOG_LEVEL_ERROR, "reload_refused",
                 "module reload refused; the current modules keep serving: %s", err);
 }
 
@@ -2022,7 +2024,7 @@ static void front_on_signal(uv_signal_t *s, int signum)
         return;
     }
     if (++f->signals_seen > 1) {
-        log_msg(LOG_WARN, "signal", "second %s: exiting without finishing requests",
+        log_msg(LOG_LEVEL_WARN, "signal", "second %s: exiting without finishing requests",
                 signum == SIGINT ? "SIGINT" : "SIGTERM");
         for (int i = 0; i < f->pool.nw; i++) {
             if (f->pool.w != NULL && f->pool.w[i].pid > 0)
@@ -2098,7 +2100,7 @@ static void front_check_nofile(const struct front *f)
         return;
     size_t reserve = CONFIG_FD_RESERVE + CONFIG_FD_PER_WORKER * (size_t)f->cfg->workers;
     if (f->max_conns + reserve > (size_t)rl.rlim_cur)
-        log_msg(LOG_WARN, "max_connections",
+        log_msg(LOG_LEVEL_WARN, "max_connections",
                 "--max-connections %zu with a file descriptor limit of %llu leaves fewer than %zu "
                 "for workers and logs: accepting may fail before the limit is reached",
                 f->max_conns, (unsigned long long)rl.rlim_cur, reserve);
@@ -2258,7 +2260,7 @@ static void front_say_listening(struct front *f)
     bool v6 = strchr(cfg->host, ':') != NULL;
     if (cfg->dev_token)
         front_print_dev_token(f, f->modset->ms, cfg->host, f->port);
-    log_msg(LOG_INFO, "listening",
+    log_msg(LOG_LEVEL_INFO, "listening",
             "listening on %s%s%s:%d%s: %zu module(s), %zu function(s), %d worker(s)", v6 ? "[" : "",
             cfg->host, v6 ? "]" : "", f->port, f->tls_cfg ? " (HTTPS)" : "",
             f->modset->ms->nmodules, f->modset->ms->nfunctions, cfg->workers);
@@ -2266,8 +2268,9 @@ static void front_say_listening(struct front *f)
            f->tls_cfg ? " (HTTPS, TLS 1.2)" : "");
     if (f->has_metrics_listener) {
         bool mv6 = strchr(cfg->metrics_host, ':') != NULL;
-        log_msg(LOG_INFO, "metrics_listening", "metrics on %s%s%s:%d (GET /metrics, no token)",
-                mv6 ? "[" : "", cfg->metrics_host, mv6 ? "]" : "", f->metrics_port);
+        log_msg(LOG_LEVEL_INFO, "metrics_listening",
+                "metrics on %s%s%s:%d (GET /metrics, no token)", mv6 ? "[" : "", cfg->metrics_host,
+                mv6 ? "]" : "", f->metrics_port);
         printf("metrics on %s%s%s:%d\n", mv6 ? "[" : "", cfg->metrics_host, mv6 ? "]" : "",
                f->metrics_port);
     }
@@ -2352,7 +2355,7 @@ int front_run(struct front *f, const struct proto_config *pcfg, struct modset *m
     front_check_nofile(f);
 
     uv_run(&f->loop, UV_RUN_DEFAULT);
-    log_msg(LOG_INFO, "stopped", "server stopped");
+    log_msg(LOG_LEVEL_INFO, "stopped", "server stopped");
     log_set_buffered(0);
     rc = uv_loop_close(&f->loop);
     if (rc != 0) {

@@ -274,7 +274,7 @@ static hs_status register_any(hs_module *mod, const char *name, hs_kind kind,
     struct registry *reg = mod->reg;
     struct registry_module *m = reg->modules[mod->index];
     if (!mod->in_init) {
-        log_msg(LOG_WARN, "module_register_refused",
+        log_msg(LOG_LEVEL_WARN, "module_register_refused",
                 "module %s registered %s outside its init; refused", m->name,
                 name_ok(name) ? name : "(bad name)");
         return HS_ERR_STATE;
@@ -624,8 +624,9 @@ static int load_file(struct registry *reg, const char *path, const char *label, 
         return -1;
     }
     if (!quiet)
-        log_msg(LOG_INFO, "module_loaded", "%s %s from %s", reg->modules[reg->nmodules - 1]->name,
-                reg->modules[reg->nmodules - 1]->version, label);
+        log_msg(LOG_LEVEL_INFO, "module_loaded", "%s %s from %s",
+                reg->modules[reg->nmodules - 1]->name, reg->modules[reg->nmodules - 1]->version,
+                label);
     return 0;
 }
 
@@ -706,7 +707,7 @@ struct registry *registry_load(const struct registry_load_opts *opts, char *err,
     }
     if (rc != 0) {
         if (!opts->quiet)
-            log_msg(LOG_ERROR, "module_refused", "%s", err ? err : "module refused");
+            log_msg(LOG_LEVEL_ERROR, "module_refused", "%s", err ? err : "module refused");
         registry_free(reg);
         return NULL;
     }

@@ -94,7 +94,7 @@ static void pool_out_line(struct pool_worker *w, const char *s, size_t n)
     w->out_relayed += n + 1;
     char clean[POOL_OUT_LINE];
     struct log_line l;
-    if (log_begin(&l, LOG_WARN, "worker_output")) {
+    if (log_begin(&l, LOG_LEVEL_WARN, "worker_output")) {
         log_int(&l, "pid", (long long)w->pid);
         log_strn(&l, "msg", clean,
                  text_utf8_clean(s, n < sizeof(clean) ? n : sizeof(clean), clean));
@@ -122,7 +122,7 @@ static void pool_out_flush(struct pool_worker *w)
         w->line_len = 0;
     }
     if (w->out_dropped > 0) {
-        log_msg(LOG_WARN, "worker_output_dropped",
+        log_msg(LOG_LEVEL_WARN, "worker_output_dropped",
                 "worker %d printed %zu more byte(s) of output during one call; not logged",
                 (int)w->pid, w->out_dropped);
         w->out_dropped = 0;
@@ -230,7 +230,7 @@ static void pool_on_retire_grace(uv_timer_t *t)
 {
     struct pool_worker *w = t->data;
     if (w->pid > 0 && !w->reaped) {
-        log_msg(LOG_WARN, "worker_retire",
+        log_msg(LOG_LEVEL_WARN, "worker_retire",
                 "worker %d did not exit after its pipe closed; killing it", (int)w->pid);
         kill(w->pid, SIGKILL);
     }
@@ -326,7 +326,8 @@ static void pool_frame_complete(struct pool_worker *w)
     res.frame = w->rx;
     res.frame_len = w->rx_len;
     if (ipc_resp_decode(w->rx, w->rx_len, &res.resp) != 0 || res.resp.seq != w->seq) {
-        log_msg(LOG_ERROR, "worker_ipc", "worker %d sent a malformed response frame", (int)w->pid);
+        log_msg(LOG_LEVEL_ERROR, "worker_ipc", "worker %d sent a malformed response frame",
+                (int)w->pid);
         pool_worker_abandon(w);
         return;
     }
@@ -343,7 +344,7 @@ static void pool_frame_complete(struct pool_worker *w)
     } else if (res.resp.wflags & IPC_WF_RECYCLE) {
         w->retire_after = true;
         w->retire_cause = POOL_RESTART_RECYCLE;
-        log_msg(LOG_INFO, "worker_recycle",
+        log_msg(LOG_LEVEL_INFO, "worker_recycle",
                 "worker %d is past its memory high-water mark after a call; replacing it",
                 (int)w->pid);
     }
@@ -400,7 +401,7 @@ static void pool_on_start_deadline(uv_timer_t *t)
     struct pool_worker *w = t->data;
     if (!w->starting || w->pid <= 0 || w->reaped)
         return;
-    log_msg(LOG_WARN, "worker_start_timeout",
+    log_msg(LOG_LEVEL_WARN, "worker_start_timeout",
             "worker %d did not load the modules within %llu ms (--module-load-timeout-ms); "
             "killing it",
             (int)w->pid, (unsigned long long)w->pool->o.start_timeout_ms);
@@ -420,7 +421,7 @@ static void pool_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
         return;
     w->rx_len += (size_t)nread;
     if (!w->busy && !w->starting) {
-        log_msg(LOG_ERROR, "worker_ipc", "worker %d wrote while idle", (int)w->pid);
+        log_msg(LOG_LEVEL_ERROR, "worker_ipc", "worker %d wrote while idle", (int)w->pid);
         pool_worker_abandon(w);
         return;
     }
@@ -437,14 +438,15 @@ static void pool_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
                     : ipc_frame_len(w->rx, w->rx_len, IPC_RESP_MAGIC, sizeof(struct ipc_resp_head));
             if (w->rx_need == 0 ||
                 (w->rx_note && w->rx_need > sizeof(struct ipc_note_head) + IPC_NOTE_NAME_MAX)) {
-                log_msg(LOG_ERROR, "worker_ipc", "worker %d sent a bad frame head", (int)w->pid);
+                log_msg(LOG_LEVEL_ERROR, "worker_ipc", "worker %d sent a bad frame head",
+                        (int)w->pid);
                 pool_worker_abandon(w);
                 return;
             }
             size_t cap = w->pool->o.max_frame_bytes ? w->pool->o.max_frame_bytes : IPC_FRAME_MAX;
             if (!w->rx_note && w->rx_need > cap) {
                 /* Nothing of it is held: the call fails now, the worker is stopped. */
-                log_msg(LOG_WARN, "worker_frame_too_large",
+                log_msg(LOG_LEVEL_WARN, "worker_frame_too_large",
                         "worker %d announced a %zu-byte answer frame, past the limit of %zu "
                         "bytes (--max-response-bytes); killing it",
                         (int)w->pid, w->rx_need, cap);
@@ -458,7 +460,7 @@ static void pool_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
             if (w->rx_need > w->rx_cap) {
                 char *nb = realloc(w->rx, w->rx_need);
                 if (nb == NULL) {
-                    log_msg(LOG_ERROR, "worker_ipc", "out of memory for a %zu-byte response",
+                    log_msg(LOG_LEVEL_ERROR, "worker_ipc", "out of memory for a %zu-byte response",
                             w->rx_need);
                     pool_worker_abandon(w);
                     return;
@@ -472,7 +474,7 @@ static void pool_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
         if (w->starting) {
             /* The one thing a starting worker says: it is ready. */
             if (!w->rx_note || pool_on_ready(w, w->rx, w->rx_need) != 0) {
-                log_msg(LOG_ERROR, "worker_ipc", "worker %d wrote before it was ready",
+                log_msg(LOG_LEVEL_ERROR, "worker_ipc", "worker %d wrote before it was ready",
                         (int)w->pid);
                 pool_worker_abandon(w);
                 return;
@@ -481,7 +483,7 @@ static void pool_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
             w->rx_len = 0;
             w->rx_need = 0;
             if (rest > 0) {
-                log_msg(LOG_ERROR, "worker_ipc", "worker %d wrote while idle", (int)w->pid);
+                log_msg(LOG_LEVEL_ERROR, "worker_ipc", "worker %d wrote while idle", (int)w->pid);
                 pool_worker_abandon(w);
                 return;
             }
@@ -490,7 +492,8 @@ static void pool_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
         }
         if (!w->rx_note) {
             if (w->rx_len > w->rx_need) {
-                log_msg(LOG_ERROR, "worker_ipc", "worker %d wrote past its frame", (int)w->pid);
+                log_msg(LOG_LEVEL_ERROR, "worker_ipc", "worker %d wrote past its frame",
+                        (int)w->pid);
                 pool_worker_abandon(w);
                 return;
             }
@@ -498,7 +501,7 @@ static void pool_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
             return;
         }
         if (pool_on_note(w, w->rx, w->rx_need) != 0) {
-            log_msg(LOG_ERROR, "worker_ipc", "worker %d sent a malformed note", (int)w->pid);
+            log_msg(LOG_LEVEL_ERROR, "worker_ipc", "worker %d sent a malformed note", (int)w->pid);
             pool_worker_abandon(w);
             return;
         }
@@ -515,7 +518,7 @@ static void pool_on_written(uv_write_t *req, int status)
     struct pool_worker *w = req->data;
     w->writing = false;
     if (status < 0 && status != UV_ECANCELED) {
-        log_msg(LOG_ERROR, "worker_ipc", "cannot write to worker %d: %s", (int)w->pid,
+        log_msg(LOG_LEVEL_ERROR, "worker_ipc", "cannot write to worker %d: %s", (int)w->pid,
                 uv_strerror(status));
         pool_worker_abandon(w);
     }
@@ -527,8 +530,8 @@ static void pool_on_deadline(uv_timer_t *t)
     if (!w->busy || w->pid <= 0)
         return;
     w->timed_out = true;
-    log_msg(LOG_WARN, "worker_deadline", "worker %d ran past %llu ms%s%s; killing it", (int)w->pid,
-            (unsigned long long)w->deadline_ms, w->fn[0] ? " in " : "", w->fn);
+    log_msg(LOG_LEVEL_WARN, "worker_deadline", "worker %d ran past %llu ms%s%s; killing it",
+            (int)w->pid, (unsigned long long)w->deadline_ms, w->fn[0] ? " in " : "", w->fn);
     pool_worker_abandon(w);
 }
 
@@ -548,7 +551,7 @@ static void pool_on_mem_tick(uv_timer_t *t)
         if (rss > p->o.mem_limit_bytes) {
             w->mem_exceeded = true;
             w->rss = rss;
-            log_msg(LOG_WARN, "worker_memory",
+            log_msg(LOG_LEVEL_WARN, "worker_memory",
                     "worker %d reached %zu MB resident, past the limit of %zu MB; killing it",
                     (int)w->pid, rss >> 20, p->o.mem_limit_bytes >> 20);
             pool_worker_abandon(w);
@@ -591,7 +594,7 @@ static void pool_dispatch(struct pool_worker *w, struct pool_job *job)
     w->wreq.data = w;
     int rc = uvx_write(&w->wreq, (uv_stream_t *)&w->pipe, job->bufs, job->nbufs, pool_on_written);
     if (rc < 0) {
-        log_msg(LOG_ERROR, "worker_ipc", "cannot write to worker %d: %s", (int)w->pid,
+        log_msg(LOG_LEVEL_ERROR, "worker_ipc", "cannot write to worker %d: %s", (int)w->pid,
                 uv_strerror(rc));
         pool_worker_abandon(w);
         return;
@@ -700,7 +703,7 @@ static void pool_on_respawn(uv_timer_t *t)
     }
     char err[256];
     if (pool_worker_spawn(w, err, sizeof(err)) != 0) {
-        log_msg(LOG_ERROR, "worker_respawn", "cannot start a worker: %s", err);
+        log_msg(LOG_LEVEL_ERROR, "worker_respawn", "cannot start a worker: %s", err);
         w->crashes++;
         /* Still pending (it counts toward the pool's size) until a fork works. */
         w->respawn_pending = w->pid == 0;
@@ -710,7 +713,7 @@ static void pool_on_respawn(uv_timer_t *t)
     }
     w->respawn_pending = false;
     p->restarts++;
-    log_msg(LOG_INFO, "worker_started", "worker %d started (replacement)", (int)w->pid);
+    log_msg(LOG_LEVEL_INFO, "worker_started", "worker %d started (replacement)", (int)w->pid);
     pool_worker_idle(w);
 }
 
@@ -750,7 +753,7 @@ static void pool_fill(struct pool *p)
 static void pool_log_failure(const struct pool_result *res, const char *during)
 {
     struct log_line l;
-    if (!log_begin(&l, LOG_WARN, "worker_died"))
+    if (!log_begin(&l, LOG_LEVEL_WARN, "worker_died"))
         return;
     log_int(&l, "pid", (long long)res->pid);
     const char *cause = res->outcome == POOL_TIMED_OUT   ? "timeout"
@@ -832,7 +835,7 @@ static void pool_worker_finalize(struct pool_worker *w)
     if (planned) {
         /* A worker stopped while loading a set that was superseded was killed on purpose. */
         if ((res.term_signal != 0 || res.exit_status != 0) && !was_starting)
-            log_msg(LOG_WARN, "worker_exit", "worker %d, being replaced, ended with %s %d",
+            log_msg(LOG_LEVEL_WARN, "worker_exit", "worker %d, being replaced, ended with %s %d",
                     (int)res.pid, res.term_signal ? "signal" : "status",
                     res.term_signal ? res.term_signal : res.exit_status);
         p->restarts_by[cause]++;
@@ -857,7 +860,7 @@ static void pool_worker_finalize(struct pool_worker *w)
     if (was_busy || res.term_signal != 0 || res.exit_status != 0)
         pool_log_failure(&res, was_busy ? "request" : was_starting ? "start" : "idle");
     if (res.fn_failures >= 2)
-        log_msg(LOG_WARN, "function_failing", "function %s has cost %u worker(s) so far",
+        log_msg(LOG_LEVEL_WARN, "function_failing", "function %s has cost %u worker(s) so far",
                 res.function, res.fn_failures);
     enum pool_restart_cause why = res.outcome == POOL_TIMED_OUT ? POOL_RESTART_TIMEOUT
                                   : res.outcome == POOL_MEMORY  ? POOL_RESTART_MEMORY
@@ -992,7 +995,7 @@ void pool_cancel(struct pool *p, struct pool_job *job)
         /* Part of the request frame still waits to be written from the owner's buffers, which
          * are about to go: the worker cannot get a whole request any more, so it is replaced. */
         if (w->writing) {
-            log_msg(LOG_INFO, "worker_replaced",
+            log_msg(LOG_LEVEL_INFO, "worker_replaced",
                     "client left while its request was still being sent to worker %d", (int)w->pid);
             pool_worker_abandon(w);
         }

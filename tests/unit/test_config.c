@@ -58,7 +58,7 @@ static void test_defaults(void **state)
     assert_int_equal(c.max_queue, 1024);
     assert_int_equal(c.max_header_bytes, 65536);
     assert_int_equal(c.max_headers, 100);
-    assert_int_equal(c.log_level, LOG_INFO);
+    assert_int_equal(c.log_level, LOG_LEVEL_INFO);
     assert_false(c.no_diy);
     /* The default module folder sits beside the binary. */
     assert_int_equal(c.nmodule_dirs, 1);
@@ -92,7 +92,7 @@ static void test_every_flag(void **state)
     assert_int_equal(c.headers_timeout_ms, 13);
     assert_int_equal(c.processing_interval_ms, 14);
     assert_int_equal(c.hook_timeout_ms, 14 + 11);
-    assert_int_equal(c.log_level, LOG_WARN);
+    assert_int_equal(c.log_level, LOG_LEVEL_WARN);
     config_free(&c);
     assert_int_equal(parse(&c, err, sizeof(err), "--hook-timeout-ms", "99", NULL), CONFIG_OK);
     assert_int_equal(c.hook_timeout_ms, 99);
@@ -275,7 +275,7 @@ static void test_precedence(void **state)
     assert_int_equal(c.nmodule_dirs, 2);
     assert_string_equal(c.module_dirs[1], "f2");
     assert_int_equal(c.max_queue, 7);
-    assert_int_equal(c.log_level, LOG_DEBUG);
+    assert_int_equal(c.log_level, LOG_LEVEL_DEBUG);
     assert_true(c.no_diy);
     assert_int_equal(c.request_timeout_ms, 5000);
     assert_int_equal(c.hook_timeout_ms, 270000 + 5000); /* derived from the file's value */
@@ -302,7 +302,7 @@ static void test_precedence(void **state)
     assert_false(c.no_diy);
     assert_string_equal(c.tls_cert, "env.crt");
     assert_string_equal(c.tls_key, "file.key");
-    assert_int_equal(c.log_level, LOG_DEBUG);
+    assert_int_equal(c.log_level, LOG_LEVEL_DEBUG);
     config_free(&c);
     /* Repeated --modules flags replace the environment's list, and add up among themselves. */
     assert_int_equal(parse(&c, err, sizeof(err), "--modules", "x", "--modules=y", "--no-diy",
