@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define CONFIG_MAX_MODULE_DIRS   32
 #define CONFIG_MAX_TOKENS        16
@@ -117,10 +118,10 @@ int config_load_tokens(struct serve_config *c, char *err, size_t errlen);
 
 /* Writes the effective configuration as one JSON object (compact, then a newline) to file, with
  * every token replaced by "******". 0, or -1 when out of memory. */
-int config_print(const struct serve_config *c, void *file /* FILE * */);
+int config_print(const struct serve_config *c, FILE *file);
 
 /* Writes the usage text of `hookstack serve`. */
-void config_usage(void *file /* FILE * */);
+void config_usage(FILE *file);
 
 /* The connection limit in effect: --max-connections, or when 0 the hard file descriptor limit
  * (the server raises its soft limit to it) less the reserve above; at least 1. */
