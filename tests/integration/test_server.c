@@ -253,6 +253,36 @@ static void test_bad_option(void **state)
     assert_non_null(strstr(err, "--port"));
 }
 
+/* The exit statuses of serve's configuration errors: a bad value 2, a config file or token file
+ * that cannot be read 1, each with one line naming what is wrong. */
+static void test_config_error_exit_statuses(void **state)
+{
+    (void)state;
+    const struct {
+        const char *args[4];
+        int status;
+        const char *says;
+    } cases[] = {
+        {{"serve", "--workers", "0", NULL}, 2, "--workers: '0' is not a number from 1 to 256"},
+        {{"serve", "--bogus", NULL}, 2, "unknown option '--bogus'"},
+        {{"serve", "--config", "/nonexistent/serve.json", NULL},
+         1,
+         "cannot read config file /nonexistent/serve.json"},
+        {{"serve", "--system-token-file", "/nonexistent/tokens", NULL},
+         1,
+         "cannot read system token file /nonexistent/tokens"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char err[4096];
+        int st = run_capture(cases[i].args, err, sizeof(err), 20000);
+        assert_true(st != -1 && WIFEXITED(st));
+        if (WEXITSTATUS(st) != cases[i].status || strstr(err, cases[i].says) == NULL)
+            fail_msg("%s %s: status %d, stderr: %s", cases[i].args[1],
+                     cases[i].args[2] ? cases[i].args[2] : "", WEXITSTATUS(st), err);
+        assert_int_equal(count_of(err, "\n"), 1);
+    }
+}
+
 /* ---- tokens ------------------------------------------------------------------------------- */
 
 static void test_several_tokens_and_token_file(void **state)
@@ -928,6 +958,7 @@ int main(void)
         cmocka_unit_test(test_port_taken),
         cmocka_unit_test(test_bad_module_fails_start),
         cmocka_unit_test(test_bad_option),
+        cmocka_unit_test(test_config_error_exit_statuses),
         cmocka_unit_test(test_several_tokens_and_token_file),
         cmocka_unit_test(test_dev_token_printed_once),
         cmocka_unit_test(test_dev_curl_line_calls_a_served_function),
