@@ -13,6 +13,7 @@
 
 #include "arena.h"
 #include "config_internal.h"
+#include "err.h"
 #include "json.h"
 
 #define FIELD(c, off) ((void *)((char *)(c) + (off)))
@@ -133,8 +134,9 @@ static int config_env_apply(struct serve_config *c, enum config_level *levels, c
         if (v == NULL)
             continue;
         if (o->type != CONFIG_T_DIRS && o->type != CONFIG_T_FN_MS) {
-            if (config_opt_apply(c, levels, o, v, o->env, CONFIG_L_ENV, err, errlen) != 0)
-                return CONFIG_E_USAGE;
+            int rc = config_opt_apply(c, levels, o, v, o->env, CONFIG_L_ENV, err, errlen);
+            if (rc != ERR_OK)
+                return rc;
             continue;
         }
         /* DIR:DIR:... like PATH (FN=MS,FN=MS for hook timeouts); empty entries are skipped. */
@@ -146,17 +148,18 @@ static int config_env_apply(struct serve_config *c, enum config_level *levels, c
                 char item[4096];
                 if (n >= sizeof(item)) {
                     snprintf(err, errlen, "%s: a folder name is too long", o->env);
-                    return CONFIG_E_USAGE;
+                    return ERR_USAGE;
                 }
                 memcpy(item, p, n);
                 item[n] = '\0';
-                if (config_opt_apply(c, levels, o, item, o->env, CONFIG_L_ENV, err, errlen) != 0)
-                    return CONFIG_E_USAGE;
+                int rc = config_opt_apply(c, levels, o, item, o->env, CONFIG_L_ENV, err, errlen);
+                if (rc != ERR_OK)
+                    return rc;
             }
             p += n + (end ? 1 : 0);
         }
     }
-    return CONFIG_OK;
+    return ERR_OK;
 }
 
 /* ---- command line ------------------------------------------------------------------------- */
@@ -172,12 +175,12 @@ int config_parse(struct serve_config *c, int argc, char **argv, char *err, size_
     } *args = calloc((size_t)(argc > 0 ? argc : 1), sizeof(*args));
     if (args == NULL) {
         snprintf(err, errlen, "out of memory");
-        return CONFIG_E_USAGE;
+        return ERR_NOMEM;
     }
-    int nargs = 0, rc = CONFIG_OK;
+    int nargs = 0, rc = ERR_OK;
     char names[64][64];
     const char *config_path = NULL, *config_who = "--config";
-    for (int i = 1; i < argc && rc == CONFIG_OK; i++) {
+    for (int i = 1; i < argc && rc == ERR_OK; i++) {
         const char *a = argv[i];
         const char *v = NULL;
         /* --name=value and --name value both work. */
@@ -191,7 +194,7 @@ int config_parse(struct serve_config *c, int argc, char **argv, char *err, size_
         const struct config_option *o = config_option_by_flag(a);
         if (o == NULL) {
             snprintf(err, errlen, "unknown option '%s' (see hookstack serve --help)", argv[i]);
-            rc = CONFIG_E_USAGE;
+            rc = ERR_USAGE;
             break;
         }
         if (o->type == CONFIG_T_HELP) {
@@ -208,7 +211,7 @@ int config_parse(struct serve_config *c, int argc, char **argv, char *err, size_
         } else if (v == NULL) {
             if (i + 1 >= argc) {
                 snprintf(err, errlen, "option %s needs a value", a);
-                rc = CONFIG_E_USAGE;
+                rc = ERR_USAGE;
                 break;
             }
             v = argv[++i];
@@ -222,41 +225,41 @@ int config_parse(struct serve_config *c, int argc, char **argv, char *err, size_
         args[nargs].value = v;
         nargs++;
     }
-    if (rc == CONFIG_OK && config_path == NULL) {
+    if (rc == ERR_OK && config_path == NULL) {
         const char *e = getenv("HOOKSTACK_CONFIG");
         if (e != NULL && *e != '\0')
             config_path = e;
     }
-    if (rc == CONFIG_OK && config_path != NULL) {
+    if (rc == ERR_OK && config_path != NULL) {
         const struct config_option *o = config_option_by_flag(config_who);
-        if (config_opt_set(c, o, config_path, config_who, CONFIG_L_FLAG, false, err, errlen) != 0)
-            rc = CONFIG_E_USAGE;
-        else
+        rc = config_opt_set(c, o, config_path, config_who, CONFIG_L_FLAG, false, err, errlen);
+        if (rc == ERR_OK)
             rc = config_file_apply(c, levels, config_path, err, errlen);
     }
-    if (rc == CONFIG_OK)
+    if (rc == ERR_OK)
         rc = config_env_apply(c, levels, err, errlen);
-    for (int i = 0; i < nargs && rc == CONFIG_OK; i++) {
+    for (int i = 0; i < nargs && rc == ERR_OK; i++) {
         if (config_opt_apply(c, levels, args[i].o, args[i].value, args[i].name, CONFIG_L_FLAG, err,
                              errlen) != 0)
-            rc = CONFIG_E_USAGE;
+            rc = ERR_USAGE;
     }
     free(args);
-    if (rc != CONFIG_OK)
+    if (rc != ERR_OK)
         return rc;
     if ((c->tls_cert == NULL) != (c->tls_key == NULL)) {
         snprintf(err, errlen, "%s is set but not %s: a TLS certificate needs its key",
                  c->tls_cert ? "--tls-cert" : "--tls-key",
                  c->tls_cert ? "--tls-key" : "--tls-cert");
-        return CONFIG_E_USAGE;
+        return ERR_USAGE;
     }
     /* Defaults that follow other options, for what was given nowhere. */
     for (size_t i = 0; i < config_noptions; i++) {
         const struct config_option *o = &config_options[i];
-        if (o->derive != NULL && levels[i] == CONFIG_L_NONE && o->derive(c, err, errlen) != 0)
-            return CONFIG_E_USAGE;
+        rc = o->derive != NULL && levels[i] == CONFIG_L_NONE ? o->derive(c, err, errlen) : ERR_OK;
+        if (rc != ERR_OK)
+            return rc;
     }
-    return CONFIG_OK;
+    return ERR_OK;
 }
 
 /* ---- tokens ------------------------------------------------------------------------------- */
@@ -271,25 +274,32 @@ int config_add_token(char **arr, size_t *n, const char *what, const char *s, siz
     while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
         len--;
     if (len == 0)
-        return 0;
+        return ERR_OK;
     if (*n >= CONFIG_MAX_TOKENS) {
         snprintf(err, errlen, "at most %d %s tokens", CONFIG_MAX_TOKENS, what);
-        return -1;
+        return ERR_USAGE;
     }
     if (len > CONFIG_TOKEN_MAX) {
         snprintf(err, errlen, "a%s %s token is longer than %d bytes", what[0] == 'A' ? "n" : "",
                  what, CONFIG_TOKEN_MAX);
-        return -1;
+        return ERR_USAGE;
     }
     char *t = malloc(len + 1);
     if (t == NULL) {
         snprintf(err, errlen, "out of memory");
-        return -1;
+        return ERR_NOMEM;
     }
     memcpy(t, s, len);
     t[len] = '\0';
     arr[(*n)++] = t;
-    return 0;
+    return ERR_OK;
+}
+
+/* A token that could not be added, while loading: the configuration is unusable (ERR_CONFIG),
+ * unless memory ran out. */
+static int load_fail(int rc)
+{
+    return rc == ERR_NOMEM ? ERR_NOMEM : ERR_CONFIG;
 }
 
 static int load_token_file(const char *path, char **arr, size_t *n, const char *what, char *err,
@@ -298,10 +308,10 @@ static int load_token_file(const char *path, char **arr, size_t *n, const char *
     FILE *f = fopen(path, "r");
     if (f == NULL) {
         snprintf(err, errlen, "cannot read %s token file %s: %s", what, path, strerror(errno));
-        return CONFIG_E_LOAD;
+        return ERR_CONFIG;
     }
     char line[CONFIG_TOKEN_MAX + 8];
-    int rc = CONFIG_OK;
+    int rc = ERR_OK;
     while (fgets(line, sizeof(line), f) != NULL) {
         size_t len = strlen(line);
         if (len > 0 && line[len - 1] == '\n')
@@ -309,19 +319,20 @@ static int load_token_file(const char *path, char **arr, size_t *n, const char *
         else if (!feof(f)) {
             snprintf(err, errlen, "%s token file %s: a line is longer than %d bytes", what, path,
                      CONFIG_TOKEN_MAX);
-            rc = CONFIG_E_LOAD;
+            rc = ERR_CONFIG;
             break;
         }
-        if (config_add_token(arr, n, what, line, len, err, errlen) != 0) {
-            rc = CONFIG_E_LOAD;
+        rc = config_add_token(arr, n, what, line, len, err, errlen);
+        if (rc != ERR_OK) {
+            rc = load_fail(rc);
             break;
         }
     }
     explicit_bzero(line, sizeof(line));
     fclose(f);
-    if (rc == CONFIG_OK && *n == 0) {
+    if (rc == ERR_OK && *n == 0) {
         snprintf(err, errlen, "%s token file %s holds no token", what, path);
-        rc = CONFIG_E_LOAD;
+        rc = ERR_CONFIG;
     }
     return rc;
 }
@@ -341,22 +352,24 @@ static int load_token_set(const char *file, int file_level, const char *env, cha
         for (;;) {
             const char *comma = strchr(p, ',');
             size_t len = comma ? (size_t)(comma - p) : strlen(p);
-            if (config_add_token(arr, n, what, p, len, err, errlen) != 0)
-                return CONFIG_E_LOAD;
+            int rc = config_add_token(arr, n, what, p, len, err, errlen);
+            if (rc != ERR_OK)
+                return load_fail(rc);
             if (comma == NULL)
                 break;
             p = comma + 1;
         }
         if (*n > 0)
-            return CONFIG_OK;
+            return ERR_OK;
     }
     if (file != NULL)
         return load_token_file(file, arr, n, what, err, errlen);
     for (size_t i = 0; i < nlisted; i++) {
-        if (config_add_token(arr, n, what, listed[i], strlen(listed[i]), err, errlen) != 0)
-            return CONFIG_E_LOAD;
+        int rc = config_add_token(arr, n, what, listed[i], strlen(listed[i]), err, errlen);
+        if (rc != ERR_OK)
+            return load_fail(rc);
     }
-    return CONFIG_OK;
+    return ERR_OK;
 }
 
 int config_load_tokens(struct serve_config *c, char *err, size_t errlen)
@@ -364,12 +377,12 @@ int config_load_tokens(struct serve_config *c, char *err, size_t errlen)
     int rc = load_token_set(c->api_token_file, c->api_token_file_level, "HOOKSTACK_API_TOKEN",
                             c->file_api_tokens, c->nfile_api_tokens, c->api_tokens, &c->napi_tokens,
                             "API", err, errlen);
-    if (rc != CONFIG_OK)
+    if (rc != ERR_OK)
         return rc;
     rc =
         load_token_set(c->token_file, c->token_file_level, "HOOKSTACK_SYSTEM_TOKEN", c->file_tokens,
                        c->nfile_tokens, c->tokens, &c->ntokens, "system", err, errlen);
-    if (rc != CONFIG_OK || c->ntokens > 0)
+    if (rc != ERR_OK || c->ntokens > 0)
         return rc;
     /* No token configured: a random development token for this run only. */
     unsigned char raw[24];
@@ -380,7 +393,7 @@ int config_load_tokens(struct serve_config *c, char *err, size_t errlen)
             if (errno == EINTR)
                 continue;
             snprintf(err, errlen, "cannot generate a development token: %s", strerror(errno));
-            return CONFIG_E_LOAD;
+            return ERR_CONFIG;
         }
         got += (size_t)n;
     }
@@ -391,11 +404,11 @@ int config_load_tokens(struct serve_config *c, char *err, size_t errlen)
         hex[4 + 2 * i] = digits[raw[i] >> 4];
         hex[4 + 2 * i + 1] = digits[raw[i] & 15];
     }
-    if (config_add_token(c->tokens, &c->ntokens, "system", hex, 4 + 2 * sizeof(raw), err, errlen) !=
-        0)
-        return CONFIG_E_LOAD;
+    rc = config_add_token(c->tokens, &c->ntokens, "system", hex, 4 + 2 * sizeof(raw), err, errlen);
+    if (rc != ERR_OK)
+        return load_fail(rc);
     c->dev_token = true;
-    return CONFIG_OK;
+    return ERR_OK;
 }
 
 /* ---- --print-config ----------------------------------------------------------------------- */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "err.h"
 #include "json.h"
 
 #define CONFIG_FILE_MAX (1u << 20)
@@ -103,7 +104,7 @@ int config_file_apply(struct serve_config *c, enum config_level *levels, const c
     FILE *fp = fopen(path, "rb");
     if (fp == NULL) {
         snprintf(err, errlen, "cannot read config file %s: %s", path, strerror(errno));
-        return CONFIG_E_LOAD;
+        return ERR_CONFIG;
     }
     char *text = malloc(CONFIG_FILE_MAX + 1);
     size_t len = text ? fread(text, 1, CONFIG_FILE_MAX + 1, fp) : 0;
@@ -115,10 +116,10 @@ int config_file_apply(struct serve_config *c, enum config_level *levels, const c
                  : read_err   ? "read error"
                               : "larger than 1 MiB");
         free(text);
-        return CONFIG_E_LOAD;
+        return ERR_CONFIG;
     }
     struct arena *a = arena_new(16 * 1024, 64u * CONFIG_FILE_MAX);
-    int rc = CONFIG_OK;
+    int rc = ERR_OK;
     struct json_error je;
     memset(&je, 0, sizeof(je));
     struct json_parse_opts po = {.require_container = false, .decode_utf8 = false, .max_depth = 64};
@@ -126,15 +127,15 @@ int config_file_apply(struct serve_config *c, enum config_level *levels, const c
     if (root == NULL) {
         snprintf(err, errlen, "%s:%u:%u: %s", path, je.line, je.column,
                  a ? je.message : "out of memory");
-        rc = CONFIG_E_LOAD;
+        rc = ERR_CONFIG;
         goto out;
     }
     if (root->type != JSON_OBJECT) {
         snprintf(err, errlen, "%s:1:1: the config must be a JSON object", path);
-        rc = CONFIG_E_LOAD;
+        rc = ERR_CONFIG;
         goto out;
     }
-    for (uint32_t m = 0; m < root->len && rc == CONFIG_OK; m++) {
+    for (uint32_t m = 0; m < root->len && rc == ERR_OK; m++) {
         const struct json_member *mb = &root->u.members[m];
         uint32_t line = 1, col = 1;
         file_key_position(text, len, mb->key, &line, &col);
@@ -144,7 +145,7 @@ int config_file_apply(struct serve_config *c, enum config_level *levels, const c
         const struct config_option *o = config_option_by_key(mb->key, mb->key_len);
         if (o == NULL) {
             snprintf(err, errlen, "%s: unknown key (see hookstack serve --help)", who);
-            rc = CONFIG_E_USAGE;
+            rc = ERR_USAGE;
             break;
         }
         const struct json_value *v = mb->value;
@@ -153,14 +154,14 @@ int config_file_apply(struct serve_config *c, enum config_level *levels, const c
         bool list =
             o->type == CONFIG_T_DIRS || o->type == CONFIG_T_TOKENS || o->type == CONFIG_T_FN_MS;
         if (list && v->type == JSON_ARRAY) {
-            for (uint32_t i = 0; i < v->len && rc == CONFIG_OK; i++) {
+            for (uint32_t i = 0; i < v->len && rc == ERR_OK; i++) {
                 const struct json_value *item = v->u.items[i];
                 if (item->type != JSON_STRING || strlen(item->u.str) != item->len) {
                     snprintf(err, errlen, "%s: item %u is not a string", who, i);
-                    rc = CONFIG_E_USAGE;
-                } else if (config_opt_apply(c, levels, o, item->u.str, who, CONFIG_L_FILE, err,
-                                            errlen) != 0) {
-                    rc = CONFIG_E_USAGE;
+                    rc = ERR_USAGE;
+                } else {
+                    rc = config_opt_apply(c, levels, o, item->u.str, who, CONFIG_L_FILE, err,
+                                          errlen);
                 }
             }
             continue;
@@ -170,11 +171,10 @@ int config_file_apply(struct serve_config *c, enum config_level *levels, const c
         bool is_bool = v->type == JSON_TRUE || v->type == JSON_FALSE;
         if (s == NULL || (o->type == CONFIG_T_BOOL) != is_bool) {
             snprintf(err, errlen, "%s: expected %s", who, file_expected(o));
-            rc = CONFIG_E_USAGE;
+            rc = ERR_USAGE;
             break;
         }
-        if (config_opt_apply(c, levels, o, s, who, CONFIG_L_FILE, err, errlen) != 0)
-            rc = CONFIG_E_USAGE;
+        rc = config_opt_apply(c, levels, o, s, who, CONFIG_L_FILE, err, errlen);
     }
 out:
     arena_free(a);

@@ -52,7 +52,7 @@ struct config_option {
     uint64_t min, max; /* the range of numbers; the size of the CONFIG_T_HOST buffer */
     const char *def;   /* the default, as a user would write it; NULL: zero, or see derive */
     /* The default when the option was given nowhere, from other options or the system: called
-     * once everything was read, in table order. 0, or -1 with err filled. */
+     * once everything was read, in table order. ERR_OK, or ERR_NOMEM with err filled. */
     int (*derive)(struct serve_config *c, char *err, size_t errlen);
     const char *arg;      /* --help: the value's placeholder ("N", "FILE"); tokens: their kind */
     const char *help;     /* --help: what it does */
@@ -71,7 +71,8 @@ const struct config_option *config_option_by_key(const char *key, size_t len);
 
 /* Applies one value v of option o coming from who ("--port", "HOOKSTACK_PORT" or
  * "FILE:LINE:COLUMN: key \"port\"") at level lvl; replace: the first value of a list from this
- * level, which drops what lower levels gave. 0, or -1 with one line in err naming who. */
+ * level, which drops what lower levels gave. ERR_OK, or ERR_USAGE with one line in err naming
+ * who, or ERR_NOMEM. */
 int config_opt_set(struct serve_config *c, const struct config_option *o, const char *v,
                    const char *who, enum config_level lvl, bool replace, char *err, size_t errlen);
 
@@ -81,13 +82,14 @@ int config_opt_apply(struct serve_config *c, enum config_level *levels,
                      const struct config_option *o, const char *v, const char *who,
                      enum config_level lvl, char *err, size_t errlen);
 
-/* Reads the JSON config file at path into c (levels: one per row, updated). CONFIG_OK,
- * CONFIG_E_USAGE for a bad key or value, CONFIG_E_LOAD when the file cannot be read or parsed. */
+/* Reads the JSON config file at path into c (levels: one per row, updated). ERR_OK, ERR_USAGE
+ * for a bad key or value, ERR_CONFIG when the file cannot be read or parsed. */
 int config_file_apply(struct serve_config *c, enum config_level *levels, const char *path,
                       char *err, size_t errlen);
 
 /* Adds one token (trimmed of spaces, tabs and CR; an empty one is skipped) to arr; what names the
- * kind ("system", "API") in messages. 0, or -1 with err filled. */
+ * kind ("system", "API") in messages. ERR_OK, or ERR_USAGE (too many, too long) or ERR_NOMEM
+ * with err filled. */
 int config_add_token(char **arr, size_t *n, const char *what, const char *s, size_t len, char *err,
                      size_t errlen);
 

@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "log.h"
 
 #define F(field)  offsetof(struct serve_config, field)
@@ -346,6 +347,12 @@ const struct config_option *config_option_by_key(const char *key, size_t len)
     return NULL;
 }
 
+static int fail_nomem(char *err, size_t errlen)
+{
+    snprintf(err, errlen, "out of memory");
+    return ERR_NOMEM;
+}
+
 /* ---- the derived defaults ------------------------------------------------------------------ */
 
 static int derive_workers(struct serve_config *c, char *err, size_t errlen)
@@ -353,7 +360,7 @@ static int derive_workers(struct serve_config *c, char *err, size_t errlen)
     (void)err, (void)errlen;
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     c->workers = n > 0 ? (int)(n > CONFIG_MAX_WORKERS ? CONFIG_MAX_WORKERS : n) : 1;
-    return 0;
+    return ERR_OK;
 }
 
 /* The default module folder: <folder of the binary>/modules (modules-asan for the ASan build). */
@@ -377,26 +384,24 @@ static int derive_modules(struct serve_config *c, char *err, size_t errlen)
         if (out != NULL)
             snprintf(out, need, "%s/%s", slash ? exe : ".", sub);
     }
-    if (out == NULL) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
+    if (out == NULL)
+        return fail_nomem(err, errlen);
     c->module_dirs[c->nmodule_dirs++] = out;
-    return 0;
+    return ERR_OK;
 }
 
 static int derive_hook_timeout(struct serve_config *c, char *err, size_t errlen)
 {
     (void)err, (void)errlen;
     c->hook_timeout_ms = c->processing_interval_ms + c->request_timeout_ms;
-    return 0;
+    return ERR_OK;
 }
 
 static int derive_worker_recycle(struct serve_config *c, char *err, size_t errlen)
 {
     (void)err, (void)errlen;
     c->worker_recycle_mb = c->worker_memory_mb / 4 * 3;
-    return 0;
+    return ERR_OK;
 }
 
 /* After derive_hook_timeout (the table's order). */
@@ -407,7 +412,7 @@ static int derive_shutdown_timeout(struct serve_config *c, char *err, size_t err
     for (size_t i = 0; i < c->nhook_timeouts; i++)
         longest = c->hook_timeouts[i].ms > longest ? c->hook_timeouts[i].ms : longest;
     c->shutdown_timeout_ms = longest + 5000;
-    return 0;
+    return ERR_OK;
 }
 
 /* ---- values ------------------------------------------------------------------------------- */
@@ -415,14 +420,14 @@ static int derive_shutdown_timeout(struct serve_config *c, char *err, size_t err
 static int parse_u64(const char *s, uint64_t max, uint64_t *out)
 {
     if (s == NULL || *s == '\0' || *s == '-' || *s == '+')
-        return -1;
+        return ERR_USAGE;
     errno = 0;
     char *end = NULL;
     unsigned long long v = strtoull(s, &end, 10);
     if (errno != 0 || end == s || *end != '\0' || v > max)
-        return -1;
+        return ERR_USAGE;
     *out = v;
-    return 0;
+    return ERR_OK;
 }
 
 static bool parse_bool(const char *v, bool *out)
@@ -440,12 +445,6 @@ static bool parse_bool(const char *v, bool *out)
     return false;
 }
 
-static int fail_nomem(char *err, size_t errlen)
-{
-    snprintf(err, errlen, "out of memory");
-    return -1;
-}
-
 /* One FUNCTION=MS: a later one for the same name wins. */
 static int set_fn_ms(struct serve_config *c, const struct config_option *o, const char *v,
                      const char *who, char *err, size_t errlen)
@@ -458,7 +457,7 @@ static int set_fn_ms(struct serve_config *c, const struct config_option *o, cons
         ms < o->min) {
         snprintf(err, errlen, "%s: '%s' is not FUNCTION=MS (MS from %llu to %llu)", who, v,
                  (unsigned long long)o->min, (unsigned long long)o->max);
-        return -1;
+        return ERR_USAGE;
     }
     size_t nl = (size_t)(eq - v), i = 0;
     while (i < *n && !(strlen(list[i].function) == nl && memcmp(list[i].function, v, nl) == 0))
@@ -466,14 +465,14 @@ static int set_fn_ms(struct serve_config *c, const struct config_option *o, cons
     if (i == *n) {
         if (i >= CONFIG_MAX_HOOK_TIMEOUTS) {
             snprintf(err, errlen, "%s: at most %d functions", who, CONFIG_MAX_HOOK_TIMEOUTS);
-            return -1;
+            return ERR_USAGE;
         }
         if ((list[i].function = strndup(v, nl)) == NULL)
             return fail_nomem(err, errlen);
         (*n)++;
     }
     list[i].ms = ms;
-    return 0;
+    return ERR_OK;
 }
 
 static int set_dir(struct serve_config *c, const struct config_option *o, const char *v,
@@ -483,16 +482,16 @@ static int set_dir(struct serve_config *c, const struct config_option *o, const 
     size_t *n = (size_t *)((char *)c + o->aux);
     if (*v == '\0') {
         snprintf(err, errlen, "%s: empty folder name", who);
-        return -1;
+        return ERR_USAGE;
     }
     if (*n >= o->max) {
         snprintf(err, errlen, "%s: at most %llu folders", who, (unsigned long long)o->max);
-        return -1;
+        return ERR_USAGE;
     }
     if ((list[*n] = strdup(v)) == NULL)
         return fail_nomem(err, errlen);
     (*n)++;
-    return 0;
+    return ERR_OK;
 }
 
 /* Forgets a list's items (the first value from a higher level replaces them). */
@@ -522,12 +521,12 @@ static int set_listen(struct serve_config *c, const struct config_option *o, con
     if (colon == NULL || hl == 0 || hl >= sizeof(c->metrics_host) ||
         parse_u64(colon + 1, o->max, &port) != 0) {
         snprintf(err, errlen, "%s: '%s' is not HOST:PORT", who, v);
-        return -1;
+        return ERR_USAGE;
     }
     memcpy(host, h, hl);
     host[hl] = '\0';
     *(int *)((char *)c + o->aux) = (int)port;
-    return 0;
+    return ERR_OK;
 }
 
 int config_opt_set(struct serve_config *c, const struct config_option *o, const char *v,
@@ -539,53 +538,53 @@ int config_opt_set(struct serve_config *c, const struct config_option *o, const 
     case CONFIG_T_HOST:
         if (*v == '\0' || strlen(v) >= o->max) {
             snprintf(err, errlen, "%s: invalid address '%s'", who, v);
-            return -1;
+            return ERR_USAGE;
         }
         snprintf(field, o->max, "%s", v);
-        return 0;
+        return ERR_OK;
     case CONFIG_T_PORT:
         if (parse_u64(v, o->max, &n) != 0) {
             snprintf(err, errlen, "%s: '%s' is not a port number (0-%llu)", who, v,
                      (unsigned long long)o->max);
-            return -1;
+            return ERR_USAGE;
         }
         *(int *)field = (int)n;
-        return 0;
+        return ERR_OK;
     case CONFIG_T_INT:
         if (parse_u64(v, o->max, &n) != 0 || n < o->min) {
             snprintf(err, errlen, "%s: '%s' is not a number from %llu to %llu", who, v,
                      (unsigned long long)o->min, (unsigned long long)o->max);
-            return -1;
+            return ERR_USAGE;
         }
         *(int *)field = (int)n;
-        return 0;
+        return ERR_OK;
     case CONFIG_T_SIZE:
     case CONFIG_T_U64:
         if (parse_u64(v, o->max, &n) != 0) {
             snprintf(err, errlen, "%s: '%s' is not a number from 0 to %llu", who, v,
                      (unsigned long long)o->max);
-            return -1;
+            return ERR_USAGE;
         }
         if (n < o->min) {
             snprintf(err, errlen, "%s: must be at least %llu", who, (unsigned long long)o->min);
-            return -1;
+            return ERR_USAGE;
         }
         if (o->type == CONFIG_T_SIZE)
             *(size_t *)field = (size_t)n;
         else
             *(uint64_t *)field = n;
-        return 0;
+        return ERR_OK;
     case CONFIG_T_BOOL:
         if (!parse_bool(v, (bool *)field)) {
             snprintf(err, errlen, "%s: '%s' is not true or false", who, v);
-            return -1;
+            return ERR_USAGE;
         }
-        return 0;
+        return ERR_OK;
     case CONFIG_T_PATH:
     case CONFIG_T_CONFIG: {
         if (*v == '\0') {
             snprintf(err, errlen, "%s: empty file name", who);
-            return -1;
+            return ERR_USAGE;
         }
         char *d = strdup(v);
         if (d == NULL)
@@ -594,17 +593,17 @@ int config_opt_set(struct serve_config *c, const struct config_option *o, const 
         *(char **)field = d;
         if (o->flags & CONFIG_F_LEVEL)
             *(int *)((char *)c + o->aux) = (int)lvl;
-        return 0;
+        return ERR_OK;
     }
     case CONFIG_T_LEVEL:
         for (int k = 0; k < 4; k++) {
             if (strcmp(v, config_level_names[k]) == 0) {
                 *(int *)field = k;
-                return 0;
+                return ERR_OK;
             }
         }
         snprintf(err, errlen, "%s: '%s' is not debug, info, warn or error", who, v);
-        return -1;
+        return ERR_USAGE;
     case CONFIG_T_LISTEN:
         return set_listen(c, o, v, who, err, errlen);
     case CONFIG_T_DIRS:
@@ -618,11 +617,11 @@ int config_opt_set(struct serve_config *c, const struct config_option *o, const 
                                 strlen(v), err, errlen);
     case CONFIG_T_PRINT:
         *(bool *)field = true;
-        return 0;
+        return ERR_OK;
     case CONFIG_T_HELP:
-        return 0;
+        return ERR_OK;
     }
-    return 0;
+    return ERR_OK;
 }
 
 int config_opt_apply(struct serve_config *c, enum config_level *levels,

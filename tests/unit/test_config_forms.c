@@ -215,8 +215,8 @@ static void check_every_option(const char *const *args, const char *config_json)
 {
     struct serve_config c;
     char err[512], want[2048];
-    assert_int_equal(parse_argv(&c, args, err, sizeof(err)), CONFIG_OK);
-    assert_int_equal(config_load_tokens(&c, err, sizeof(err)), CONFIG_OK);
+    assert_int_equal(parse_argv(&c, args, err, sizeof(err)), ERR_OK);
+    assert_int_equal(config_load_tokens(&c, err, sizeof(err)), ERR_OK);
     char *text = print_config(&c);
     snprintf(want, sizeof(want), every_printed, config_json);
     assert_string_equal(text, want);
@@ -263,11 +263,11 @@ static void test_queue_alias(void **state)
     struct serve_config c;
     char err[512];
     const char *flag[] = {"--max-queue", "33", NULL};
-    assert_int_equal(parse_argv(&c, flag, err, sizeof(err)), CONFIG_OK);
+    assert_int_equal(parse_argv(&c, flag, err, sizeof(err)), ERR_OK);
     assert_int_equal(c.max_queue, 33);
     config_free(&c);
     setenv("HOOKSTACK_MAX_QUEUE", "34", 1);
-    assert_int_equal(parse_argv(&c, NULL, err, sizeof(err)), CONFIG_OK);
+    assert_int_equal(parse_argv(&c, NULL, err, sizeof(err)), ERR_OK);
     assert_int_equal(c.max_queue, 34);
     config_free(&c);
     clear_env();
@@ -277,7 +277,7 @@ static void test_queue_alias(void **state)
     close(fd);
     write_file(path, "{\"maxQueue\": 35}");
     const char *file[] = {"--config", path, NULL};
-    assert_int_equal(parse_argv(&c, file, err, sizeof(err)), CONFIG_OK);
+    assert_int_equal(parse_argv(&c, file, err, sizeof(err)), ERR_OK);
     assert_int_equal(c.max_queue, 35);
     config_free(&c);
     unlink(path);
@@ -291,7 +291,7 @@ static void test_defaults_of_every_option(void **state)
     clear_env();
     struct serve_config c;
     char err[512];
-    assert_int_equal(parse_argv(&c, NULL, err, sizeof(err)), CONFIG_OK);
+    assert_int_equal(parse_argv(&c, NULL, err, sizeof(err)), ERR_OK);
     assert_string_equal(c.host, "127.0.0.1");
     assert_int_equal(c.port, 8080);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -332,7 +332,7 @@ static void test_defaults_of_every_option(void **state)
                           "--request-timeout-ms",
                           "1000",
                           NULL};
-    assert_int_equal(parse_argv(&c, args, err, sizeof(err)), CONFIG_OK);
+    assert_int_equal(parse_argv(&c, args, err, sizeof(err)), ERR_OK);
     assert_int_equal(c.worker_recycle_mb, 750);
     assert_int_equal(c.hook_timeout_ms, 271000);
     assert_int_equal(c.shutdown_timeout_ms, 905000);
@@ -348,63 +348,59 @@ struct bad_case {
 };
 
 static const struct bad_case bad_flags[] = {
-    {"--host=", NULL, CONFIG_E_USAGE, "--host: invalid address ''"},
-    {"--port", "x", CONFIG_E_USAGE, "--port: 'x' is not a port number (0-65535)"},
-    {"--port", "65536", CONFIG_E_USAGE, "--port: '65536' is not a port number (0-65535)"},
-    {"--modules=", NULL, CONFIG_E_USAGE, "--modules: empty folder name"},
-    {"--workers", "0", CONFIG_E_USAGE, "--workers: '0' is not a number from 1 to 256"},
-    {"--workers", "257", CONFIG_E_USAGE, "--workers: '257' is not a number from 1 to 256"},
-    {"--system-token-file=", NULL, CONFIG_E_USAGE, "--system-token-file: empty file name"},
-    {"--api-token-file=", NULL, CONFIG_E_USAGE, "--api-token-file: empty file name"},
-    {"--no-diy=maybe", NULL, CONFIG_E_USAGE, "--no-diy: 'maybe' is not true or false"},
-    {"--max-body-bytes", "1073741825", CONFIG_E_USAGE,
+    {"--host=", NULL, ERR_USAGE, "--host: invalid address ''"},
+    {"--port", "x", ERR_USAGE, "--port: 'x' is not a port number (0-65535)"},
+    {"--port", "65536", ERR_USAGE, "--port: '65536' is not a port number (0-65535)"},
+    {"--modules=", NULL, ERR_USAGE, "--modules: empty folder name"},
+    {"--workers", "0", ERR_USAGE, "--workers: '0' is not a number from 1 to 256"},
+    {"--workers", "257", ERR_USAGE, "--workers: '257' is not a number from 1 to 256"},
+    {"--system-token-file=", NULL, ERR_USAGE, "--system-token-file: empty file name"},
+    {"--api-token-file=", NULL, ERR_USAGE, "--api-token-file: empty file name"},
+    {"--no-diy=maybe", NULL, ERR_USAGE, "--no-diy: 'maybe' is not true or false"},
+    {"--max-body-bytes", "1073741825", ERR_USAGE,
      "--max-body-bytes: '1073741825' is not a number from 0 to 1073741824"},
-    {"--max-queue", "1000001", CONFIG_E_USAGE,
+    {"--max-queue", "1000001", ERR_USAGE,
      "--max-queue: '1000001' is not a number from 0 to 1000000"},
-    {"--queue-limit", "-1", CONFIG_E_USAGE,
-     "--queue-limit: '-1' is not a number from 0 to 1000000"},
-    {"--request-timeout-ms", "0", CONFIG_E_USAGE, "--request-timeout-ms: must be at least 1"},
-    {"--keepalive-timeout-ms", "1e3", CONFIG_E_USAGE,
+    {"--queue-limit", "-1", ERR_USAGE, "--queue-limit: '-1' is not a number from 0 to 1000000"},
+    {"--request-timeout-ms", "0", ERR_USAGE, "--request-timeout-ms: must be at least 1"},
+    {"--keepalive-timeout-ms", "1e3", ERR_USAGE,
      "--keepalive-timeout-ms: '1e3' is not a number from 0 to 1099511627776"},
-    {"--headers-timeout-ms", "0", CONFIG_E_USAGE, "--headers-timeout-ms: must be at least 1"},
-    {"--processing-interval-ms", "", CONFIG_E_USAGE,
+    {"--headers-timeout-ms", "0", ERR_USAGE, "--headers-timeout-ms: must be at least 1"},
+    {"--processing-interval-ms", "", ERR_USAGE,
      "--processing-interval-ms: '' is not a number from 0 to 1099511627776"},
-    {"--hook-timeout-ms", "1099511627777", CONFIG_E_USAGE,
+    {"--hook-timeout-ms", "1099511627777", ERR_USAGE,
      "--hook-timeout-ms: '1099511627777' is not a number from 0 to 1099511627776"},
-    {"--hook-timeout", "fn", CONFIG_E_USAGE,
+    {"--hook-timeout", "fn", ERR_USAGE,
      "--hook-timeout: 'fn' is not FUNCTION=MS (MS from 1 to 1099511627776)"},
-    {"--hook-timeout", "fn=0", CONFIG_E_USAGE,
+    {"--hook-timeout", "fn=0", ERR_USAGE,
      "--hook-timeout: 'fn=0' is not FUNCTION=MS (MS from 1 to 1099511627776)"},
-    {"--hook-timeout", "=5", CONFIG_E_USAGE,
+    {"--hook-timeout", "=5", ERR_USAGE,
      "--hook-timeout: '=5' is not FUNCTION=MS (MS from 1 to 1099511627776)"},
-    {"--worker-memory-mb", "16777217", CONFIG_E_USAGE,
+    {"--worker-memory-mb", "16777217", ERR_USAGE,
      "--worker-memory-mb: '16777217' is not a number from 0 to 16777216"},
-    {"--worker-recycle-mb", "x", CONFIG_E_USAGE,
+    {"--worker-recycle-mb", "x", ERR_USAGE,
      "--worker-recycle-mb: 'x' is not a number from 0 to 16777216"},
-    {"--shutdown-timeout-ms", "0", CONFIG_E_USAGE, "--shutdown-timeout-ms: must be at least 1"},
-    {"--max-buffered-mb", "1048577", CONFIG_E_USAGE,
+    {"--shutdown-timeout-ms", "0", ERR_USAGE, "--shutdown-timeout-ms: must be at least 1"},
+    {"--max-buffered-mb", "1048577", ERR_USAGE,
      "--max-buffered-mb: '1048577' is not a number from 0 to 1048576"},
-    {"--max-response-bytes", "+5", CONFIG_E_USAGE,
+    {"--max-response-bytes", "+5", ERR_USAGE,
      "--max-response-bytes: '+5' is not a number from 0 to 1073741824"},
-    {"--max-connections", "16777217", CONFIG_E_USAGE,
+    {"--max-connections", "16777217", ERR_USAGE,
      "--max-connections: '16777217' is not a number from 0 to 16777216"},
-    {"--module-load-timeout-ms", "0", CONFIG_E_USAGE,
-     "--module-load-timeout-ms: must be at least 1"},
-    {"--log-level", "INFO", CONFIG_E_USAGE,
-     "--log-level: 'INFO' is not debug, info, warn or error"},
-    {"--tls-cert=", NULL, CONFIG_E_USAGE, "--tls-cert: empty file name"},
-    {"--tls-key=", NULL, CONFIG_E_USAGE, "--tls-key: empty file name"},
-    {"--tls-key", "k.pem", CONFIG_E_USAGE,
+    {"--module-load-timeout-ms", "0", ERR_USAGE, "--module-load-timeout-ms: must be at least 1"},
+    {"--log-level", "INFO", ERR_USAGE, "--log-level: 'INFO' is not debug, info, warn or error"},
+    {"--tls-cert=", NULL, ERR_USAGE, "--tls-cert: empty file name"},
+    {"--tls-key=", NULL, ERR_USAGE, "--tls-key: empty file name"},
+    {"--tls-key", "k.pem", ERR_USAGE,
      "--tls-key is set but not --tls-cert: a TLS certificate needs its key"},
-    {"--metrics-listen", "9100", CONFIG_E_USAGE, "--metrics-listen: '9100' is not HOST:PORT"},
-    {"--metrics-listen", ":9100", CONFIG_E_USAGE, "--metrics-listen: ':9100' is not HOST:PORT"},
-    {"--metrics-listen", "h:70000", CONFIG_E_USAGE, "--metrics-listen: 'h:70000' is not HOST:PORT"},
-    {"--port", NULL, CONFIG_E_USAGE, "option --port needs a value"},
-    {"--bogus=1", NULL, CONFIG_E_USAGE, "unknown option '--bogus=1' (see hookstack serve --help)"},
-    {"systemTokens", NULL, CONFIG_E_USAGE,
-     "unknown option 'systemTokens' (see hookstack serve --help)"},
-    {"--config=", NULL, CONFIG_E_USAGE, "--config: empty file name"},
-    {"--config", "/nonexistent/serve.json", CONFIG_E_LOAD,
+    {"--metrics-listen", "9100", ERR_USAGE, "--metrics-listen: '9100' is not HOST:PORT"},
+    {"--metrics-listen", ":9100", ERR_USAGE, "--metrics-listen: ':9100' is not HOST:PORT"},
+    {"--metrics-listen", "h:70000", ERR_USAGE, "--metrics-listen: 'h:70000' is not HOST:PORT"},
+    {"--port", NULL, ERR_USAGE, "option --port needs a value"},
+    {"--bogus=1", NULL, ERR_USAGE, "unknown option '--bogus=1' (see hookstack serve --help)"},
+    {"systemTokens", NULL, ERR_USAGE, "unknown option 'systemTokens' (see hookstack serve --help)"},
+    {"--config=", NULL, ERR_USAGE, "--config: empty file name"},
+    {"--config", "/nonexistent/serve.json", ERR_CONFIG,
      "cannot read config file /nonexistent/serve.json: No such file or directory"},
 };
 
@@ -455,7 +451,7 @@ static void test_error_line_of_variables(void **state)
         struct serve_config c;
         char err[512];
         int rc = parse_argv(&c, NULL, err, sizeof(err));
-        int want = strcmp(bad_env[i][0], "HOOKSTACK_CONFIG") == 0 ? CONFIG_E_LOAD : CONFIG_E_USAGE;
+        int want = strcmp(bad_env[i][0], "HOOKSTACK_CONFIG") == 0 ? ERR_CONFIG : ERR_USAGE;
         if (rc != want || strcmp(err, bad_env[i][2]) != 0)
             fail_msg("%s=%s: got %d '%s', want %d '%s'", bad_env[i][0], bad_env[i][1], rc, err,
                      want, bad_env[i][2]);
@@ -470,33 +466,32 @@ static const struct {
     int rc;
     const char *err;
 } bad_files[] = {
-    {"{\"port\": true}", CONFIG_E_USAGE, "1:2: key \"port\": expected a number"},
-    {"{\"workers\": [1]}", CONFIG_E_USAGE, "1:2: key \"workers\": expected a number"},
-    {"{\"maxBodyBytes\": {}}", CONFIG_E_USAGE, "1:2: key \"maxBodyBytes\": expected a number"},
-    {"{\"requestTimeoutMs\": 1.5}", CONFIG_E_USAGE,
+    {"{\"port\": true}", ERR_USAGE, "1:2: key \"port\": expected a number"},
+    {"{\"workers\": [1]}", ERR_USAGE, "1:2: key \"workers\": expected a number"},
+    {"{\"maxBodyBytes\": {}}", ERR_USAGE, "1:2: key \"maxBodyBytes\": expected a number"},
+    {"{\"requestTimeoutMs\": 1.5}", ERR_USAGE,
      "1:2: key \"requestTimeoutMs\": '1.5' is not a number from 0 to 1099511627776"},
-    {"{\"noDiy\": 1}", CONFIG_E_USAGE, "1:2: key \"noDiy\": expected true or false"},
-    {"{\"host\": \"\"}", CONFIG_E_USAGE, "1:2: key \"host\": invalid address ''"},
-    {"{\"port\": \"81\", \"workers\": \"x\"}", CONFIG_E_USAGE,
+    {"{\"noDiy\": 1}", ERR_USAGE, "1:2: key \"noDiy\": expected true or false"},
+    {"{\"host\": \"\"}", ERR_USAGE, "1:2: key \"host\": invalid address ''"},
+    {"{\"port\": \"81\", \"workers\": \"x\"}", ERR_USAGE,
      "1:16: key \"workers\": 'x' is not a number from 1 to 256"},
-    {"{\"tlsCert\": false}", CONFIG_E_USAGE, "1:2: key \"tlsCert\": expected a string"},
-    {"{\"logLevel\": [\"info\"]}", CONFIG_E_USAGE, "1:2: key \"logLevel\": expected a string"},
-    {"{\"modules\": {}}", CONFIG_E_USAGE,
+    {"{\"tlsCert\": false}", ERR_USAGE, "1:2: key \"tlsCert\": expected a string"},
+    {"{\"logLevel\": [\"info\"]}", ERR_USAGE, "1:2: key \"logLevel\": expected a string"},
+    {"{\"modules\": {}}", ERR_USAGE,
      "1:2: key \"modules\": expected a string or an array of strings"},
-    {"{\"modules\": [\"a\", null]}", CONFIG_E_USAGE,
-     "1:2: key \"modules\": item 1 is not a string"},
-    {"{\"hookTimeout\": {\"a\": 1}}", CONFIG_E_USAGE,
+    {"{\"modules\": [\"a\", null]}", ERR_USAGE, "1:2: key \"modules\": item 1 is not a string"},
+    {"{\"hookTimeout\": {\"a\": 1}}", ERR_USAGE,
      "1:2: key \"hookTimeout\": expected a string or an array of strings"},
-    {"{\"systemTokens\": true}", CONFIG_E_USAGE,
+    {"{\"systemTokens\": true}", ERR_USAGE,
      "1:2: key \"systemTokens\": expected a string or an array of strings"},
-    {"{\"config\": \"x\"}", CONFIG_E_USAGE,
+    {"{\"config\": \"x\"}", ERR_USAGE,
      "1:2: key \"config\": unknown key (see hookstack serve --help)"},
-    {"{\"print-config\": true}", CONFIG_E_USAGE,
+    {"{\"print-config\": true}", ERR_USAGE,
      "1:2: key \"print-config\": unknown key (see hookstack serve --help)"},
-    {"{\"port\": 1,\n \"port\": \"x\"}", CONFIG_E_USAGE,
+    {"{\"port\": 1,\n \"port\": \"x\"}", ERR_USAGE,
      "2:2: key \"port\": 'x' is not a port number (0-65535)"},
-    {"", CONFIG_E_LOAD, "1:1: unexpected end of input"},
-    {"\"x\"", CONFIG_E_LOAD, "1:1: the config must be a JSON object"},
+    {"", ERR_CONFIG, "1:1: unexpected end of input"},
+    {"\"x\"", ERR_CONFIG, "1:1: the config must be a JSON object"},
 };
 
 static void test_error_line_of_file_keys(void **state)
