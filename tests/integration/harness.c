@@ -576,6 +576,33 @@ char *hs_server_log(const struct hs_server *s)
     return harness_read_file(s->log_path, NULL);
 }
 
+bool hs_server_log_clean(const struct hs_server *s)
+{
+    char *log = hs_server_log(s);
+    if (log == NULL) {
+        fprintf(stderr, "harness: cannot read the server log %s\n", s->log_path);
+        return false;
+    }
+    bool clean = strstr(log, "ERROR: AddressSanitizer") == NULL &&
+                 strstr(log, "LeakSanitizer") == NULL && strstr(log, "runtime error:") == NULL;
+    if (!clean || strstr(log, "Sanitizer") != NULL)
+        fprintf(stderr, "%s\n", log);
+    free(log);
+    return clean;
+}
+
+int hs_server_stop_clean(struct hs_server *s)
+{
+    int st = hs_server_stop(s, SIGTERM, 30000);
+    bool clean = hs_server_log_clean(s);
+    if (st < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        fprintf(stderr, "harness: server %ld did not exit with status 0 (wait status %d)\n",
+                (long)s->pid, st);
+        return -1;
+    }
+    return clean ? 0 : -1;
+}
+
 /* ---- workers ------------------------------------------------------------------------------ */
 
 static int harness_add_child(pid_t *pids, int n, int max, pid_t parent, pid_t child)

@@ -10,6 +10,7 @@
 #ifndef HS_TEST_HARNESS_H
 #define HS_TEST_HARNESS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -41,6 +42,15 @@ int hs_server_stop(struct hs_server *s, int sig, int timeout_ms);
 
 /* Reads the whole server log so far into a malloc'd NUL-terminated string. */
 char *hs_server_log(const struct hs_server *s);
+
+/* True when the server's log holds no sanitizer report (AddressSanitizer, LeakSanitizer, UBSan's
+ * "runtime error:"); otherwise prints the log on stderr and returns false. */
+bool hs_server_log_clean(const struct hs_server *s);
+
+/* What every test wants of a stop: SIGTERM, an exit with status 0 within 30 s, and a log without
+ * a sanitizer report. 0 when so; else -1 with why (and the log) on stderr. Tests call
+ * assert_int_equal(hs_server_stop_clean(&s), 0). */
+int hs_server_stop_clean(struct hs_server *s);
 
 /* Pids of the server's worker processes (children), up to max; returns the count. */
 int hs_server_workers(const struct hs_server *s, pid_t *pids, int max);

@@ -250,18 +250,3 @@ const char *const *hsf_small_quarantine_env(void)
     env[1] = NULL;
     return env;
 }
-
-void hsf_stop_ok(struct hs_server *s)
-{
-    int st = hs_server_stop(s, SIGTERM, 30000);
-    char *log = hs_server_log(s);
-    assert_non_null(log);
-    if (strstr(log, "Sanitizer") != NULL || strstr(log, "runtime error:") != NULL)
-        fprintf(stderr, "%s\n", log);
-    assert_null(strstr(log, "ERROR: AddressSanitizer"));
-    assert_null(strstr(log, "LeakSanitizer"));
-    assert_null(strstr(log, "runtime error:"));
-    free(log);
-    assert_true(st >= 0 && WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 0);
-}

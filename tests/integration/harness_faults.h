@@ -48,9 +48,6 @@ const char *hsf_body(char *buf, size_t cap, const char *fn, const char *opts, in
  * of the server's resident memory (up to 256 MB). */
 const char *const *hsf_small_quarantine_env(void);
 
-/* Stops s with SIGTERM and asserts (cmocka) a clean exit 0 and a log free of sanitizer reports. */
-void hsf_stop_ok(struct hs_server *s);
-
 /* Milliseconds on the monotonic clock. */
 long long hsf_now_ms(void);
 

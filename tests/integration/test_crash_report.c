@@ -275,7 +275,7 @@ static void test_record_failure_served_and_invoked(void **state)
     assert_true(n > 0 && out[n - 1] == '\n');
     out[n - 1] = '\0';
     assert_string_equal(out, want);
-    hsf_stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 }
 
 int main(void)

@@ -108,7 +108,7 @@ static void test_crashes(void **state)
     assert_true(hsf_log_count(&s, "event=function_failing") >= 2);
     assert_int_equal(hsf_log_count(&s, "function faultSegv has cost 3 worker(s)"), 1);
     assert_int_equal(hsf_log_count(&s, "event=worker_died"), 6);
-    hsf_stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 }
 
 static void test_deadlines(void **state)
@@ -139,7 +139,7 @@ static void test_deadlines(void **state)
     hs_response_free(&r);
     assert_good(&s);
     assert_true(hsf_log_count(&s, "cause=timeout") == 2);
-    hsf_stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 }
 
 static void test_memory_limit(void **state)
@@ -161,7 +161,7 @@ static void test_memory_limit(void **state)
     pid_t after[4];
     assert_int_equal(hsf_wait_workers(&s, 2, after, 4, 10000), 2);
     assert_true(after[0] != before[0] || after[1] != before[1]);
-    hsf_stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 }
 
 static void test_recycle(void **state)
@@ -179,7 +179,7 @@ static void test_recycle(void **state)
     assert_int_not_equal(later[0], first[0]);
     /* Recycling is no failure. */
     assert_int_equal(hsf_log_count(&s, "event=worker_died"), 0);
-    hsf_stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 
     /* The default mark (3/4 of 2048 MB) keeps a worker that serves small calls. */
     start(&s, (const char *[]){"--workers", "1", NULL});
@@ -188,7 +188,7 @@ static void test_recycle(void **state)
         assert_good(&s);
     assert_int_equal(hsf_wait_workers(&s, 1, later, 2, 10000), 1);
     assert_int_equal(later[0], first[0]);
-    hsf_stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 }
 
 static void test_garbage_output(void **state)
@@ -227,7 +227,7 @@ static void test_garbage_output(void **state)
     assert_null(strstr(log, "garbage line 4999"));
     assert_null(strstr(log, "event=worker_died"));
     free(log);
-    hsf_stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 }
 
 /* Under AddressSanitizer a memory error ends the worker with status 1 after a report on its
@@ -305,7 +305,7 @@ static void test_answer_limits(void **state)
     assert_good(&s);
     assert_true(hsf_wait_log(&s, "cause=frame_too_large", 1, 5000));
     assert_int_equal(hsf_log_count(&s, "event=worker_frame_too_large"), 1);
-    hsf_stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 
     /* An honest answer past --max-response-bytes: 500 response_too_large; a smaller one passes. */
     start(&s, (const char *[]){"--workers", "1", "--max-response-bytes", "1000", NULL});
@@ -324,7 +324,7 @@ static void test_answer_limits(void **state)
     hs_response_free(&r);
     assert_good(&s);
     assert_int_equal(hsf_log_count(&s, "event=worker_died"), 0);
-    hsf_stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 }
 
 struct bg_call {
@@ -374,7 +374,7 @@ static void test_queue_limit(void **state)
         hs_response_free(&running.r);
         hs_response_free(&queued.r);
         assert_good(&s);
-        hsf_stop_ok(&s);
+        assert_int_equal(hs_server_stop_clean(&s), 0);
     }
 }
 

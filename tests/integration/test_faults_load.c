@@ -285,7 +285,7 @@ static void test_faults_under_load(void **state)
     assert_int_equal(atomic_load(&st.connects), THREADS);
     assert_true(rss1 - rss0 < 12 * 1024);
     assert_true(hsf_log_count(&s, "event=function_failing") > 0);
-    hsf_stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 }
 
 int main(void)

@@ -178,7 +178,7 @@ static void test_reload_under_load(void **state)
     free(line);
     free(log);
     fprintf(stderr, "reload: %d calls, none failed\n", atomic_load(&l.calls));
-    hsf_stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 }
 
 int main(void)

@@ -513,13 +513,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
     (void)state;
-    int st = hs_server_stop(&srv, SIGTERM, 20000);
-    char *log = hs_server_log(&srv);
-    int bad = log == NULL || strstr(log, "Sanitizer") != NULL || strstr(log, "runtime error:");
-    if (bad && log != NULL)
-        fprintf(stderr, "%s\n", log);
-    free(log);
-    return (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 && !bad) ? 0 : -1;
+    return hs_server_stop_clean(&srv);
 }
 
 int main(void)

@@ -31,21 +31,6 @@ static const char *step_modules(void)
     return d;
 }
 
-static void stop_ok(struct hs_server *s)
-{
-    int st = hs_server_stop(s, SIGTERM, 20000);
-    char *log = hs_server_log(s);
-    assert_non_null(log);
-    if (strstr(log, "Sanitizer") != NULL || strstr(log, "runtime error:") != NULL)
-        fprintf(stderr, "%s\n", log);
-    assert_null(strstr(log, "ERROR: AddressSanitizer"));
-    assert_null(strstr(log, "LeakSanitizer"));
-    assert_null(strstr(log, "runtime error:"));
-    free(log);
-    assert_true(st >= 0 && WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 0);
-}
-
 static const char *const api_json[] = {"Authorization: Bearer " API_TOKEN,
                                        "Content-Type: application/json", NULL};
 
@@ -147,7 +132,7 @@ static void test_records_and_shapes(void **state)
     assert_non_null(
         strstr(r.body, "hookstack_function_duration_seconds_count{function=\"kcPreMapRecords\"}"));
     hs_response_free(&r);
-    stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 }
 
 static void test_token_file_and_crash(void **state)
@@ -173,7 +158,7 @@ static void test_token_file_and_crash(void **state)
          "{\"errors\":[{\"code\":\"hook_crashed\",\"message\":\"The function crashNow crashed: "
          "its worker was killed by signal 6 (SIGABRT).\"}]}");
     step(&s, "/v1/hooks/kcPreMapRecords", api_json, "[{}]", 200, NULL);
-    stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
     unlink(path);
 }
 
@@ -184,7 +169,7 @@ static void test_no_api_token_configured(void **state)
     const char *const env[] = {"HOOKSTACK_API_TOKEN", NULL}; /* removed */
     start(&s, NULL, env);
     step(&s, "/v1/hooks/kcPreMapRecords", api_json, "[{}]", 401, NULL);
-    stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 }
 
 int main(void)

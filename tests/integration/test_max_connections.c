@@ -108,7 +108,7 @@ static void test_limit_answers_503(void **state)
     assert_int_equal(health_on(fd), 200);
     close(fd);
     close(fds[0]);
-    hsf_stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 }
 
 /* In a child with ulimit -n 256: opens up to 240 connections one after another, each asking

@@ -35,21 +35,6 @@ static const char *slow_modules(void)
     return d;
 }
 
-static void stop_ok(struct hs_server *s)
-{
-    int st = hs_server_stop(s, SIGTERM, 20000);
-    char *log = hs_server_log(s);
-    assert_non_null(log);
-    if (strstr(log, "Sanitizer") != NULL || strstr(log, "runtime error:") != NULL)
-        fprintf(stderr, "%s\n", log);
-    assert_null(strstr(log, "ERROR: AddressSanitizer"));
-    assert_null(strstr(log, "LeakSanitizer"));
-    assert_null(strstr(log, "runtime error:"));
-    free(log);
-    assert_true(st >= 0 && WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 0);
-}
-
 static const char *const auth[] = {"Authorization: Bearer " HS_TEST_TOKEN, NULL};
 
 /* GET /metrics with the token; the body (malloc'd). */
@@ -200,7 +185,7 @@ static void test_main_port_scrape(void **state)
     assert_int_equal(r.status, 200);
     assert_int_equal(r.body_len, 0);
     hs_response_free(&r);
-    stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 }
 
 /* The metrics port from the log line "metrics on HOST:PORT". */
@@ -244,7 +229,7 @@ static void test_separate_metrics_address(void **state)
     assert_int_equal(r.status, 404);
     hs_response_free(&r);
     /* A drain closes both listeners and exits 0. */
-    stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 }
 
 static void test_made_up_function_names(void **state)
@@ -271,7 +256,7 @@ static void test_made_up_function_names(void **state)
                      300);
     assert_null(strstr(text, "madeUp"));
     free(text);
-    stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 }
 
 int main(void)

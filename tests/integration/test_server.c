@@ -54,19 +54,6 @@ static void start(struct hs_server *s, const char *a1, const char *a2, const cha
     assert_int_equal(hs_server_start(s, args, NULL), 0);
 }
 
-static void stop_ok(struct hs_server *s)
-{
-    int st = hs_server_stop(s, SIGTERM, 20000);
-    assert_true(st >= 0 && WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 0);
-    char *log = hs_server_log(s);
-    assert_non_null(log);
-    assert_null(strstr(log, "ERROR: AddressSanitizer"));
-    assert_null(strstr(log, "LeakSanitizer"));
-    assert_null(strstr(log, "runtime error:"));
-    free(log);
-}
-
 /* Sends req on a new connection and reads until the server closes or timeout_ms passes. */
 static char *exchange(const struct hs_server *s, const char *req, int timeout_ms)
 {
@@ -308,7 +295,7 @@ static void test_several_tokens_and_token_file(void **state)
     char *log = hs_server_log(&s);
     assert_null(strstr(log, "first-token"));
     free(log);
-    stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 
     /* One per line in --system-token-file (blank lines and CRs ignored); it wins over the env. */
     char path[] = "/tmp/hs-tokens-XXXXXX";
@@ -328,7 +315,7 @@ static void test_several_tokens_and_token_file(void **state)
     assert_int_equal(hs_request(&s, "GET", "/openConnections", envh, NULL, 0, &r), 0);
     assert_int_equal(r.status, 401);
     hs_response_free(&r);
-    stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
     unlink(path);
 }
 
@@ -650,7 +637,7 @@ static void test_terminate_flips_probes(void **state)
     assert_int_equal(hs_post_function(&s, DO_SOMETHING, &r), 0);
     assert_int_equal(r.status, 200);
     hs_response_free(&r);
-    stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 }
 
 static void test_stop_server(void **state)
@@ -678,7 +665,7 @@ static void test_stop_server(void **state)
     int st = hs_server_wait(&s, 20000);
     assert_true(st != -1 && WIFEXITED(st));
     assert_int_equal(WEXITSTATUS(st), 0);
-    stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 }
 
 /* ---- connections -------------------------------------------------------------------------- */
@@ -872,7 +859,7 @@ static void test_processing_102(void **state)
     assert_int_equal(r.status, 200);
     assert_true(r.interim == NULL || strstr(r.interim, "102") == NULL);
     hs_response_free(&r);
-    stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 }
 
 struct slow_call {
@@ -930,7 +917,7 @@ static void test_sigterm_drains_in_flight(void **state)
     int st = hs_server_wait(&s, 20000);
     assert_true(st != -1 && WIFEXITED(st));
     assert_int_equal(WEXITSTATUS(st), 0);
-    stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 }
 
 static int group_setup(void **state)

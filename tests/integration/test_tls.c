@@ -108,21 +108,6 @@ static void start_tls(struct hs_server *s, const char *cert, const char *key,
     assert_int_equal(hs_server_start(s, args, NULL), 0);
 }
 
-static void stop_ok(struct hs_server *s)
-{
-    int st = hs_server_stop(s, SIGTERM, 20000);
-    char *log = hs_server_log(s);
-    assert_non_null(log);
-    if (strstr(log, "Sanitizer") != NULL || strstr(log, "runtime error:") != NULL)
-        fprintf(stderr, "%s\n", log);
-    assert_null(strstr(log, "ERROR: AddressSanitizer"));
-    assert_null(strstr(log, "LeakSanitizer"));
-    assert_null(strstr(log, "runtime error:"));
-    free(log);
-    assert_true(st >= 0 && WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 0);
-}
-
 /* ---- libcurl over HTTPS --------------------------------------------------------------------- */
 
 struct tls_resp {
@@ -272,7 +257,7 @@ static void test_verified_call(void **state)
     tls_once(&s, "localhost", "/healthCheck", cert_a, NULL, CURL_SSLVERSION_TLSv1_3, &r);
     assert_int_not_equal(r.code, CURLE_OK);
     tls_resp_free(&r);
-    stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 }
 
 static void test_wrong_hostname(void **state)
@@ -293,7 +278,7 @@ static void test_wrong_hostname(void **state)
     assert_int_equal(r.code, CURLE_OK);
     assert_int_equal(r.status, 200);
     tls_resp_free(&r);
-    stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 }
 
 static void test_expired_certificate(void **state)
@@ -314,7 +299,7 @@ static void test_expired_certificate(void **state)
     assert_int_equal(r.code, CURLE_OK);
     assert_int_equal(r.status, 200);
     tls_resp_free(&r);
-    stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 }
 
 static void test_old_protocols_refused(void **state)
@@ -343,7 +328,7 @@ static void test_old_protocols_refused(void **state)
     assert_non_null(strstr(log, "TLS handshake failed"));
     free(log);
     assert_served(&s, cert_a);
-    stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 }
 
 static long long now_ms(void)
@@ -408,7 +393,7 @@ static void test_stalled_handshakes(void **state)
     assert_true(now_ms() - t0 >= 1000);
     close(idle);
     assert_served(&s, cert_a);
-    stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 }
 
 static void test_plain_http_on_tls_port(void **state)
@@ -449,7 +434,7 @@ static void test_plain_http_on_tls_port(void **state)
     assert_int_equal(hr.status, 400);
     hs_response_free(&hr);
     assert_served(&s, cert_a);
-    stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 }
 
 static int copy_file(const char *from, const char *to)
@@ -512,7 +497,7 @@ static void test_sighup_reloads_certificate(void **state)
     assert_int_equal(kill(s.pid, SIGHUP), 0);
     assert_int_equal(wait_log(&s, "keeping the current certificate", 1, 10000), 0);
     assert_served(&s, cert_b);
-    stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 }
 
 static void test_bad_certificate_fails_start(void **state)

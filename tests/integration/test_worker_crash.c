@@ -42,21 +42,6 @@ static void start(struct hs_server *s, const char *workers, const char *a1, cons
     assert_int_equal(hs_server_start(s, args, NULL), 0);
 }
 
-static void stop_ok(struct hs_server *s)
-{
-    int st = hs_server_stop(s, SIGTERM, 20000);
-    char *log = hs_server_log(s);
-    assert_non_null(log);
-    if (strstr(log, "Sanitizer") != NULL || strstr(log, "runtime error:") != NULL)
-        fprintf(stderr, "%s\n", log);
-    assert_null(strstr(log, "ERROR: AddressSanitizer"));
-    assert_null(strstr(log, "LeakSanitizer"));
-    assert_null(strstr(log, "runtime error:"));
-    free(log);
-    assert_true(st >= 0 && WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 0);
-}
-
 static void assert_next_succeeds(const struct hs_server *s)
 {
     struct hs_response r;
@@ -129,7 +114,7 @@ static void test_kill9_during_slow_request(void **state)
     assert_non_null(strstr(log, "event=worker_died"));
     assert_non_null(strstr(log, "status=500"));
     free(log);
-    stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 }
 
 static void test_hook_abort(void **state)
@@ -145,7 +130,7 @@ static void test_hook_abort(void **state)
     assert_non_null(strstr(r.body, "SIGABRT"));
     hs_response_free(&r);
     assert_next_succeeds(&s);
-    stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 }
 
 static void test_repeated_crashes_recover(void **state)
@@ -165,7 +150,7 @@ static void test_repeated_crashes_recover(void **state)
     assert_next_succeeds(&s);
     pid_t pids[4];
     assert_int_equal(wait_workers(&s, 1, pids, 4), 1);
-    stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 }
 
 static void test_other_requests_unaffected(void **state)
@@ -192,7 +177,7 @@ static void test_other_requests_unaffected(void **state)
     assert_string_equal(slow.r.body, "[{\"ms\":1000}]");
     hs_response_free(&slow.r);
     assert_next_succeeds(&s);
-    stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 }
 
 static void test_hook_timeout(void **state)
@@ -219,7 +204,7 @@ static void test_hook_timeout(void **state)
     assert_int_equal(wait_workers(&s, 1, after, 4), 1);
     assert_int_not_equal(after[0], before[0]);
     assert_next_succeeds(&s);
-    stop_ok(&s);
+    assert_int_equal(hs_server_stop_clean(&s), 0);
 }
 
 int main(void)
