@@ -21,6 +21,8 @@ set(HS_TEST_ENV
 
 # hs_test(<name> <kind: unit|integration|fuzz> <sources...>)
 function(hs_test name kind)
+  list(GET ARGN 0 main_src)
+  file(STRINGS ${main_src} uses_cjson REGEX "^#include <(cjson/)?cJSON\\.h>")
   set(variants plain)
   if(HS_SANITIZERS)
     list(APPEND variants asan)
@@ -47,11 +49,16 @@ function(hs_test name kind)
     endif()
     # Tests of the JSON engine and the arena link only the base library, so they build and run
     # while the rest of the runner is being changed.
-    if(name MATCHES "^(json|arena|utf8)")
+    if(name MATCHES "^(json|arena)")
       set(core ${core}_base)
     endif()
     add_executable(${tgt} ${ARGN})
-    target_link_libraries(${tgt} PRIVATE ${core} PkgConfig::CMOCKA PkgConfig::CURL PkgConfig::CJSON)
+    target_link_libraries(${tgt} PRIVATE ${core} PkgConfig::CMOCKA PkgConfig::CURL)
+    # cJSON (an independent JSON reader the tests check answers with) only where the test's
+    # source includes it.
+    if(uses_cjson)
+      target_link_libraries(${tgt} PRIVATE PkgConfig::CJSON)
+    endif()
     target_include_directories(${tgt} PRIVATE ${CMAKE_SOURCE_DIR}/tests)
     set_target_properties(${tgt} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
     add_test(NAME ${tname} COMMAND ${tgt})
