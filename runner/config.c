@@ -15,6 +15,7 @@
 #include "config_internal.h"
 #include "err.h"
 #include "json.h"
+#include "text.h"
 
 #define FIELD(c, off) ((void *)((char *)(c) + (off)))
 
@@ -184,7 +185,7 @@ int config_parse(struct serve_config *c, int argc, char **argv, char *err, size_
         const char *a = argv[i];
         const char *v = NULL;
         /* --name=value and --name value both work. */
-        const char *eq = strncmp(a, "--", 2) == 0 ? strchr(a, '=') : NULL;
+        const char *eq = strncmp(a, STRLIT("--")) == 0 ? strchr(a, '=') : NULL;
         if (eq != NULL && (size_t)(eq - a) < sizeof(names[0]) && nargs < 64) {
             memcpy(names[nargs], a, (size_t)(eq - a));
             names[nargs][eq - a] = '\0';
@@ -397,14 +398,16 @@ int config_load_tokens(struct serve_config *c, char *err, size_t errlen)
         }
         got += (size_t)n;
     }
-    char hex[2 * sizeof(raw) + 8];
     static const char digits[] = "0123456789abcdef";
-    memcpy(hex, "dev-", 4);
+    static const char prefix[] = "dev-";
+    const size_t plen = sizeof(prefix) - 1;
+    char hex[sizeof(prefix) - 1 + 2 * sizeof(raw)];
+    memcpy(hex, prefix, plen);
     for (size_t i = 0; i < sizeof(raw); i++) {
-        hex[4 + 2 * i] = digits[raw[i] >> 4];
-        hex[4 + 2 * i + 1] = digits[raw[i] & 15];
+        hex[plen + 2 * i] = digits[raw[i] >> 4];
+        hex[plen + 2 * i + 1] = digits[raw[i] & 15];
     }
-    rc = config_add_token(c->tokens, &c->ntokens, "system", hex, 4 + 2 * sizeof(raw), err, errlen);
+    rc = config_add_token(c->tokens, &c->ntokens, "system", hex, sizeof(hex), err, errlen);
     if (rc != ERR_OK)
         return load_fail(rc);
     c->dev_token = true;
@@ -423,7 +426,7 @@ static struct json_value *print_masked(struct arena *a, size_t n)
 {
     struct json_value *arr = json_new_array(a);
     for (size_t i = 0; arr != NULL && i < n; i++) {
-        if (json_array_push(a, arr, json_new_string(a, "******", 6)) != 0)
+        if (json_array_push(a, arr, json_new_string(a, STRLIT("******"))) != 0)
             return NULL;
     }
     return arr;
@@ -511,12 +514,13 @@ int config_print(const struct serve_config *c, FILE *file)
         rc = v != NULL ? json_object_set(a, obj, o->key, strlen(o->key), v) : -1;
         if (rc == 0 && o->type == CONFIG_T_TOKENS &&
             o->off == offsetof(struct serve_config, file_tokens))
-            rc = json_object_set(a, obj, "developmentToken", 16, json_new_bool(a, c->dev_token));
+            rc =
+                json_object_set(a, obj, STRLIT("developmentToken"), json_new_bool(a, c->dev_token));
     }
     struct json_buf b;
     json_buf_init(&b, 0);
     if (rc == 0)
-        rc = json_write(&b, obj, 0, NULL) == JSON_W_OK ? json_buf_append(&b, "\n", 1) : -1;
+        rc = json_write(&b, obj, 0, NULL) == JSON_W_OK ? json_buf_append(&b, STRLIT("\n")) : -1;
     if (rc == 0) {
         fwrite(b.data, 1, b.len, file);
         fflush(file);

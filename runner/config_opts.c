@@ -12,6 +12,7 @@
 
 #include "err.h"
 #include "log.h"
+#include "text.h"
 
 #define F(field)  offsetof(struct serve_config, field)
 #define MS_MAX    ((uint64_t)1 << 40)
@@ -327,7 +328,7 @@ const struct config_option *config_option_by_flag(const char *flag)
 {
     if (strcmp(flag, "-h") == 0)
         flag = "--help";
-    if (strncmp(flag, "--", 2) != 0)
+    if (strncmp(flag, STRLIT("--")) != 0)
         return NULL;
     for (size_t i = 0; i < config_noptions; i++) {
         if (config_options[i].name != NULL && strcmp(flag + 2, config_options[i].name) == 0)
