@@ -165,3 +165,7 @@ foreach(src ${HS_FUZZ_TARGETS})
     endif()
   endforeach()
 endforeach()
+
+# docs/internals/tree.md names every file of runner/ and no file that does not exist.
+add_test(NAME docs/tree_map COMMAND ${CMAKE_COMMAND} -DSRC=${CMAKE_SOURCE_DIR}
+         -P ${CMAKE_SOURCE_DIR}/tests/tools/tree_map.cmake)
