@@ -35,8 +35,8 @@ enum config_type {
 };
 
 enum {
-    CONFIG_F_ALIAS = 1,     /* another name of the option before it with the same off */
-    CONFIG_F_LEVEL = 2,     /* CONFIG_T_PATH: the level it came from goes into the int at aux */
+    CONFIG_F_ALIAS = 1, /* another name of the option with the same off, listed just before it */
+    CONFIG_F_LEVEL = 2, /* CONFIG_T_PATH: the level it came from goes into the int at aux */
     CONFIG_F_EFFECTIVE = 4, /* --print-config shows config_max_connections(), not the field */
 };
 

@@ -270,6 +270,11 @@ static void test_queue_alias(void **state)
     assert_int_equal(parse_argv(&c, NULL, err, sizeof(err)), ERR_OK);
     assert_int_equal(c.max_queue, 34);
     config_free(&c);
+    /* Both variables: the new name wins. */
+    setenv("HOOKSTACK_QUEUE_LIMIT", "36", 1);
+    assert_int_equal(parse_argv(&c, NULL, err, sizeof(err)), ERR_OK);
+    assert_int_equal(c.max_queue, 36);
+    config_free(&c);
     clear_env();
     char path[] = "/tmp/hs-config-forms-XXXXXX";
     int fd = mkstemp(path);
