@@ -9,7 +9,7 @@
 # build/protocol-modules/ (the conformance module alone, from tests/modules/conformance/),
 # HS_TEST_MODULES_DIR build/test-modules/ (the other tests/modules/), and HS_HOOK_MODULES_DIR
 # build/modules/, from which a product module's test links its one module (harness.h:
-# hs_hook_module_dir); each with its -asan twin for the asan/ tests.
+# hst_hook_module_dir); each with its -asan twin for the asan/ tests.
 set(HS_TEST_ENV
   "HS_SOURCE_DIR=${CMAKE_SOURCE_DIR}"
   "HS_BUILD_DIR=${CMAKE_BINARY_DIR}"
