@@ -18,6 +18,7 @@
 #include "fixture.h"
 #include "json.h"
 #include "registry_internal.h"
+#include "text.h"
 
 #define INVOKE_MAX_INPUT (50u * 1024u * 1024u)
 
@@ -111,8 +112,8 @@ static int invoke_parse(struct invoke_args *o, int argc, char **argv)
 
 static bool is_full_body(const struct json_value *v)
 {
-    return v && v->type == JSON_OBJECT && json_object_get(v, "function", 8) &&
-           json_object_get(v, "options", 7);
+    return v && v->type == JSON_OBJECT && json_object_get(v, STRLIT("function")) &&
+           json_object_get(v, STRLIT("options"));
 }
 
 /* Builds the request body in *out (malloc-owned). Returns 0, 1 (failure, reported), 2 (usage). */
@@ -142,7 +143,7 @@ static int invoke_body(struct arena *a, const struct invoke_args *o, struct json
 
     struct json_value *body = NULL;
     if (is_full_body(in)) {
-        const struct json_value *fn = json_object_get(in, "function", 8);
+        const struct json_value *fn = json_object_get(in, STRLIT("function"));
         if (fn->type != JSON_STRING || fn->len != strlen(o->function) ||
             memcmp(fn->u.str, o->function, fn->len) != 0) {
             fprintf(stderr,
@@ -161,23 +162,24 @@ static int invoke_body(struct arena *a, const struct invoke_args *o, struct json
         body = json_new_object(a);
         if (!body)
             goto nomem;
-        int rc = o->connector ? 0 : json_object_set(a, body, "diy", 3, json_new_bool(a, true));
+        int rc = o->connector ? 0 : json_object_set(a, body, STRLIT("diy"), json_new_bool(a, true));
         if (rc == 0 && o->type)
-            rc = json_object_set(a, body, "type", 4, json_new_string(a, o->type, strlen(o->type)));
+            rc = json_object_set(a, body, STRLIT("type"),
+                                 json_new_string(a, o->type, strlen(o->type)));
         if (rc == 0)
-            rc = json_object_set(a, body, "function", 8,
+            rc = json_object_set(a, body, STRLIT("function"),
                                  json_new_string(a, o->function, strlen(o->function)));
         if (rc == 0)
-            rc = json_object_set(a, body, "options", 7, in);
+            rc = json_object_set(a, body, STRLIT("options"), in);
         if (rc != 0)
             goto nomem;
     }
     if (o->type &&
-        json_object_set(a, body, "type", 4, json_new_string(a, o->type, strlen(o->type))) != 0)
+        json_object_set(a, body, STRLIT("type"), json_new_string(a, o->type, strlen(o->type))) != 0)
         goto nomem;
     if (o->connector) {
-        json_object_delete(body, "diy", 3);
-        if (json_object_set(a, body, "_connectorId", 12,
+        json_object_delete(body, STRLIT("diy"));
+        if (json_object_set(a, body, STRLIT("_connectorId"),
                             json_new_string(a, o->connector, strlen(o->connector))) != 0)
             goto nomem;
     }

@@ -21,6 +21,7 @@
 #include "crash.h"
 #include "json.h"
 #include "log.h"
+#include "text.h"
 #include "ipc.h"
 #include "worker.h"
 
@@ -208,13 +209,13 @@ static int result_set_error(struct cli_local_result *out, const char *code, cons
     json_buf_init(&b, 0);
     int rc = root && errs && e ? 0 : -1;
     if (rc == 0)
-        rc = json_object_set(a, e, "code", 4, json_new_string(a, code, strlen(code)));
+        rc = json_object_set(a, e, STRLIT("code"), json_new_string(a, code, strlen(code)));
     if (rc == 0)
-        rc = json_object_set(a, e, "message", 7, json_new_string(a, message, strlen(message)));
+        rc = json_object_set(a, e, STRLIT("message"), json_new_string(a, message, strlen(message)));
     if (rc == 0)
         rc = json_array_push(a, errs, e);
     if (rc == 0)
-        rc = json_object_set(a, root, "errors", 6, errs);
+        rc = json_object_set(a, root, STRLIT("errors"), errs);
     if (rc == 0)
         rc = json_write(&b, root, 0, NULL) == ERR_OK && json_buf_append(&b, "", 1) == 0 ? 0 : -1;
     arena_free(a);
@@ -357,7 +358,7 @@ int cli_local_run(struct cli_local *l, const char *body, size_t len, const char 
     req_id_make(req_id);
     struct strv f[IPC_REQ_NFIELDS] = {0};
     f[IPC_REQ_AUTHORIZATION] = (struct strv){l->authorization, strlen(l->authorization)};
-    f[IPC_REQ_CONTENT_TYPE] = (struct strv){"application/json", 16};
+    f[IPC_REQ_CONTENT_TYPE] = STRV("application/json");
     f[IPC_REQ_REQ_ID] = (struct strv){req_id, strlen(req_id)};
     f[IPC_REQ_BODY] = (struct strv){body ? body : "", body ? len : 0};
     struct ipc_req_head h;

@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "err.h"
 #include "front.h"
 #include "log.h"
 #include "modcheck.h"
@@ -19,13 +20,15 @@ int cli_serve(int argc, char **argv)
         config_free(&cfg);
         return 0;
     }
-    if (rc != CONFIG_OK) {
+    if (rc != ERR_OK) {
         fprintf(stderr, "hookstack serve: %s\n", err);
         config_free(&cfg);
-        return rc == CONFIG_E_LOAD ? 1 : 2;
+        /* An unreadable config file exits 1; a bad argument (and running out of memory while
+         * reading them) 2. */
+        return rc == ERR_CONFIG ? 1 : 2;
     }
     log_set_level((enum log_level)cfg.log_level);
-    if (config_load_tokens(&cfg, err, sizeof(err)) != CONFIG_OK) {
+    if (config_load_tokens(&cfg, err, sizeof(err)) != ERR_OK) {
         fprintf(stderr, "hookstack serve: %s\n", err);
         config_free(&cfg);
         return 1;

@@ -15,6 +15,7 @@
 #include "json.h"
 #include "match.h"
 #include "sfns_export.h"
+#include "text.h"
 
 #define CMD "hookstack sfns match"
 
@@ -138,9 +139,9 @@ static int load_settings(struct arena *a, const char *path, struct match_setting
     }
     const char *prefix = "settings.sfns.contacts";
     const struct json_value *sec = root;
-    if (root->type == JSON_OBJECT && json_object_get(root, "sfns", 4)) {
-        const struct json_value *sfns = json_object_get(root, "sfns", 4);
-        sec = sfns->type == JSON_OBJECT ? json_object_get(sfns, "contacts", 8) : sfns;
+    if (root->type == JSON_OBJECT && json_object_get(root, STRLIT("sfns"))) {
+        const struct json_value *sfns = json_object_get(root, STRLIT("sfns"));
+        sec = sfns->type == JSON_OBJECT ? json_object_get(sfns, STRLIT("contacts")) : sfns;
         if (sfns->type != JSON_OBJECT) {
             fprintf(stderr, CMD ": %s: settings.sfns: must be an object\n", path);
             return 1;

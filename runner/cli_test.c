@@ -16,6 +16,7 @@
 #include "fixture.h"
 #include "json.h"
 #include "jsondiff.h"
+#include "text.h"
 
 #define TEST_MAX_DIFFS 20
 #define TEST_MAX_VALUE 200
@@ -209,7 +210,7 @@ static bool case_compare(struct arena *a, const struct fixture_case *c,
 static const char *request_function(struct arena *a, const struct json_value *req)
 {
     const struct json_value *fn =
-        req && req->type == JSON_OBJECT ? json_object_get(req, "function", 8) : NULL;
+        req && req->type == JSON_OBJECT ? json_object_get(req, STRLIT("function")) : NULL;
     return fn && fn->type == JSON_STRING ? arena_strndup(a, fn->u.str, fn->len) : NULL;
 }
 

@@ -11,6 +11,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#include "err.h"
 
 #define CONFIG_MAX_MODULE_DIRS   32
 #define CONFIG_MAX_TOKENS        16
@@ -41,7 +44,7 @@ struct serve_config {
     size_t max_queue;                /* 1024 invocations waiting for a worker */
     size_t max_header_bytes;         /* 65536: request line + header block */
     size_t max_headers;              /* 100 */
-    int log_level;                   /* enum log_level: LOG_INFO unless --log-level */
+    int log_level;                   /* enum log_level: LOG_LEVEL_INFO unless --log-level */
     /* System tokens (owned); dev_token is set when one was generated for this run. */
     char *tokens[CONFIG_MAX_TOKENS];
     size_t ntokens;
@@ -94,12 +97,10 @@ struct serve_config {
 #define CONFIG_FD_RESERVE    96
 #define CONFIG_FD_PER_WORKER 6
 
-enum config_status {
-    CONFIG_OK = 0,
-    CONFIG_HELP = 1,     /* --help was given: usage printed, exit 0 */
-    CONFIG_E_USAGE = -1, /* bad arguments: message in err, exit 2 */
-    CONFIG_E_LOAD = -2,  /* tokens could not be read: message in err, exit 1 */
-};
+/* config_parse's one success that is not ERR_OK: --help was given, the usage is printed, exit 0.
+ * Failures are err.h codes: ERR_USAGE (a bad argument: exit 2), ERR_CONFIG (the config file or
+ * a token file cannot be read or parsed: exit 1), ERR_NOMEM. */
+#define CONFIG_HELP 1
 
 void config_defaults(struct serve_config *c);
 
@@ -107,20 +108,20 @@ void config_defaults(struct serve_config *c);
  * the JSON config file (--config FILE or HOOKSTACK_CONFIG) > defaults. Every option has all three
  * forms: --max-body-bytes, HOOKSTACK_MAX_BODY_BYTES, "maxBodyBytes". On --help prints the usage to
  * stdout and returns CONFIG_HELP. On a bad value writes one line into err naming where it came
- * from (the flag, the variable, or FILE:LINE:COLUMN and the key) and returns CONFIG_E_USAGE; a
- * config file that cannot be read or parsed gives CONFIG_E_LOAD. */
+ * from (the flag, the variable, or FILE:LINE:COLUMN and the key) and returns ERR_USAGE; a config
+ * file that cannot be read or parsed gives ERR_CONFIG. ERR_OK otherwise. */
 int config_parse(struct serve_config *c, int argc, char **argv, char *err, size_t errlen);
 
-/* Loads the system tokens and the API tokens (see above). Returns CONFIG_OK or CONFIG_E_LOAD with
- * err filled. */
+/* Loads the system tokens and the API tokens (see above). Returns ERR_OK, or ERR_CONFIG (or
+ * ERR_NOMEM) with err filled. */
 int config_load_tokens(struct serve_config *c, char *err, size_t errlen);
 
 /* Writes the effective configuration as one JSON object (compact, then a newline) to file, with
  * every token replaced by "******". 0, or -1 when out of memory. */
-int config_print(const struct serve_config *c, void *file /* FILE * */);
+int config_print(const struct serve_config *c, FILE *file);
 
 /* Writes the usage text of `hookstack serve`. */
-void config_usage(void *file /* FILE * */);
+void config_usage(FILE *file);
 
 /* The connection limit in effect: --max-connections, or when 0 the hard file descriptor limit
  * (the server raises its soft limit to it) less the reserve above; at least 1. */

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 struct reader {
     struct arena *a;
     struct json_value *rows;
@@ -145,7 +147,7 @@ struct json_value *csvread_parse(struct arena *a, const char *buf, size_t len, c
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+    if (len >= 3 && memcmp(buf, STRLIT("\xef\xbb\xbf")) == 0) {
         buf += 3;
         len -= 3;
     }

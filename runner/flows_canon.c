@@ -142,7 +142,7 @@ static int indent(struct json_buf *out, unsigned level)
     while (n > 0) {
         size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
         if (json_buf_append(out, spaces, k) != 0)
-            return JSON_E_NOMEM;
+            return ERR_NOMEM;
         n -= k;
     }
     return 0;
@@ -163,7 +163,7 @@ static int write_value(struct json_buf *out, const struct json_value *v, unsigne
         if (obj) {
             order = malloc(v->len * sizeof(*order));
             if (!order)
-                return JSON_E_NOMEM;
+                return ERR_NOMEM;
             for (size_t i = 0; i < v->len; i++)
                 order[i] = &v->u.members[i];
             qsort(order, v->len, sizeof(*order), key_cmp);
@@ -190,7 +190,7 @@ static int write_value(struct json_buf *out, const struct json_value *v, unsigne
             rc = put(out, obj ? "}" : "]");
         return rc;
     }
-    return json_write(out, v, 0, NULL) == JSON_W_OK ? 0 : JSON_E_NOMEM;
+    return json_write(out, v, 0, NULL) == ERR_OK ? 0 : ERR_NOMEM;
 }
 
 int flows_canon_write(struct json_buf *out, const struct json_value *v)

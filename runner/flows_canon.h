@@ -42,7 +42,7 @@ int flows_type_from_dir(const char *s, size_t n);
 int flows_canon(struct arena *a, enum flows_type t, struct json_value *v);
 
 /* Appends the canonical text of v (already canonical in content) to out: keys ordered ("name"
- * first, then byte order), two spaces per level, LF, a final newline. 0, or JSON_E_NOMEM. */
+ * first, then byte order), two spaces per level, LF, a final newline. 0, or ERR_NOMEM. */
 int flows_canon_write(struct json_buf *out, const struct json_value *v);
 
 /* Both steps on the len bytes of text: parses (NULL err fields on success), canonicalizes and

@@ -641,7 +641,7 @@ static void conn_tls_read(struct conn *c, const char *data, size_t len)
                                   "Content-Length: 59\r\n"
                                   "Connection: close\r\n\r\n"
                                   "This port speaks HTTPS: the request was sent as plain HTTP.";
-        log_msg(LOG_INFO, "tls", "plain HTTP on the HTTPS port: answered 400 and closed");
+        log_msg(LOG_LEVEL_INFO, "tls", "plain HTTP on the HTTPS port: answered 400 and closed");
         uv_buf_t b = uv_buf_init(plain_400, sizeof(plain_400) - 1);
         c->wreq.data = c;
         if (uv_write(&c->wreq, (uv_stream_t *)&c->tcp, &b, 1, NULL) != 0) {
@@ -653,7 +653,7 @@ static void conn_tls_read(struct conn *c, const char *data, size_t len)
     }
     /* A failed handshake (old protocol version, no common suite, bad record): its alert goes
      * out, then the connection ends; the loop and other clients never wait on it. */
-    log_msg(LOG_INFO, "tls", "TLS %s failed: %s",
+    log_msg(LOG_LEVEL_INFO, "tls", "TLS %s failed: %s",
             front_tls_version(c->tls) != NULL ? "connection" : "handshake",
             front_tls_error(c->tls)[0] ? front_tls_error(c->tls) : "error");
     front_tls_flush(c->tls);

@@ -83,7 +83,7 @@ static void conn_log(struct conn *c, int status, size_t bytes_out, const struct 
     if (c->route == ROUTE_LIVEZ || c->route == ROUTE_READYZ)
         return;
     struct log_line l;
-    if (!log_begin(&l, status >= 500 ? LOG_WARN : LOG_INFO, "request"))
+    if (!log_begin(&l, status >= 500 ? LOG_LEVEL_WARN : LOG_LEVEL_INFO, "request"))
         return;
     struct strv path, query;
     http_url_split(http_req_url(&c->req), &path, &query);

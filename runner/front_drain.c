@@ -24,7 +24,7 @@ void front_maybe_done(struct front *f)
         return;
     if (f->pool.stopping)
         return;
-    log_msg(LOG_INFO, "drained", "every connection is closed; stopping the workers");
+    log_msg(LOG_LEVEL_INFO, "drained", "every connection is closed; stopping the workers");
     pool_stop(&f->pool, front_on_pool_stopped);
 }
 
@@ -66,7 +66,7 @@ static void front_on_shutdown_deadline(uv_timer_t *t)
             conn_close(c);
         }
     }
-    log_msg(LOG_WARN, "shutdown_deadline",
+    log_msg(LOG_LEVEL_WARN, "shutdown_deadline",
             "the drain ran past %llu ms: %zu request(s) answered 503, closing the rest",
             (unsigned long long)f->cfg->shutdown_timeout_ms, cut);
     uv_timer_start(t, front_on_shutdown_close, 1000, 0);
@@ -81,7 +81,7 @@ void front_drain(struct front *f, const char *why)
     if (f->shutdown_timer_on)
         uv_timer_start(&f->shutdown_timer, front_on_shutdown_deadline, f->cfg->shutdown_timeout_ms,
                        0);
-    log_msg(LOG_INFO, "draining", "%s: no new connections; finishing %zu open one(s)", why,
+    log_msg(LOG_LEVEL_INFO, "draining", "%s: no new connections; finishing %zu open one(s)", why,
             f->nconns);
     front_accept_backlog(f, &f->listener);
     modcheck_cancel(f->check); /* a reload being checked will not be served */

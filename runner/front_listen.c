@@ -56,7 +56,7 @@ static void front_limit_reached(struct front *f)
     if (f->at_limit)
         return;
     f->at_limit = true;
-    log_msg(LOG_WARN, "connection_limit",
+    log_msg(LOG_LEVEL_WARN, "connection_limit",
             "%zu connections open (--max-connections %zu): new connections are answered 503 and "
             "closed until some close",
             f->nclients, f->max_conns);
@@ -68,7 +68,7 @@ void front_limit_release(struct front *f)
     f->nclients--;
     if (f->at_limit && f->nclients <= f->max_conns - f->max_conns / 10) {
         f->at_limit = false;
-        log_msg(LOG_INFO, "connection_limit_cleared",
+        log_msg(LOG_LEVEL_INFO, "connection_limit_cleared",
                 "%zu connections open: accepting again (%llu refused at the limit)", f->nclients,
                 (unsigned long long)f->limit_refused);
         f->limit_refused = 0;
@@ -166,7 +166,7 @@ static void front_on_connection(uv_stream_t *server, int status)
         uint64_t now = clock_mono_ns();
         if (f->accept_err_ns == 0 || now - f->accept_err_ns > 60ull * 1000000000ull) {
             f->accept_err_ns = now;
-            log_msg(LOG_WARN, "accept", "accept failed: %s (%zu connections open)",
+            log_msg(LOG_LEVEL_WARN, "accept", "accept failed: %s (%zu connections open)",
                     uv_strerror(status), f->nconns);
         }
         return;
@@ -206,7 +206,7 @@ void front_check_nofile(const struct front *f)
         return;
     size_t reserve = CONFIG_FD_RESERVE + CONFIG_FD_PER_WORKER * (size_t)f->cfg->workers;
     if (f->max_conns + reserve > (size_t)rl.rlim_cur)
-        log_msg(LOG_WARN, "max_connections",
+        log_msg(LOG_LEVEL_WARN, "max_connections",
                 "--max-connections %zu with a file descriptor limit of %llu leaves fewer than %zu "
                 "for workers and logs: accepting may fail before the limit is reached",
                 f->max_conns, (unsigned long long)rl.rlim_cur, reserve);

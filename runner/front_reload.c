@@ -22,12 +22,12 @@ void front_tls_reload(struct front *f)
     char err[512];
     struct tls_config *n = tls_config_load(f->cfg->tls_cert, f->cfg->tls_key, err, sizeof(err));
     if (n == NULL) {
-        log_msg(LOG_ERROR, "tls_reload", "%s; keeping the current certificate", err);
+        log_msg(LOG_LEVEL_ERROR, "tls_reload", "%s; keeping the current certificate", err);
         return;
     }
     tls_config_unref(f->tls_cfg);
     f->tls_cfg = n;
-    log_msg(LOG_INFO, "tls_reload", "certificate %s reloaded: new connections use it",
+    log_msg(LOG_LEVEL_INFO, "tls_reload", "certificate %s reloaded: new connections use it",
             f->cfg->tls_cert);
 }
 
@@ -40,12 +40,12 @@ static void front_on_checked(struct modset *ms, const char *why, double took_ms,
     f->check = NULL;
     f->check_ms = took_ms;
     if (ms == NULL) {
-        log_msg(LOG_ERROR, "reload_refused",
+        log_msg(LOG_LEVEL_ERROR, "reload_refused",
                 "module reload refused; the current modules keep serving: %s", why);
     } else {
         struct reload_set *s = reload_set_new(f->cfg, f->pcfg, ms);
         if (s == NULL) {
-            log_msg(LOG_ERROR, "reload_refused",
+            log_msg(LOG_LEVEL_ERROR, "reload_refused",
                     "module reload refused; the current modules keep serving: out of memory");
         } else {
             modset_log_modules(s->ms);
@@ -69,10 +69,11 @@ void front_on_switched(struct pool *p)
     /* Only the set's own functions get a metrics label (a made-up name counts as "other"). */
     if (metrics_set_functions(f->metrics, (const char *const *)f->modset->ms->functions,
                               f->modset->ms->nfunctions) != 0)
-        log_msg(LOG_WARN, "metrics", "out of memory: the metrics keep the previous functions");
+        log_msg(LOG_LEVEL_WARN, "metrics",
+                "out of memory: the metrics keep the previous functions");
     if (f->reload_t0 == 0)
         return; /* the set of the start */
-    log_msg(LOG_INFO, "reloaded",
+    log_msg(LOG_LEVEL_INFO, "reloaded",
             "modules reloaded in %.1f ms (checked in %.1f ms): %zu module(s), %zu function(s); "
             "new calls go to new workers, running ones finish on the old modules",
             (double)(clock_mono_ns() - f->reload_t0) / 1e6, f->check_ms, f->modset->ms->nmodules,
@@ -94,6 +95,6 @@ void front_modules_reload(struct front *f)
     char err[1024];
     f->check = modcheck_start(&f->loop, f->cfg, front_on_checked, f, err, sizeof(err));
     if (f->check == NULL)
-        log_msg(LOG_ERROR, "reload_refused",
+        log_msg(LOG_LEVEL_ERROR, "reload_refused",
                 "module reload refused; the current modules keep serving: %s", err);
 }

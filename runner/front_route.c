@@ -172,7 +172,8 @@ void conn_handle(struct conn *c)
         if (query.p != NULL && http_query_param(query, "terminate", v, sizeof(v)) >= 0 &&
             strcmp(v, "true") == 0 && !f->terminating) {
             f->terminating = true;
-            log_msg(LOG_INFO, "terminating", "terminate=true: /livez and /readyz now answer 503");
+            log_msg(LOG_LEVEL_INFO, "terminating",
+                    "terminate=true: /livez and /readyz now answer 503");
         }
         size_t n = (size_t)snprintf(c->small_body, sizeof(c->small_body), "%zu", f->nconns - 1);
         conn_send(c, 200, NULL, NULL, c->small_body, n, NULL);

@@ -165,7 +165,7 @@ static void front_say_listening(struct front *f)
     bool v6 = strchr(cfg->host, ':') != NULL;
     if (cfg->dev_token)
         front_print_dev_token(f, f->modset->ms, cfg->host, f->port);
-    log_msg(LOG_INFO, "listening",
+    log_msg(LOG_LEVEL_INFO, "listening",
             "listening on %s%s%s:%d%s: %zu module(s), %zu function(s), %d worker(s)", v6 ? "[" : "",
             cfg->host, v6 ? "]" : "", f->port, f->tls_cfg ? " (HTTPS)" : "",
             f->modset->ms->nmodules, f->modset->ms->nfunctions, cfg->workers);
@@ -173,8 +173,9 @@ static void front_say_listening(struct front *f)
            f->tls_cfg ? " (HTTPS, TLS 1.2)" : "");
     if (f->has_metrics_listener) {
         bool mv6 = strchr(cfg->metrics_host, ':') != NULL;
-        log_msg(LOG_INFO, "metrics_listening", "metrics on %s%s%s:%d (GET /metrics, no token)",
-                mv6 ? "[" : "", cfg->metrics_host, mv6 ? "]" : "", f->metrics_port);
+        log_msg(LOG_LEVEL_INFO, "metrics_listening",
+                "metrics on %s%s%s:%d (GET /metrics, no token)", mv6 ? "[" : "", cfg->metrics_host,
+                mv6 ? "]" : "", f->metrics_port);
         printf("metrics on %s%s%s:%d\n", mv6 ? "[" : "", cfg->metrics_host, mv6 ? "]" : "",
                f->metrics_port);
     }
@@ -252,7 +253,7 @@ int front_run(struct front *f, const struct proto_config *pcfg, struct modset *m
     front_check_nofile(f);
 
     uv_run(&f->loop, UV_RUN_DEFAULT);
-    log_msg(LOG_INFO, "stopped", "server stopped");
+    log_msg(LOG_LEVEL_INFO, "stopped", "server stopped");
     log_set_buffered(0);
     rc = uv_loop_close(&f->loop);
     if (rc != 0) {

@@ -16,7 +16,7 @@ static void front_on_signal(uv_signal_t *s, int signum)
         return;
     }
     if (++f->signals_seen > 1) {
-        log_msg(LOG_WARN, "signal", "second %s: exiting without finishing requests",
+        log_msg(LOG_LEVEL_WARN, "signal", "second %s: exiting without finishing requests",
                 signum == SIGINT ? "SIGINT" : "SIGTERM");
         for (int i = 0; i < f->pool.nw; i++) {
             if (f->pool.w != NULL && f->pool.w[i].pid > 0)

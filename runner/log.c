@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static enum log_level g_level = LOG_INFO;
+static enum log_level g_level = LOG_LEVEL_INFO;
 static int g_buffered;
 static char g_buf[64 * 1024];
 static size_t g_buf_len;
@@ -53,7 +53,7 @@ int log_begin(struct log_line *l, enum log_level level, const char *event)
 {
     l->len = 0;
     l->truncated = 0;
-    l->urgent = level >= LOG_WARN;
+    l->urgent = level >= LOG_LEVEL_WARN;
     if (level < g_level) {
         l->truncated = -1; /* marks a filtered line */
         return 0;

@@ -56,7 +56,7 @@ void metrics_body_paused(struct metrics *m);
 /* One more connection refused at --max-connections. */
 void metrics_connection_refused(struct metrics *m);
 
-/* Appends the Prometheus text exposition (version 0.0.4) to out. 0, or JSON_E_NOMEM. */
+/* Appends the Prometheus text exposition (version 0.0.4) to out. 0, or ERR_NOMEM. */
 int metrics_render(const struct metrics *m, struct json_buf *out);
 
 #define METRICS_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"

@@ -199,7 +199,7 @@ static void modcheck_out_line(struct modcheck *c, const char *s, size_t n)
     c->out_relayed += n + 1;
     char clean[MODCHECK_OUT_LINE];
     struct log_line l;
-    if (log_begin(&l, LOG_WARN, "module_check_output")) {
+    if (log_begin(&l, LOG_LEVEL_WARN, "module_check_output")) {
         log_int(&l, "pid", (long long)c->pid);
         log_strn(&l, "msg", clean, text_utf8_clean(s, n, clean));
         log_end(&l);
@@ -433,7 +433,7 @@ static void modcheck_maybe_finish(struct modcheck *c)
     modcheck_close((uv_handle_t *)&c->timer);
     modcheck_close((uv_handle_t *)&c->sigchld);
     if (c->out_dropped > 0)
-        log_msg(LOG_WARN, "module_check_output_dropped",
+        log_msg(LOG_LEVEL_WARN, "module_check_output_dropped",
                 "the module check printed %zu more byte(s) of output; not logged", c->out_dropped);
     char why[MODCHECK_WHY];
     bool passed = modcheck_verdict(c, why, sizeof(why));

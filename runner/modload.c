@@ -196,8 +196,9 @@ static int load_file(struct registry *reg, const char *path, const char *label, 
         return -1;
     }
     if (!quiet)
-        log_msg(LOG_INFO, "module_loaded", "%s %s from %s", reg->modules[reg->nmodules - 1]->name,
-                reg->modules[reg->nmodules - 1]->version, label);
+        log_msg(LOG_LEVEL_INFO, "module_loaded", "%s %s from %s",
+                reg->modules[reg->nmodules - 1]->name, reg->modules[reg->nmodules - 1]->version,
+                label);
     return 0;
 }
 
@@ -278,7 +279,7 @@ struct registry *registry_load(const struct registry_load_opts *opts, char *err,
     }
     if (rc != 0) {
         if (!opts->quiet)
-            log_msg(LOG_ERROR, "module_refused", "%s", err ? err : "module refused");
+            log_msg(LOG_LEVEL_ERROR, "module_refused", "%s", err ? err : "module refused");
         registry_free(reg);
         return NULL;
     }

@@ -183,7 +183,7 @@ int modset_add_function(struct modset *ms, const char *name)
 void modset_log_modules(const struct modset *ms)
 {
     for (size_t i = 0; i < ms->nmodules; i++)
-        log_msg(LOG_INFO, "module_loaded", "%s %s from %s", ms->modules[i].name,
+        log_msg(LOG_LEVEL_INFO, "module_loaded", "%s %s from %s", ms->modules[i].name,
                 ms->modules[i].version, ms->modules[i].label);
 }
 

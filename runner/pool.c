@@ -79,7 +79,7 @@ static void pool_on_retire_grace(uv_timer_t *t)
 {
     struct pool_worker *w = t->data;
     if (w->pid > 0 && !w->reaped) {
-        log_msg(LOG_WARN, "worker_retire",
+        log_msg(LOG_LEVEL_WARN, "worker_retire",
                 "worker %d did not exit after its pipe closed; killing it", (int)w->pid);
         kill(w->pid, SIGKILL);
     }
@@ -175,7 +175,8 @@ static void pool_frame_complete(struct pool_worker *w)
     res.frame = w->rx;
     res.frame_len = w->rx_len;
     if (ipc_resp_decode(w->rx, w->rx_len, &res.resp) != 0 || res.resp.seq != w->seq) {
-        log_msg(LOG_ERROR, "worker_ipc", "worker %d sent a malformed response frame", (int)w->pid);
+        log_msg(LOG_LEVEL_ERROR, "worker_ipc", "worker %d sent a malformed response frame",
+                (int)w->pid);
         pool_worker_abandon(w);
         return;
     }
@@ -192,7 +193,7 @@ static void pool_frame_complete(struct pool_worker *w)
     } else if (res.resp.wflags & IPC_WF_RECYCLE) {
         w->retire_after = true;
         w->retire_cause = RESTART_RECYCLE;
-        log_msg(LOG_INFO, "worker_recycle",
+        log_msg(LOG_LEVEL_INFO, "worker_recycle",
                 "worker %d is past its memory high-water mark after a call; replacing it",
                 (int)w->pid);
     }
@@ -245,7 +246,7 @@ void pool_on_start_deadline(uv_timer_t *t)
     struct pool_worker *w = t->data;
     if (!w->starting || w->pid <= 0 || w->reaped)
         return;
-    log_msg(LOG_WARN, "worker_start_timeout",
+    log_msg(LOG_LEVEL_WARN, "worker_start_timeout",
             "worker %d did not load the modules within %llu ms (--module-load-timeout-ms); "
             "killing it",
             (int)w->pid, (unsigned long long)w->pool->o.start_timeout_ms);
@@ -265,7 +266,7 @@ void pool_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
         return;
     w->rx_len += (size_t)nread;
     if (!w->busy && !w->starting) {
-        log_msg(LOG_ERROR, "worker_ipc", "worker %d wrote while idle", (int)w->pid);
+        log_msg(LOG_LEVEL_ERROR, "worker_ipc", "worker %d wrote while idle", (int)w->pid);
         pool_worker_abandon(w);
         return;
     }
@@ -282,14 +283,15 @@ void pool_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
                     : ipc_frame_len(w->rx, w->rx_len, IPC_RESP_MAGIC, sizeof(struct ipc_resp_head));
             if (w->rx_need == 0 ||
                 (w->rx_note && w->rx_need > sizeof(struct ipc_note_head) + IPC_NOTE_NAME_MAX)) {
-                log_msg(LOG_ERROR, "worker_ipc", "worker %d sent a bad frame head", (int)w->pid);
+                log_msg(LOG_LEVEL_ERROR, "worker_ipc", "worker %d sent a bad frame head",
+                        (int)w->pid);
                 pool_worker_abandon(w);
                 return;
             }
             size_t cap = w->pool->o.max_frame_bytes ? w->pool->o.max_frame_bytes : IPC_FRAME_MAX;
             if (!w->rx_note && w->rx_need > cap) {
                 /* Nothing of it is held: the call fails now, the worker is stopped. */
-                log_msg(LOG_WARN, "worker_frame_too_large",
+                log_msg(LOG_LEVEL_WARN, "worker_frame_too_large",
                         "worker %d announced a %zu-byte answer frame, past the limit of %zu "
                         "bytes (--max-response-bytes); killing it",
                         (int)w->pid, w->rx_need, cap);
@@ -303,7 +305,7 @@ void pool_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
             if (w->rx_need > w->rx_cap) {
                 char *nb = realloc(w->rx, w->rx_need);
                 if (nb == NULL) {
-                    log_msg(LOG_ERROR, "worker_ipc", "out of memory for a %zu-byte response",
+                    log_msg(LOG_LEVEL_ERROR, "worker_ipc", "out of memory for a %zu-byte response",
                             w->rx_need);
                     pool_worker_abandon(w);
                     return;
@@ -317,7 +319,7 @@ void pool_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
         if (w->starting) {
             /* The one thing a starting worker says: it is ready. */
             if (!w->rx_note || pool_on_ready(w, w->rx, w->rx_need) != 0) {
-                log_msg(LOG_ERROR, "worker_ipc", "worker %d wrote before it was ready",
+                log_msg(LOG_LEVEL_ERROR, "worker_ipc", "worker %d wrote before it was ready",
                         (int)w->pid);
                 pool_worker_abandon(w);
                 return;
@@ -326,7 +328,7 @@ void pool_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
             w->rx_len = 0;
             w->rx_need = 0;
             if (rest > 0) {
-                log_msg(LOG_ERROR, "worker_ipc", "worker %d wrote while idle", (int)w->pid);
+                log_msg(LOG_LEVEL_ERROR, "worker_ipc", "worker %d wrote while idle", (int)w->pid);
                 pool_worker_abandon(w);
                 return;
             }
@@ -335,7 +337,8 @@ void pool_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
         }
         if (!w->rx_note) {
             if (w->rx_len > w->rx_need) {
-                log_msg(LOG_ERROR, "worker_ipc", "worker %d wrote past its frame", (int)w->pid);
+                log_msg(LOG_LEVEL_ERROR, "worker_ipc", "worker %d wrote past its frame",
+                        (int)w->pid);
                 pool_worker_abandon(w);
                 return;
             }
@@ -343,7 +346,7 @@ void pool_on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
             return;
         }
         if (pool_on_note(w, w->rx, w->rx_need) != 0) {
-            log_msg(LOG_ERROR, "worker_ipc", "worker %d sent a malformed note", (int)w->pid);
+            log_msg(LOG_LEVEL_ERROR, "worker_ipc", "worker %d sent a malformed note", (int)w->pid);
             pool_worker_abandon(w);
             return;
         }
@@ -360,7 +363,7 @@ static void pool_on_written(uv_write_t *req, int status)
     struct pool_worker *w = req->data;
     w->writing = false;
     if (status < 0 && status != UV_ECANCELED) {
-        log_msg(LOG_ERROR, "worker_ipc", "cannot write to worker %d: %s", (int)w->pid,
+        log_msg(LOG_LEVEL_ERROR, "worker_ipc", "cannot write to worker %d: %s", (int)w->pid,
                 uv_strerror(status));
         pool_worker_abandon(w);
     }
@@ -372,8 +375,8 @@ static void pool_on_deadline(uv_timer_t *t)
     if (!w->busy || w->pid <= 0)
         return;
     w->timed_out = true;
-    log_msg(LOG_WARN, "worker_deadline", "worker %d ran past %llu ms%s%s; killing it", (int)w->pid,
-            (unsigned long long)w->deadline_ms, w->fn[0] ? " in " : "", w->fn);
+    log_msg(LOG_LEVEL_WARN, "worker_deadline", "worker %d ran past %llu ms%s%s; killing it",
+            (int)w->pid, (unsigned long long)w->deadline_ms, w->fn[0] ? " in " : "", w->fn);
     pool_worker_abandon(w);
 }
 
@@ -393,7 +396,7 @@ static void pool_on_mem_tick(uv_timer_t *t)
         if (rss > p->o.mem_limit_bytes) {
             w->mem_exceeded = true;
             w->rss = rss;
-            log_msg(LOG_WARN, "worker_memory",
+            log_msg(LOG_LEVEL_WARN, "worker_memory",
                     "worker %d reached %zu MB resident, past the limit of %zu MB; killing it",
                     (int)w->pid, rss >> 20, p->o.mem_limit_bytes >> 20);
             pool_worker_abandon(w);
@@ -436,7 +439,7 @@ static void pool_dispatch(struct pool_worker *w, struct pool_job *job)
     w->wreq.data = w;
     int rc = uvx_write(&w->wreq, (uv_stream_t *)&w->pipe, job->bufs, job->nbufs, pool_on_written);
     if (rc < 0) {
-        log_msg(LOG_ERROR, "worker_ipc", "cannot write to worker %d: %s", (int)w->pid,
+        log_msg(LOG_LEVEL_ERROR, "worker_ipc", "cannot write to worker %d: %s", (int)w->pid,
                 uv_strerror(rc));
         pool_worker_abandon(w);
         return;
@@ -532,7 +535,7 @@ void pool_cancel(struct pool *p, struct pool_job *job)
         /* Part of the request frame still waits to be written from the owner's buffers, which
          * are about to go: the worker cannot get a whole request any more, so it is replaced. */
         if (w->writing) {
-            log_msg(LOG_INFO, "worker_replaced",
+            log_msg(LOG_LEVEL_INFO, "worker_replaced",
                     "client left while its request was still being sent to worker %d", (int)w->pid);
             pool_worker_abandon(w);
         }

@@ -20,7 +20,7 @@ static void pool_out_line(struct pool_worker *w, const char *s, size_t n)
     w->out_relayed += n + 1;
     char clean[POOL_OUT_LINE];
     struct log_line l;
-    if (log_begin(&l, LOG_WARN, "worker_output")) {
+    if (log_begin(&l, LOG_LEVEL_WARN, "worker_output")) {
         log_int(&l, "pid", (long long)w->pid);
         log_strn(&l, "msg", clean,
                  text_utf8_clean(s, n < sizeof(clean) ? n : sizeof(clean), clean));
@@ -48,7 +48,7 @@ void pool_out_flush(struct pool_worker *w)
         w->line_len = 0;
     }
     if (w->out_dropped > 0) {
-        log_msg(LOG_WARN, "worker_output_dropped",
+        log_msg(LOG_LEVEL_WARN, "worker_output_dropped",
                 "worker %d printed %zu more byte(s) of output during one call; not logged",
                 (int)w->pid, w->out_dropped);
         w->out_dropped = 0;

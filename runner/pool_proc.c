@@ -165,7 +165,7 @@ void pool_on_respawn(uv_timer_t *t)
     }
     char err[256];
     if (pool_worker_spawn(w, err, sizeof(err)) != 0) {
-        log_msg(LOG_ERROR, "worker_respawn", "cannot start a worker: %s", err);
+        log_msg(LOG_LEVEL_ERROR, "worker_respawn", "cannot start a worker: %s", err);
         w->crashes++;
         /* Still pending (it counts toward the pool's size) until a fork works. */
         w->respawn_pending = w->pid == 0;
@@ -175,7 +175,7 @@ void pool_on_respawn(uv_timer_t *t)
     }
     w->respawn_pending = false;
     p->restarts++;
-    log_msg(LOG_INFO, "worker_started", "worker %d started (replacement)", (int)w->pid);
+    log_msg(LOG_LEVEL_INFO, "worker_started", "worker %d started (replacement)", (int)w->pid);
     pool_worker_idle(w);
 }
 
@@ -215,7 +215,7 @@ void pool_fill(struct pool *p)
 static void pool_log_failure(const struct pool_result *res, const char *during)
 {
     struct log_line l;
-    if (!log_begin(&l, LOG_WARN, "worker_died"))
+    if (!log_begin(&l, LOG_LEVEL_WARN, "worker_died"))
         return;
     log_int(&l, "pid", (long long)res->pid);
     const char *cause = res->outcome == POOL_TIMED_OUT   ? "timeout"
@@ -297,7 +297,7 @@ void pool_worker_finalize(struct pool_worker *w)
     if (planned) {
         /* A worker stopped while loading a set that was superseded was killed on purpose. */
         if ((res.term_signal != 0 || res.exit_status != 0) && !was_starting)
-            log_msg(LOG_WARN, "worker_exit", "worker %d, being replaced, ended with %s %d",
+            log_msg(LOG_LEVEL_WARN, "worker_exit", "worker %d, being replaced, ended with %s %d",
                     (int)res.pid, res.term_signal ? "signal" : "status",
                     res.term_signal ? res.term_signal : res.exit_status);
         p->restarts_by[cause]++;
@@ -321,7 +321,7 @@ void pool_worker_finalize(struct pool_worker *w)
     if (was_busy || res.term_signal != 0 || res.exit_status != 0)
         pool_log_failure(&res, was_busy ? "request" : was_starting ? "start" : "idle");
     if (res.fn_failures >= 2)
-        log_msg(LOG_WARN, "function_failing", "function %s has cost %u worker(s) so far",
+        log_msg(LOG_LEVEL_WARN, "function_failing", "function %s has cost %u worker(s) so far",
                 res.function, res.fn_failures);
     enum restart_cause why = res.outcome == POOL_TIMED_OUT ? RESTART_TIMEOUT
                              : res.outcome == POOL_MEMORY  ? RESTART_MEMORY

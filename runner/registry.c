@@ -252,7 +252,7 @@ static hs_status register_any(hs_module *mod, const char *name, hs_kind kind,
     struct registry *reg = mod->reg;
     struct registry_module *m = reg->modules[mod->index];
     if (!mod->in_init) {
-        log_msg(LOG_WARN, "module_register_refused",
+        log_msg(LOG_LEVEL_WARN, "module_register_refused",
                 "module %s registered %s outside its init; refused", m->name,
                 registry_name_ok(name) ? name : "(bad name)");
         return HS_ERR_STATE;

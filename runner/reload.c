@@ -57,7 +57,7 @@ int reload_worker_main(int fd, void *set)
     err[0] = '\0';
     struct registry *reg = modset_load(s->ms, s->no_diy, NULL, NULL, err, sizeof(err));
     if (reg == NULL) {
-        log_msg(LOG_ERROR, "worker_load_failed", "worker %d cannot load the modules: %s",
+        log_msg(LOG_LEVEL_ERROR, "worker_load_failed", "worker %d cannot load the modules: %s",
                 (int)getpid(), err[0] ? err : "unknown error");
         return RELOAD_EXIT_LOAD;
     }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "csvread.h"
+#include "text.h"
 
 static char *read_all(const char *path, size_t *len, char *err, size_t errlen)
 {
@@ -64,9 +65,9 @@ static const struct json_value *records_of(const struct json_value *root)
         return root;
     if (root->type != JSON_OBJECT)
         return NULL;
-    const struct json_value *r = json_object_get(root, "records", 7);
+    const struct json_value *r = json_object_get(root, STRLIT("records"));
     if (!r)
-        r = json_object_get(root, "data", 4);
+        r = json_object_get(root, STRLIT("data"));
     return r && r->type == JSON_ARRAY ? r : NULL;
 }
 
@@ -77,7 +78,7 @@ struct json_value *sfns_export_read(struct arena *a, const char *path, char *err
     if (!buf)
         return NULL;
     size_t i = 0;
-    if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+    if (len >= 3 && memcmp(buf, STRLIT("\xef\xbb\xbf")) == 0)
         i = 3;
     while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
         i++;

@@ -36,12 +36,12 @@ extern int __lsan_do_recoverable_leak_check(void) __attribute__((weak));
 static enum log_level level_of(const char *w, size_t n)
 {
     if (n == 5 && memcmp(w, STRLIT("debug")) == 0)
-        return LOG_DEBUG;
+        return LOG_LEVEL_DEBUG;
     if (n == 4 && memcmp(w, STRLIT("warn")) == 0)
-        return LOG_WARN;
+        return LOG_LEVEL_WARN;
     if (n == 5 && memcmp(w, STRLIT("error")) == 0)
-        return LOG_ERROR;
-    return LOG_INFO;
+        return LOG_LEVEL_ERROR;
+    return LOG_LEVEL_INFO;
 }
 
 /* Prints the hook's log lines ("level message\n" each), tagged with the request id. */
@@ -260,14 +260,14 @@ int worker_serve(int fd, const struct worker_opts *o)
         if (n == 0)
             break;
         if (n < 0) {
-            log_msg(LOG_ERROR, "worker_ipc", "cannot read a request frame; worker exits");
+            log_msg(LOG_LEVEL_ERROR, "worker_ipc", "cannot read a request frame; worker exits");
             rc = 1;
             break;
         }
         struct proto_request req;
         uint32_t seq = 0;
         if (ipc_req_decode(buf, (size_t)n, &seq, &req) != 0) {
-            log_msg(LOG_ERROR, "worker_ipc", "malformed request frame; worker exits");
+            log_msg(LOG_LEVEL_ERROR, "worker_ipc", "malformed request frame; worker exits");
             rc = 1;
             break;
         }

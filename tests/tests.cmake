@@ -9,7 +9,7 @@
 # build/protocol-modules/ (the conformance module alone, from tests/modules/conformance/),
 # HS_TEST_MODULES_DIR build/test-modules/ (the other tests/modules/), and HS_HOOK_MODULES_DIR
 # build/modules/, from which a product module's test links its one module (harness.h:
-# hs_hook_module_dir); each with its -asan twin for the asan/ tests.
+# hst_hook_module_dir); each with its -asan twin for the asan/ tests.
 set(HS_TEST_ENV
   "HS_SOURCE_DIR=${CMAKE_SOURCE_DIR}"
   "HS_BUILD_DIR=${CMAKE_BINARY_DIR}"
@@ -21,6 +21,8 @@ set(HS_TEST_ENV
 
 # hs_test(<name> <kind: unit|integration|fuzz> <sources...>)
 function(hs_test name kind)
+  list(GET ARGN 0 main_src)
+  file(STRINGS ${main_src} uses_cjson REGEX "^#include <(cjson/)?cJSON\\.h>")
   set(variants plain)
   if(HS_SANITIZERS)
     list(APPEND variants asan)
@@ -47,11 +49,16 @@ function(hs_test name kind)
     endif()
     # Tests of the JSON engine and the arena link only the base library, so they build and run
     # while the rest of the runner is being changed.
-    if(name MATCHES "^(json|arena|utf8)")
+    if(name MATCHES "^(json|arena)")
       set(core ${core}_base)
     endif()
     add_executable(${tgt} ${ARGN})
-    target_link_libraries(${tgt} PRIVATE ${core} PkgConfig::CMOCKA PkgConfig::CURL PkgConfig::CJSON)
+    target_link_libraries(${tgt} PRIVATE ${core} PkgConfig::CMOCKA PkgConfig::CURL)
+    # cJSON (an independent JSON reader the tests check answers with) only where the test's
+    # source includes it.
+    if(uses_cjson)
+      target_link_libraries(${tgt} PRIVATE PkgConfig::CJSON)
+    endif()
     target_include_directories(${tgt} PRIVATE ${CMAKE_SOURCE_DIR}/tests)
     set_target_properties(${tgt} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
     add_test(NAME ${tname} COMMAND ${tgt})
@@ -181,3 +188,7 @@ foreach(src ${HS_FUZZ_TARGETS})
     endif()
   endforeach()
 endforeach()
+
+# docs/internals/tree.md names every file of runner/ and no file that does not exist.
+add_test(NAME docs/tree_map COMMAND ${CMAKE_COMMAND} -DSRC=${CMAKE_SOURCE_DIR}
+         -P ${CMAKE_SOURCE_DIR}/tests/tools/tree_map.cmake)

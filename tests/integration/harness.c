@@ -5,7 +5,7 @@
  * Robustness rules: a missing or non-executable $HOOKSTACK_BIN, an exec failure, a server that
  * exits before listening and one that never prints the line within the start timeout each give a
  * one-line error plus the server's output on stderr, and never leave a process behind. The child
- * gets PR_SET_PDEATHSIG so it dies with a crashed test; hs_server_stop reaps it and kills anything
+ * gets PR_SET_PDEATHSIG so it dies with a crashed test; hst_server_stop reaps it and kills anything
  * left in its process group (workers included). Temporary files are removed at exit unless
  * HS_TEST_KEEP_LOGS is set. */
 #include "harness.h"
@@ -163,7 +163,7 @@ static void harness_print_tail(const char *label, const char *path)
     free(text);
 }
 
-static int harness_stdout_path(const struct hs_server *s, char *out, size_t size)
+static int harness_stdout_path(const struct hst_server *s, char *out, size_t size)
 {
     /* The stdout capture sits beside the log: same name with ".out" for ".log". */
     size_t n = strlen(s->log_path);
@@ -216,7 +216,7 @@ static char **harness_env_build(const char *const *env)
 }
 
 /* Looks for "listening on HOST:PORT" in text; fills s->host and s->port. */
-static int harness_parse_listening(const char *text, struct hs_server *s)
+static int harness_parse_listening(const char *text, struct hst_server *s)
 {
     const char *p = strstr(text, "listening on ");
     if (p == NULL)
@@ -345,7 +345,7 @@ static void harness_describe_status(int st, char *buf, size_t size)
         snprintf(buf, size, "ended with status 0x%x", st);
 }
 
-static int harness_start(struct hs_server *s, const char *const *pre, size_t npre,
+static int harness_start(struct hst_server *s, const char *const *pre, size_t npre,
                          const char *const *extra, const char *const *env)
 {
     memset(s, 0, sizeof(*s));
@@ -496,7 +496,7 @@ out:
     return rc;
 }
 
-int hs_server_start(struct hs_server *s, const char *const *extra_args, const char *const *env)
+int hst_server_start(struct hst_server *s, const char *const *extra_args, const char *const *env)
 {
     const char *mods = getenv("HS_MODULES_DIR");
     char fallback[512];
@@ -515,7 +515,7 @@ int hs_server_start(struct hs_server *s, const char *const *extra_args, const ch
     return harness_start(s, pre, sizeof(pre) / sizeof(pre[0]), extra_args, env);
 }
 
-int hs_server_start_raw(struct hs_server *s, const char *const *args, const char *const *env)
+int hst_server_start_raw(struct hst_server *s, const char *const *args, const char *const *env)
 {
     const char *pre[] = {"serve", "--host", "127.0.0.1", "--port", "0"};
     return harness_start(s, pre, sizeof(pre) / sizeof(pre[0]), args, env);
@@ -531,7 +531,7 @@ static void harness_warn_leftovers(pid_t pgid)
                 n, (long)pgid);
 }
 
-int hs_server_wait(struct hs_server *s, int timeout_ms)
+int hst_server_wait(struct hst_server *s, int timeout_ms)
 {
     if (s->exited)
         return s->exit_status;
@@ -546,7 +546,7 @@ int hs_server_wait(struct hs_server *s, int timeout_ms)
     return st;
 }
 
-int hs_server_stop(struct hs_server *s, int sig, int timeout_ms)
+int hst_server_stop(struct hst_server *s, int sig, int timeout_ms)
 {
     if (s->exited)
         return s->exit_status;
@@ -571,9 +571,36 @@ int hs_server_stop(struct hs_server *s, int sig, int timeout_ms)
     return -1;
 }
 
-char *hs_server_log(const struct hs_server *s)
+char *hst_server_log(const struct hst_server *s)
 {
     return harness_read_file(s->log_path, NULL);
+}
+
+bool hst_server_log_clean(const struct hst_server *s)
+{
+    char *log = hst_server_log(s);
+    if (log == NULL) {
+        fprintf(stderr, "harness: cannot read the server log %s\n", s->log_path);
+        return false;
+    }
+    bool clean = strstr(log, "ERROR: AddressSanitizer") == NULL &&
+                 strstr(log, "LeakSanitizer") == NULL && strstr(log, "runtime error:") == NULL;
+    if (!clean || strstr(log, "Sanitizer") != NULL)
+        fprintf(stderr, "%s\n", log);
+    free(log);
+    return clean;
+}
+
+int hst_server_stop_clean(struct hst_server *s)
+{
+    int st = hst_server_stop(s, SIGTERM, 30000);
+    bool clean = hst_server_log_clean(s);
+    if (st < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        fprintf(stderr, "harness: server %ld did not exit with status 0 (wait status %d)\n",
+                (long)s->pid, st);
+        return -1;
+    }
+    return clean ? 0 : -1;
 }
 
 /* ---- workers ------------------------------------------------------------------------------ */
@@ -593,7 +620,7 @@ static int harness_add_child(pid_t *pids, int n, int max, pid_t parent, pid_t ch
     return n + 1;
 }
 
-int hs_server_workers(const struct hs_server *s, pid_t *pids, int max)
+int hst_server_workers(const struct hst_server *s, pid_t *pids, int max)
 {
     if (s->pid <= 0 || s->exited)
         return 0;
@@ -644,7 +671,7 @@ static void harness_curl_global(void)
     atexit(curl_global_cleanup);
 }
 
-void hs_request_set_timeout(long timeout_ms)
+void hst_request_set_timeout(long timeout_ms)
 {
     harness_timeout_ms = timeout_ms > 0 ? timeout_ms : 30000;
 }
@@ -694,7 +721,7 @@ static char *harness_buf_take(struct harness_buf *b)
 struct harness_xfer {
     struct harness_buf body, headers, interim;
     int in_interim; /* the current header block is a 1xx response */
-    hs_body_fill fill;
+    hst_body_fill fill;
     void *fill_ud;
 };
 
@@ -739,9 +766,9 @@ static int harness_has_header(const char *const *headers, const char *name)
     return 0;
 }
 
-static int harness_perform(const struct hs_server *s, const char *method, const char *path,
+static int harness_perform(const struct hst_server *s, const char *method, const char *path,
                            const char *const *headers, const char *body, size_t body_len,
-                           hs_body_fill fill, void *fill_ud, struct hs_response *out)
+                           hst_body_fill fill, void *fill_ud, struct hst_response *out)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, harness_curl_global);
@@ -833,28 +860,28 @@ static int harness_perform(const struct hs_server *s, const char *method, const 
     return (cc == CURLE_OK || status != 0) ? 0 : -1;
 }
 
-int hs_request(const struct hs_server *s, const char *method, const char *path,
-               const char *const *headers, const char *body, size_t body_len,
-               struct hs_response *out)
+int hst_request(const struct hst_server *s, const char *method, const char *path,
+                const char *const *headers, const char *body, size_t body_len,
+                struct hst_response *out)
 {
     return harness_perform(s, method, path, headers, body, body_len, NULL, NULL, out);
 }
 
-int hs_request_stream(const struct hs_server *s, const char *method, const char *path,
-                      const char *const *headers, hs_body_fill fill, void *ud, size_t body_len,
-                      struct hs_response *out)
+int hst_request_stream(const struct hst_server *s, const char *method, const char *path,
+                       const char *const *headers, hst_body_fill fill, void *ud, size_t body_len,
+                       struct hst_response *out)
 {
     return harness_perform(s, method, path, headers, NULL, body_len, fill, ud, out);
 }
 
-int hs_post_function(const struct hs_server *s, const char *json, struct hs_response *out)
+int hst_post_function(const struct hst_server *s, const char *json, struct hst_response *out)
 {
     const char *headers[] = {"Authorization: Bearer " HS_TEST_TOKEN,
                              "Content-Type: application/json", NULL};
-    return hs_request(s, "POST", "/function", headers, json, strlen(json), out);
+    return hst_request(s, "POST", "/function", headers, json, strlen(json), out);
 }
 
-void hs_response_free(struct hs_response *r)
+void hst_response_free(struct hst_response *r)
 {
     if (r == NULL)
         return;
@@ -865,7 +892,7 @@ void hs_response_free(struct hs_response *r)
     r->body_len = 0;
 }
 
-char *hs_response_header(const struct hs_response *r, const char *name)
+char *hst_response_header(const struct hst_response *r, const char *name)
 {
     if (r == NULL || r->headers == NULL)
         return NULL;
@@ -897,7 +924,7 @@ char *hs_response_header(const struct hs_response *r, const char *name)
 
 /* ---- raw sockets -------------------------------------------------------------------------- */
 
-int hs_connect(const struct hs_server *s)
+int hst_connect(const struct hst_server *s)
 {
     int v6 = strchr(s->host, ':') != NULL;
     int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -929,7 +956,7 @@ int hs_connect(const struct hs_server *s)
     return fd;
 }
 
-int hs_send_all(int fd, const void *buf, size_t len)
+int hst_send_all(int fd, const void *buf, size_t len)
 {
     const char *p = buf;
     while (len > 0) {
@@ -944,7 +971,7 @@ int hs_send_all(int fd, const void *buf, size_t len)
     return 0;
 }
 
-char *hs_recv_all(int fd, int timeout_ms, size_t *len)
+char *hst_recv_all(int fd, int timeout_ms, size_t *len)
 {
     struct harness_buf b;
     memset(&b, 0, sizeof(b));
@@ -977,7 +1004,7 @@ char *hs_recv_all(int fd, int timeout_ms, size_t *len)
 
 #define HS_MODDIRS_MAX 8
 
-struct hs_moddir {
+struct hst_moddir {
     const char *env; /* the variable naming the folder the links point into */
     char names[128];
     char dir[64];
@@ -985,38 +1012,38 @@ struct hs_moddir {
     int nlinks;
 };
 
-static struct hs_moddir hs_moddirs[HS_MODDIRS_MAX];
-static int hs_nmoddirs;
-static pthread_mutex_t hs_moddir_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct hst_moddir hst_moddirs[HS_MODDIRS_MAX];
+static int hst_nmoddirs;
+static pthread_mutex_t hst_moddir_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void hs_moddirs_remove(void)
+static void hst_moddirs_remove(void)
 {
-    for (int i = 0; i < hs_nmoddirs; i++) {
-        for (int k = 0; k < hs_moddirs[i].nlinks; k++)
-            unlink(hs_moddirs[i].links[k]);
-        rmdir(hs_moddirs[i].dir);
+    for (int i = 0; i < hst_nmoddirs; i++) {
+        for (int k = 0; k < hst_moddirs[i].nlinks; k++)
+            unlink(hst_moddirs[i].links[k]);
+        rmdir(hst_moddirs[i].dir);
     }
-    hs_nmoddirs = 0;
+    hst_nmoddirs = 0;
 }
 
 /* A folder of links to the named modules of the folder $env (fallback when unset). */
-static const char *hs_module_links(const char *env_name, const char *fallback, const char *names)
+static const char *hst_module_links(const char *env_name, const char *fallback, const char *names)
 {
-    pthread_mutex_lock(&hs_moddir_lock);
+    pthread_mutex_lock(&hst_moddir_lock);
     const char *out = NULL;
-    for (int i = 0; i < hs_nmoddirs; i++) {
-        if (hs_moddirs[i].env == env_name && strcmp(hs_moddirs[i].names, names) == 0) {
-            out = hs_moddirs[i].dir;
+    for (int i = 0; i < hst_nmoddirs; i++) {
+        if (hst_moddirs[i].env == env_name && strcmp(hst_moddirs[i].names, names) == 0) {
+            out = hst_moddirs[i].dir;
             goto done;
         }
     }
-    if (hs_nmoddirs == HS_MODDIRS_MAX || strlen(names) >= sizeof(hs_moddirs[0].names)) {
+    if (hst_nmoddirs == HS_MODDIRS_MAX || strlen(names) >= sizeof(hst_moddirs[0].names)) {
         fprintf(stderr, "harness: too many module folders or names too long: %s\n", names);
         goto done;
     }
-    if (hs_nmoddirs == 0)
-        atexit(hs_moddirs_remove);
-    struct hs_moddir *m = &hs_moddirs[hs_nmoddirs];
+    if (hst_nmoddirs == 0)
+        atexit(hst_moddirs_remove);
+    struct hst_moddir *m = &hst_moddirs[hst_nmoddirs];
     memset(m, 0, sizeof(*m));
     m->env = env_name;
     snprintf(m->names, sizeof(m->names), "%s", names);
@@ -1025,7 +1052,7 @@ static const char *hs_module_links(const char *env_name, const char *fallback, c
         fprintf(stderr, "harness: mkdtemp: %s\n", strerror(errno));
         goto done;
     }
-    hs_nmoddirs++;
+    hst_nmoddirs++;
     char dir[sizeof(m->dir)];
     memcpy(dir, m->dir, sizeof(dir));
     const char *env = getenv(env_name);
@@ -1053,25 +1080,25 @@ static const char *hs_module_links(const char *env_name, const char *fallback, c
     }
     out = m->dir;
 done:
-    pthread_mutex_unlock(&hs_moddir_lock);
+    pthread_mutex_unlock(&hst_moddir_lock);
     return out;
 }
 
-const char *hs_test_module_dir(const char *names)
+const char *hst_test_module_dir(const char *names)
 {
-    return hs_module_links("HS_TEST_MODULES_DIR", "build/test-modules", names);
+    return hst_module_links("HS_TEST_MODULES_DIR", "build/test-modules", names);
 }
 
-const char *hs_hook_module_dir(const char *names)
+const char *hst_hook_module_dir(const char *names)
 {
-    return hs_module_links("HS_HOOK_MODULES_DIR", "build/modules", names);
+    return hst_module_links("HS_HOOK_MODULES_DIR", "build/modules", names);
 }
 
-pid_t hs_server_wait_busy(const struct hs_server *s, int timeout_ms)
+pid_t hst_server_wait_busy(const struct hst_server *s, int timeout_ms)
 {
     for (int waited = 0; waited <= timeout_ms; waited += 10) {
         pid_t pids[64];
-        int n = hs_server_workers(s, pids, 64);
+        int n = hst_server_workers(s, pids, 64);
         for (int i = 0; i < n; i++) {
             char path[64], wchan[128] = "";
             snprintf(path, sizeof(path), "/proc/%d/wchan", (int)pids[i]);

@@ -193,17 +193,17 @@ long hsf_rss_kb(pid_t pid)
     return kb;
 }
 
-pid_t hsf_wait_busy(const struct hs_server *s, int timeout_ms)
+pid_t hsf_wait_busy(const struct hst_server *s, int timeout_ms)
 {
-    return hs_server_wait_busy(s, timeout_ms);
+    return hst_server_wait_busy(s, timeout_ms);
 }
 
-int hsf_wait_workers(const struct hs_server *s, int n, pid_t *pids, int max, int timeout_ms)
+int hsf_wait_workers(const struct hst_server *s, int n, pid_t *pids, int max, int timeout_ms)
 {
     long long end = hsf_now_ms() + timeout_ms;
     int got = 0;
     do {
-        got = hs_server_workers(s, pids, max);
+        got = hst_server_workers(s, pids, max);
         if (got >= n)
             break;
         hsf_sleep_ms(20);
@@ -211,9 +211,9 @@ int hsf_wait_workers(const struct hs_server *s, int n, pid_t *pids, int max, int
     return got;
 }
 
-int hsf_log_count(const struct hs_server *s, const char *needle)
+int hsf_log_count(const struct hst_server *s, const char *needle)
 {
-    char *log = hs_server_log(s);
+    char *log = hst_server_log(s);
     int n = 0;
     for (const char *p = log; p != NULL && (p = strstr(p, needle)) != NULL; p += strlen(needle))
         n++;
@@ -221,7 +221,7 @@ int hsf_log_count(const struct hs_server *s, const char *needle)
     return n;
 }
 
-int hsf_wait_log(const struct hs_server *s, const char *needle, int count, int timeout_ms)
+int hsf_wait_log(const struct hst_server *s, const char *needle, int count, int timeout_ms)
 {
     long long end = hsf_now_ms() + timeout_ms;
     do {
@@ -249,19 +249,4 @@ const char *const *hsf_small_quarantine_env(void)
     env[0] = asan;
     env[1] = NULL;
     return env;
-}
-
-void hsf_stop_ok(struct hs_server *s)
-{
-    int st = hs_server_stop(s, SIGTERM, 30000);
-    char *log = hs_server_log(s);
-    assert_non_null(log);
-    if (strstr(log, "Sanitizer") != NULL || strstr(log, "runtime error:") != NULL)
-        fprintf(stderr, "%s\n", log);
-    assert_null(strstr(log, "ERROR: AddressSanitizer"));
-    assert_null(strstr(log, "LeakSanitizer"));
-    assert_null(strstr(log, "runtime error:"));
-    free(log);
-    assert_true(st >= 0 && WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 0);
 }

@@ -28,28 +28,25 @@ long hsf_rss_kb(pid_t pid);
 
 /* Waits until a worker of s runs a call (it no longer sleeps reading its socket, per
  * /proc/PID/wchan); its pid, or 0 after timeout_ms. */
-pid_t hsf_wait_busy(const struct hs_server *s, int timeout_ms);
+pid_t hsf_wait_busy(const struct hst_server *s, int timeout_ms);
 
 /* Waits until s has at least n workers; how many it has. */
-int hsf_wait_workers(const struct hs_server *s, int n, pid_t *pids, int max, int timeout_ms);
+int hsf_wait_workers(const struct hst_server *s, int n, pid_t *pids, int max, int timeout_ms);
 
 /* Waits until the server log holds needle count times; 1 when it does, 0 after timeout_ms. */
-int hsf_wait_log(const struct hs_server *s, const char *needle, int count, int timeout_ms);
+int hsf_wait_log(const struct hst_server *s, const char *needle, int count, int timeout_ms);
 
 /* How many times needle occurs in the server log. */
-int hsf_log_count(const struct hs_server *s, const char *needle);
+int hsf_log_count(const struct hst_server *s, const char *needle);
 
 /* A POST /function body for a DIY hook: {"diy":true,"type":"hook","function":fn,"options":opts}
  * (type left out when top_level), into buf. */
 const char *hsf_body(char *buf, size_t cap, const char *fn, const char *opts, int top_level);
 
-/* An environment list for hs_server_start whose ASAN_OPTIONS (the test's, if any) also sets a
+/* An environment list for hst_server_start whose ASAN_OPTIONS (the test's, if any) also sets a
  * small quarantine (8 MB): freed memory an ASan build keeps aside would otherwise read as growth
  * of the server's resident memory (up to 256 MB). */
 const char *const *hsf_small_quarantine_env(void);
-
-/* Stops s with SIGTERM and asserts (cmocka) a clean exit 0 and a log free of sanitizer reports. */
-void hsf_stop_ok(struct hs_server *s);
 
 /* Milliseconds on the monotonic clock. */
 long long hsf_now_ms(void);

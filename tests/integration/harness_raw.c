@@ -157,14 +157,14 @@ int hsr_read_answer(int fd, int timeout_ms, char *carry, size_t *carry_len, stru
     return 1;
 }
 
-int hsr_exchange(const struct hs_server *s, const char *raw, int timeout_ms, long long *took_ms,
+int hsr_exchange(const struct hst_server *s, const char *raw, int timeout_ms, long long *took_ms,
                  struct hsr_answer *a)
 {
     memset(a, 0, sizeof(*a));
     long long t0 = hsr_now_ms();
-    int fd = hs_connect(s);
+    int fd = hst_connect(s);
     int rc = -1;
-    if (fd >= 0 && hs_send_all(fd, raw, strlen(raw)) == 0)
+    if (fd >= 0 && hst_send_all(fd, raw, strlen(raw)) == 0)
         rc = hsr_read_answer(fd, timeout_ms, NULL, NULL, a);
     if (fd >= 0)
         close(fd);

@@ -1,6 +1,6 @@
 /* harness_raw.h — raw HTTP/1.1 over a socket for the front's hardening tests (stalls, drain,
  * connection limit): one answer read at a time on a kept-alive connection, with a deadline, and
- * the bits of an answer those tests look at. Built on harness.h's hs_connect. */
+ * the bits of an answer those tests look at. Built on harness.h's hst_connect. */
 #ifndef HS_TEST_HARNESS_RAW_H
 #define HS_TEST_HARNESS_RAW_H
 
@@ -32,7 +32,7 @@ char *hsr_header(const struct hsr_answer *a, const char *name);
 /* Sends raw on a new connection and reads one answer within timeout_ms; *took_ms gets the time
  * from connecting to the answer (or to giving up). Returns what hsr_read_answer returns (and -1
  * when it cannot connect or send). The connection is closed afterwards. */
-int hsr_exchange(const struct hs_server *s, const char *raw, int timeout_ms, long long *took_ms,
+int hsr_exchange(const struct hst_server *s, const char *raw, int timeout_ms, long long *took_ms,
                  struct hsr_answer *a);
 
 /* Milliseconds on the monotonic clock. */

@@ -30,7 +30,7 @@
 #define BP_GROWTH_LIMIT_KB (16L * 1024L)
 
 struct bp_client {
-    const struct hs_server *s;
+    const struct hst_server *s;
     int id;
     char *options; /* the request's options object, as sent */
     long status;
@@ -76,11 +76,11 @@ static void *bp_client_run(void *arg)
                         "Content-Type: application/json\r\nContent-Length: %d\r\n"
                         "Connection: close\r\n\r\n",
                         HS_TEST_TOKEN, blen);
-    int fd = hs_connect(cl->s);
-    if (fd >= 0 && hs_send_all(fd, head, (size_t)hlen) == 0 &&
-        hs_send_all(fd, body, (size_t)blen) == 0) {
+    int fd = hst_connect(cl->s);
+    if (fd >= 0 && hst_send_all(fd, head, (size_t)hlen) == 0 &&
+        hst_send_all(fd, body, (size_t)blen) == 0) {
         size_t n = 0;
-        char *resp = hs_recv_all(fd, 60000, &n);
+        char *resp = hst_recv_all(fd, 60000, &n);
         if (resp != NULL) {
             sscanf(resp, "HTTP/1.1 %ld", &cl->status);
             char *sep = strstr(resp, "\r\n\r\n");
@@ -121,8 +121,8 @@ static void bp_run(const char *cap_mb, int nclients)
     char cap[64];
     snprintf(cap, sizeof(cap), "HOOKSTACK_MAX_BUFFERED_MB=%s", cap_mb);
     const char *env[] = {cap, asan, NULL};
-    struct hs_server s;
-    assert_int_equal(hs_server_start(&s, args, env), 0);
+    struct hst_server s;
+    assert_int_equal(hst_server_start(&s, args, env), 0);
 
     struct bp_client cl[BP_CLIENTS];
     pthread_t th[BP_CLIENTS];
@@ -139,13 +139,13 @@ static void bp_run(const char *cap_mb, int nclients)
         memcpy(cl[i].options + n + BP_PAD_BYTES, "\"}", 3);
     }
     /* A first small call warms the front and its worker; its RSS then is the baseline. */
-    struct hs_response r;
+    struct hst_response r;
     assert_int_equal(
-        hs_post_function(
+        hst_post_function(
             &s, "{\"diy\":true,\"type\":\"hook\",\"function\":\"sleepMs\",\"options\":{}}", &r),
         0);
     assert_int_equal(r.status, 200);
-    hs_response_free(&r);
+    hst_response_free(&r);
     long base = rss_kb(s.pid);
     assert_true(base > 0);
 
@@ -183,7 +183,7 @@ static void bp_run(const char *cap_mb, int nclients)
             cap_mb, nclients, base, peak, peak - base, BP_GROWTH_LIMIT_KB);
     assert_int_equal(ok, nclients);
     assert_true(peak - base < BP_GROWTH_LIMIT_KB);
-    int st = hs_server_stop(&s, SIGTERM, 20000);
+    int st = hst_server_stop(&s, SIGTERM, 20000);
     assert_true(st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 

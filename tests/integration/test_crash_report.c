@@ -123,11 +123,11 @@ static const char *page_body(char *buf, size_t cap, const char *how)
 
 /* Serves body and invokes it; asserts both answers are the same 500 hook_crashed body and that it
  * holds want; returns the served body (malloc'd) and leaves invoke's stderr in *err. */
-static char *serve_and_invoke(const struct hs_server *s, const char *function, const char *body,
+static char *serve_and_invoke(const struct hst_server *s, const char *function, const char *body,
                               const char *want, char **err)
 {
-    struct hs_response r;
-    assert_int_equal(hs_post_function(s, body, &r), 0);
+    struct hst_response r;
+    assert_int_equal(hst_post_function(s, body, &r), 0);
     struct run inv;
     invoke(function, body, &inv);
     char *served = strdup(r.body);
@@ -137,7 +137,7 @@ static char *serve_and_invoke(const struct hs_server *s, const char *function, c
     assert_int_equal(r.status, 500);
     assert_non_null(strstr(served, "{\"errors\":[{\"code\":\"hook_crashed\",\"message\":\""));
     assert_non_null(strstr(served, want));
-    hs_response_free(&r);
+    hst_response_free(&r);
 
     /* invoke: the body and a newline on stdout, exit status 1. */
     assert_int_equal(inv.status, 1);
@@ -163,10 +163,10 @@ static void test_served_and_invoked_alike(void **state)
 {
     (void)state;
     bool asan = asan_build();
-    struct hs_server s;
+    struct hst_server s;
     assert_int_equal(
-        hs_server_start(&s, (const char *[]){"--modules", hsf_module_dir(), "--workers", "2", NULL},
-                        NULL),
+        hst_server_start(
+            &s, (const char *[]){"--modules", hsf_module_dir(), "--workers", "2", NULL}, NULL),
         0);
     static const char at[] = "The function faultRecords crashed at record 3 of 5, id 001C: ";
     const struct {
@@ -219,7 +219,7 @@ static void test_served_and_invoked_alike(void **state)
 
     /* The server's log: the note and the backtrace as worker output, the place in worker_died. */
     assert_true(hsf_wait_log(&s, "function=faultSegv", 1, 10000));
-    char *log = hs_server_log(&s);
+    char *log = hst_server_log(&s);
     assert_non_null(log);
     bool ok = strstr(log, "event=worker_output") &&
               strstr(log, "msg=\"hookstack crash: SIGSEGV in function faultRecords at record 3 "
@@ -230,7 +230,7 @@ static void test_served_and_invoked_alike(void **state)
         fprintf(stderr, "%s\n", log);
     free(log);
     assert_true(ok);
-    int st = hs_server_stop(&s, SIGTERM, 30000);
+    int st = hst_server_stop(&s, SIGTERM, 30000);
     assert_true(st >= 0 && WIFEXITED(st));
     assert_int_equal(WEXITSTATUS(st), 0);
 }
@@ -240,21 +240,21 @@ static void test_served_and_invoked_alike(void **state)
 static void test_record_failure_served_and_invoked(void **state)
 {
     (void)state;
-    struct hs_server s;
-    const char *mods = hs_test_module_dir("kindcheck");
+    struct hst_server s;
+    const char *mods = hst_test_module_dir("kindcheck");
     assert_non_null(mods);
-    assert_int_equal(hs_server_start(&s, (const char *[]){"--modules", mods, NULL}, NULL), 0);
+    assert_int_equal(hst_server_start(&s, (const char *[]){"--modules", mods, NULL}, NULL), 0);
     static const char body[] =
         "{\"diy\":true,\"function\":\"kcPreMapRecords\",\"options\":{\"data\":[{\"Id\":\"001A\"},"
         "{\"Id\":\"001B\",\"fail\":true}]}}";
     static const char want[] =
         "{\"errors\":[{\"message\":\"this record failed on purpose (function kcPreMapRecords at "
         "record 2 of 2, id 001B)\",\"code\":\"record_failed\"}]}";
-    struct hs_response r;
-    assert_int_equal(hs_post_function(&s, body, &r), 0);
+    struct hst_response r;
+    assert_int_equal(hst_post_function(&s, body, &r), 0);
     assert_int_equal(r.status, 422);
     assert_string_equal(r.body, want);
-    hs_response_free(&r);
+    hst_response_free(&r);
     /* invoke with the kindcheck module: its own folder this time. */
     char pin[] = "/tmp/hs-crash-in-XXXXXX";
     int fi = mkstemp(pin);
@@ -275,7 +275,7 @@ static void test_record_failure_served_and_invoked(void **state)
     assert_true(n > 0 && out[n - 1] == '\n');
     out[n - 1] = '\0';
     assert_string_equal(out, want);
-    hsf_stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 int main(void)

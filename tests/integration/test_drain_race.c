@@ -29,7 +29,7 @@ static const char call_body[] = "{\"diy\":true,\"type\":\"hook\",\"function\":\"
                                 "\"options\":{\"k\":\"v\"}}";
 
 struct client {
-    const struct hs_server *s;
+    const struct hst_server *s;
     int id;
     long sent, answered;
     int lost;      /* requests sent and never answered */
@@ -48,7 +48,7 @@ static void *client_run(void *arg)
     char two[2048];
     memcpy(two, req, (size_t)n);
     memcpy(two + n, req, (size_t)n);
-    int fd = hs_connect(c->s);
+    int fd = hst_connect(c->s);
     if (fd < 0) {
         c->bad = 1;
         return NULL;
@@ -103,9 +103,9 @@ static void test_sigterm_race(void **state)
     long total_sent = 0, total_answered = 0;
     int total_lost = 0;
     for (int run = 0; run < RUNS; run++) {
-        struct hs_server s;
+        struct hst_server s;
         const char *args[] = {"--workers", "2", NULL};
-        assert_int_equal(hs_server_start(&s, args, NULL), 0);
+        assert_int_equal(hst_server_start(&s, args, NULL), 0);
         struct client cl[CLIENTS];
         pthread_t th[CLIENTS];
         for (int i = 0; i < CLIENTS; i++) {
@@ -135,9 +135,9 @@ static void test_sigterm_race(void **state)
             unclosed += !cl[i].closed_ok;
             bad += cl[i].bad;
         }
-        int st = hs_server_wait(&s, 20000);
+        int st = hst_server_wait(&s, 20000);
         if (st < 0)
-            st = hs_server_stop(&s, SIGKILL, 5000);
+            st = hst_server_stop(&s, SIGKILL, 5000);
         if (lost != 0 || unclosed != 0 || bad != 0)
             fail_msg("run %d: %d request(s) without an answer, %d connection(s) ended without a "
                      "close answer, %d wrong answer(s)",
@@ -160,13 +160,13 @@ static void test_stop_server_pipelined(void **state)
         "GET /stopServer HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " HS_TEST_TOKEN "\r\n\r\n";
     static const char health[] = "GET /healthCheck HTTP/1.1\r\nHost: x\r\n\r\n";
     for (int pipelined = 0; pipelined < 2; pipelined++) {
-        struct hs_server s;
-        assert_int_equal(hs_server_start(&s, NULL, NULL), 0);
-        int fd = hs_connect(&s);
+        struct hst_server s;
+        assert_int_equal(hst_server_start(&s, NULL, NULL), 0);
+        int fd = hst_connect(&s);
         assert_true(fd >= 0);
         char both[512];
         snprintf(both, sizeof(both), "%s%s", stop, pipelined ? health : "");
-        assert_int_equal(hs_send_all(fd, both, strlen(both)), 0);
+        assert_int_equal(hst_send_all(fd, both, strlen(both)), 0);
         char carry[HSR_CARRY_MAX];
         size_t cl = 0;
         struct hsr_answer a;
@@ -187,7 +187,7 @@ static void test_stop_server_pipelined(void **state)
         /* Then the connection ends, and so does the server. */
         assert_int_equal(hsr_read_answer(fd, 10000, carry, &cl, &a), 0);
         close(fd);
-        int st = hs_server_wait(&s, 20000);
+        int st = hst_server_wait(&s, 20000);
         assert_true(st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
     }
 }

@@ -27,7 +27,7 @@
 
 #include "integration/harness_faults.h"
 
-static void start(struct hs_server *s, const char *const *args)
+static void start(struct hst_server *s, const char *const *args)
 {
     const char *argv[32];
     int n = 0;
@@ -36,32 +36,32 @@ static void start(struct hs_server *s, const char *const *args)
     for (int i = 0; args[i] != NULL && n < 31; i++)
         argv[n++] = args[i];
     argv[n] = NULL;
-    assert_int_equal(hs_server_start(s, argv, NULL), 0);
+    assert_int_equal(hst_server_start(s, argv, NULL), 0);
 }
 
-static void call(const struct hs_server *s, const char *fn, const char *opts, int top,
-                 struct hs_response *r)
+static void call(const struct hst_server *s, const char *fn, const char *opts, int top,
+                 struct hst_response *r)
 {
     char body[512];
-    assert_int_equal(hs_post_function(s, hsf_body(body, sizeof(body), fn, opts, top), r), 0);
+    assert_int_equal(hst_post_function(s, hsf_body(body, sizeof(body), fn, opts, top), r), 0);
 }
 
-static void assert_good(const struct hs_server *s)
+static void assert_good(const struct hst_server *s)
 {
-    struct hs_response r;
+    struct hst_response r;
     call(s, "faultSleep", "{\"ms\":0,\"ok\":1}", 0, &r);
     assert_int_equal(r.status, 200);
     assert_string_equal(r.body, "[{\"ms\":0,\"ok\":1}]");
-    hs_response_free(&r);
+    hst_response_free(&r);
 }
 
-static void assert_error(const struct hs_response *r, long status, const char *code,
+static void assert_error(const struct hst_response *r, long status, const char *code,
                          const char *const *parts)
 {
     if (r->status != status)
         fprintf(stderr, "unexpected answer %ld: %s\n", r->status, r->body);
     assert_int_equal(r->status, status);
-    char *ct = hs_response_header(r, "Content-Type");
+    char *ct = hst_response_header(r, "Content-Type");
     assert_non_null(ct);
     assert_string_equal(ct, "application/json; charset=utf-8");
     free(ct);
@@ -79,7 +79,7 @@ static void assert_error(const struct hs_response *r, long status, const char *c
 static void test_crashes(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     start(&s, (const char *[]){"--workers", "2", NULL});
     static const struct {
         const char *fn, *what;
@@ -95,12 +95,12 @@ static void test_crashes(void **state)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         pid_t before[4];
         assert_int_equal(hsf_wait_workers(&s, 2, before, 4, 10000), 2);
-        struct hs_response r;
+        struct hst_response r;
         call(&s, cases[i].fn, "{}", cases[i].top, &r);
         char fn[64];
         snprintf(fn, sizeof(fn), "The function %s crashed", cases[i].fn);
         assert_error(&r, 500, "hook_crashed", (const char *[]){fn, cases[i].what, NULL});
-        hs_response_free(&r);
+        hst_response_free(&r);
         assert_good(&s);
     }
     /* Counted per function: faultSegv cost three workers, and the log says so. */
@@ -108,16 +108,16 @@ static void test_crashes(void **state)
     assert_true(hsf_log_count(&s, "event=function_failing") >= 2);
     assert_int_equal(hsf_log_count(&s, "function faultSegv has cost 3 worker(s)"), 1);
     assert_int_equal(hsf_log_count(&s, "event=worker_died"), 6);
-    hsf_stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 static void test_deadlines(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     start(&s, (const char *[]){"--workers", "1", "--hook-timeout-ms", "400", "--hook-timeout",
                                "faultSpin=250", "--hook-timeout", "faultSleep=4000", NULL});
-    struct hs_response r;
+    struct hst_response r;
     /* Shorter than the default: faultSpin's own 250 ms. */
     long long t0 = hsf_now_ms();
     call(&s, "faultSpin", "{}", 0, &r);
@@ -125,35 +125,35 @@ static void test_deadlines(void **state)
     assert_error(&r, 504, "hook_timeout",
                  (const char *[]){"The function faultSpin did not finish within 250 ms", NULL});
     assert_true(took >= 240 && took < 3000);
-    hs_response_free(&r);
+    hst_response_free(&r);
     assert_good(&s);
     /* Longer than the default: faultSleep may take 1 s (its own deadline is 4 s). */
     call(&s, "faultSleep", "{\"ms\":1000}", 1, &r);
     assert_int_equal(r.status, 200);
     assert_string_equal(r.body, "[{\"ms\":1000}]");
-    hs_response_free(&r);
+    hst_response_free(&r);
     /* Any other function: the default 400 ms. */
     call(&s, "faultTag", "{\"ms\":3000}", 0, &r);
     assert_error(&r, 504, "hook_timeout",
                  (const char *[]){"The function faultTag did not finish within 400 ms", NULL});
-    hs_response_free(&r);
+    hst_response_free(&r);
     assert_good(&s);
     assert_true(hsf_log_count(&s, "cause=timeout") == 2);
-    hsf_stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 static void test_memory_limit(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     start(&s, (const char *[]){"--workers", "2", "--worker-memory-mb", "192", NULL});
     pid_t before[4];
     assert_int_equal(hsf_wait_workers(&s, 2, before, 4, 10000), 2);
-    struct hs_response r;
+    struct hst_response r;
     call(&s, "faultAlloc", "{}", 0, &r);
     assert_error(&r, 500, "hook_memory_exceeded",
                  (const char *[]){"The function faultAlloc used more than 192 MB", NULL});
-    hs_response_free(&r);
+    hst_response_free(&r);
     assert_good(&s);
     assert_good(&s);
     assert_true(hsf_wait_log(&s, "cause=memory", 1, 5000));
@@ -161,13 +161,13 @@ static void test_memory_limit(void **state)
     pid_t after[4];
     assert_int_equal(hsf_wait_workers(&s, 2, after, 4, 10000), 2);
     assert_true(after[0] != before[0] || after[1] != before[1]);
-    hsf_stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 static void test_recycle(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     /* A high-water mark of 1 MB: every worker is past it after any call. */
     start(&s, (const char *[]){"--workers", "1", "--worker-recycle-mb", "1", NULL});
     pid_t first[2], later[2];
@@ -179,7 +179,7 @@ static void test_recycle(void **state)
     assert_int_not_equal(later[0], first[0]);
     /* Recycling is no failure. */
     assert_int_equal(hsf_log_count(&s, "event=worker_died"), 0);
-    hsf_stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 
     /* The default mark (3/4 of 2048 MB) keeps a worker that serves small calls. */
     start(&s, (const char *[]){"--workers", "1", NULL});
@@ -188,32 +188,32 @@ static void test_recycle(void **state)
         assert_good(&s);
     assert_int_equal(hsf_wait_workers(&s, 1, later, 2, 10000), 1);
     assert_int_equal(later[0], first[0]);
-    hsf_stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 static void test_garbage_output(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     start(&s, (const char *[]){"--workers", "1", NULL});
     for (int i = 0; i < 20; i++) {
-        struct hs_response r;
+        struct hst_response r;
         call(&s, "faultGarbage", "{\"n\":1}", i % 2, &r);
         assert_int_equal(r.status, 200);
         assert_string_equal(r.body, "[{\"n\":1}]");
-        hs_response_free(&r);
+        hst_response_free(&r);
     }
     /* One call's output beyond 64 KB is counted, not logged. */
-    struct hs_response r;
+    struct hst_response r;
     call(&s, "faultGarbage", "{\"lines\":5000}", 0, &r);
     assert_int_equal(r.status, 200);
-    hs_response_free(&r);
+    hst_response_free(&r);
     assert_good(&s);
     assert_true(hsf_wait_log(&s, "msg=\"garbage line 199 \\x01\\x02\\x03\"", 1, 5000));
     assert_true(hsf_wait_log(&s, "event=worker_output_dropped", 1, 5000));
     /* Every line of the log is a log line: the garbage came through escaped. */
     size_t len = 0;
-    char *log = hs_server_log(&s);
+    char *log = hst_server_log(&s);
     len = strlen(log);
     assert_true(len > 0);
     for (const char *p = log; p < log + len;) {
@@ -227,7 +227,7 @@ static void test_garbage_output(void **state)
     assert_null(strstr(log, "garbage line 4999"));
     assert_null(strstr(log, "event=worker_died"));
     free(log);
-    hsf_stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 /* Under AddressSanitizer a memory error ends the worker with status 1 after a report on its
@@ -237,9 +237,9 @@ static void test_sanitizer_report(void **state)
     (void)state;
     const char *bin = getenv("HOOKSTACK_BIN");
     int asan = bin != NULL && strlen(bin) > 5 && strcmp(bin + strlen(bin) - 5, "-asan") == 0;
-    struct hs_server s;
+    struct hst_server s;
     start(&s, (const char *[]){"--workers", "1", NULL});
-    struct hs_response r;
+    struct hst_response r;
     call(&s, "faultSanitizer", "{}", 0, &r);
     if (asan)
         assert_error(&r, 500, "hook_crashed",
@@ -251,9 +251,9 @@ static void test_sanitizer_report(void **state)
                      (const char *[]){"The function faultSanitizer crashed: its worker was killed "
                                       "by signal 6 (SIGABRT).",
                                       NULL});
-    hs_response_free(&r);
+    hst_response_free(&r);
     assert_good(&s);
-    int st = hs_server_stop(&s, SIGTERM, 30000);
+    int st = hst_server_stop(&s, SIGTERM, 30000);
     assert_true(st >= 0 && WIFEXITED(st));
     assert_int_equal(WEXITSTATUS(st), 0);
     if (asan) /* the report reached the log, as escaped worker output */
@@ -281,13 +281,13 @@ static long peak_rss_kb(pid_t pid)
 static void test_answer_limits(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     /* A worker that claims a 2 GiB answer and streams it: stopped at the head, at once. */
     start(&s, (const char *[]){"--workers", "1", "--hook-timeout-ms", "8000", NULL});
     assert_good(&s);
     long before = peak_rss_kb(s.pid);
     assert_true(before > 0);
-    struct hs_response r;
+    struct hst_response r;
     long long t0 = hsf_now_ms();
     call(&s, "faultFrameLie", "{}", 0, &r);
     long long took = hsf_now_ms() - t0;
@@ -296,7 +296,7 @@ static void test_answer_limits(void **state)
                                   "answer frame of 2147483648 bytes, more than the ",
                                   " allowed by --max-response-bytes; its worker was stopped.",
                                   NULL});
-    hs_response_free(&r);
+    hst_response_free(&r);
     long after = peak_rss_kb(s.pid);
     fprintf(stderr, "front peak RSS %ld kB before, %ld kB after; answered in %lld ms\n", before,
             after, took);
@@ -305,7 +305,7 @@ static void test_answer_limits(void **state)
     assert_good(&s);
     assert_true(hsf_wait_log(&s, "cause=frame_too_large", 1, 5000));
     assert_int_equal(hsf_log_count(&s, "event=worker_frame_too_large"), 1);
-    hsf_stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 
     /* An honest answer past --max-response-bytes: 500 response_too_large; a smaller one passes. */
     start(&s, (const char *[]){"--workers", "1", "--max-response-bytes", "1000", NULL});
@@ -316,28 +316,28 @@ static void test_answer_limits(void **state)
              "{\"diy\":true,\"type\":\"hook\",\"function\":\"faultSleep\",\"options\":{\"ms\":0,"
              "\"big\":\"%s\"}}",
              big);
-    assert_int_equal(hs_post_function(&s, body, &r), 0);
+    assert_int_equal(hst_post_function(&s, body, &r), 0);
     assert_error(&r, 500, "response_too_large",
                  (const char *[]){"The function faultSleep answered 1219 bytes, more than this "
                                   "server's limit of 1000 bytes (--max-response-bytes).",
                                   NULL});
-    hs_response_free(&r);
+    hst_response_free(&r);
     assert_good(&s);
     assert_int_equal(hsf_log_count(&s, "event=worker_died"), 0);
-    hsf_stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 struct bg_call {
-    const struct hs_server *s;
+    const struct hst_server *s;
     char body[256];
-    struct hs_response r;
+    struct hst_response r;
     int rc;
 };
 
 static void *bg_run(void *arg)
 {
     struct bg_call *c = arg;
-    c->rc = hs_post_function(c->s, c->body, &c->r);
+    c->rc = hst_post_function(c->s, c->body, &c->r);
     return NULL;
 }
 
@@ -346,7 +346,7 @@ static void test_queue_limit(void **state)
     (void)state;
     const char *limit_flags[][2] = {{"--queue-limit", "1"}, {"--max-queue", "1"}};
     for (int v = 0; v < 2; v++) {
-        struct hs_server s;
+        struct hst_server s;
         start(&s, (const char *[]){"--workers", "1", limit_flags[v][0], limit_flags[v][1], NULL});
         struct bg_call running = {.s = &s}, queued = {.s = &s};
         hsf_body(running.body, sizeof(running.body), "faultSleep", "{\"ms\":1500}", 0);
@@ -357,24 +357,24 @@ static void test_queue_limit(void **state)
         assert_int_equal(pthread_create(&t2, NULL, bg_run, &queued), 0);
         /* The queued call is accepted: wait until the server counted its connection. */
         usleep(300000);
-        struct hs_response r;
+        struct hst_response r;
         call(&s, "faultSleep", "{\"ms\":1}", 0, &r);
         assert_error(&r, 503, "server_busy", (const char *[]){"queue is full", NULL});
-        char *ra = hs_response_header(&r, "Retry-After");
+        char *ra = hst_response_header(&r, "Retry-After");
         assert_non_null(ra);
         assert_string_equal(ra, "1");
         free(ra);
-        hs_response_free(&r);
+        hst_response_free(&r);
         pthread_join(t1, NULL);
         pthread_join(t2, NULL);
         assert_int_equal(running.rc, 0);
         assert_int_equal(running.r.status, 200);
         assert_int_equal(queued.rc, 0);
         assert_int_equal(queued.r.status, 200);
-        hs_response_free(&running.r);
-        hs_response_free(&queued.r);
+        hst_response_free(&running.r);
+        hst_response_free(&queued.r);
         assert_good(&s);
-        hsf_stop_ok(&s);
+        assert_int_equal(hst_server_stop_clean(&s), 0);
     }
 }
 

@@ -71,7 +71,7 @@ struct stats {
 };
 
 struct client {
-    const struct hs_server *s;
+    const struct hst_server *s;
     struct stats *st;
     int t;
     long long deadline;
@@ -214,28 +214,28 @@ static void *client_run(void *arg)
     return NULL;
 }
 
-static void warm_up(const struct hs_server *s)
+static void warm_up(const struct hst_server *s)
 {
     static const char *const opts[4] = {"{}", "{}", "{\"ms\":0}", "{\"lines\":0}"};
     for (int i = 0; i < 200; i++) {
-        struct hs_response r;
+        struct hst_response r;
         char body[256];
         assert_int_equal(
-            hs_post_function(s, hsf_body(body, sizeof(body), kind_names[i % 4], opts[i % 4], 0),
-                             &r),
+            hst_post_function(s, hsf_body(body, sizeof(body), kind_names[i % 4], opts[i % 4], 0),
+                              &r),
             0);
         assert_int_equal(r.status, 200);
-        hs_response_free(&r);
+        hst_response_free(&r);
     }
 }
 
 static void test_faults_under_load(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     const char *args[] = {"--modules",     hsf_module_dir(),     "--workers", "4", "--hook-timeout",
                           "faultSpin=200", "--worker-memory-mb", "128",       NULL};
-    assert_int_equal(hs_server_start(&s, args, hsf_small_quarantine_env()), 0);
+    assert_int_equal(hst_server_start(&s, args, hsf_small_quarantine_env()), 0);
     pid_t pids[8];
     assert_int_equal(hsf_wait_workers(&s, 4, pids, 8, 10000), 4);
     warm_up(&s);
@@ -285,7 +285,7 @@ static void test_faults_under_load(void **state)
     assert_int_equal(atomic_load(&st.connects), THREADS);
     assert_true(rss1 - rss0 < 12 * 1024);
     assert_true(hsf_log_count(&s, "event=function_failing") > 0);
-    hsf_stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 int main(void)

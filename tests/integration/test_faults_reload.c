@@ -26,7 +26,7 @@
 #define CLIENTS 4
 
 struct load {
-    const struct hs_server *s;
+    const struct hst_server *s;
     atomic_int stop;
     atomic_int failures;
     atomic_int calls;
@@ -39,8 +39,8 @@ static void *load_run(void *arg)
     struct load *l = arg;
     int saw_b = 0;
     while (!atomic_load(&l->stop)) {
-        struct hs_response r;
-        int rc = hs_post_function(
+        struct hst_response r;
+        int rc = hst_post_function(
             l->s, "{\"diy\":true,\"type\":\"hook\",\"function\":\"faultTag\",\"options\":{}}", &r);
         atomic_fetch_add(&l->calls, 1);
         if (rc != 0 || r.status != 200) {
@@ -57,21 +57,21 @@ static void *load_run(void *arg)
             fprintf(stderr, "unexpected answer: %s\n", r.body);
             atomic_fetch_add(&l->failures, 1);
         }
-        hs_response_free(&r);
+        hst_response_free(&r);
     }
     return NULL;
 }
 
 struct long_call {
-    const struct hs_server *s;
-    struct hs_response r;
+    const struct hst_server *s;
+    struct hst_response r;
     int rc;
 };
 
 static void *long_run(void *arg)
 {
     struct long_call *c = arg;
-    c->rc = hs_post_function(
+    c->rc = hst_post_function(
         c->s,
         "{\"diy\":true,\"type\":\"hook\",\"function\":\"faultTag\",\"options\":{\"ms\":1500}}",
         &c->r);
@@ -91,9 +91,9 @@ static void test_reload_under_load(void **state)
     const char *dir = hsf_temp_dir();
     assert_non_null(dir);
     assert_int_equal(hsf_install_module(dir, "AAAAAAAA"), 0);
-    struct hs_server s;
+    struct hst_server s;
     const char *args[] = {"--modules", dir, "--workers", "3", NULL};
-    assert_int_equal(hs_server_start(&s, args, NULL), 0);
+    assert_int_equal(hst_server_start(&s, args, NULL), 0);
     pid_t before[8];
     assert_int_equal(hsf_wait_workers(&s, 3, before, 8, 10000), 3);
 
@@ -120,7 +120,7 @@ static void test_reload_under_load(void **state)
     assert_int_equal(lc.rc, 0);
     assert_int_equal(lc.r.status, 200);
     assert_string_equal(lc.r.body, "{\"tag\":\"AAAAAAAA\"}");
-    hs_response_free(&lc.r);
+    hst_response_free(&lc.r);
 
     /* Every worker was replaced (the busy one once it answered): three workers, none old. The
      * new set's workers start beside the old ones, so a fourth may be seen while the last old
@@ -154,16 +154,16 @@ static void test_reload_under_load(void **state)
     assert_int_equal(atomic_load(&l.failures), 0);
     assert_int_equal(atomic_load(&l.a_after_b), 0);
 
-    struct hs_response r;
+    struct hst_response r;
     assert_int_equal(
-        hs_post_function(
+        hst_post_function(
             &s, "{\"diy\":true,\"type\":\"hook\",\"function\":\"faultTag\",\"options\":{}}", &r),
         0);
     assert_int_equal(r.status, 200);
     assert_string_equal(r.body, "{\"tag\":\"BBBBBBBB\"}");
-    hs_response_free(&r);
+    hst_response_free(&r);
 
-    char *log = hs_server_log(&s);
+    char *log = hst_server_log(&s);
     char want[256];
     snprintf(want, sizeof(want), "%s/faults.so: cannot load module", dir);
     const char *refused = strstr(log, "event=reload_refused");
@@ -178,7 +178,7 @@ static void test_reload_under_load(void **state)
     free(line);
     free(log);
     fprintf(stderr, "reload: %d calls, none failed\n", atomic_load(&l.calls));
-    hsf_stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 int main(void)

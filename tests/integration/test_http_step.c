@@ -26,57 +26,42 @@
 /* A folder holding only the kindcheck and slow test modules. */
 static const char *step_modules(void)
 {
-    const char *d = hs_test_module_dir("kindcheck,slow");
+    const char *d = hst_test_module_dir("kindcheck,slow");
     assert_non_null(d);
     return d;
-}
-
-static void stop_ok(struct hs_server *s)
-{
-    int st = hs_server_stop(s, SIGTERM, 20000);
-    char *log = hs_server_log(s);
-    assert_non_null(log);
-    if (strstr(log, "Sanitizer") != NULL || strstr(log, "runtime error:") != NULL)
-        fprintf(stderr, "%s\n", log);
-    assert_null(strstr(log, "ERROR: AddressSanitizer"));
-    assert_null(strstr(log, "LeakSanitizer"));
-    assert_null(strstr(log, "runtime error:"));
-    free(log);
-    assert_true(st >= 0 && WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 0);
 }
 
 static const char *const api_json[] = {"Authorization: Bearer " API_TOKEN,
                                        "Content-Type: application/json", NULL};
 
 /* POST path with headers and body; checks status and (when want_body) the exact body. */
-static void step(const struct hs_server *s, const char *path, const char *const *headers,
+static void step(const struct hst_server *s, const char *path, const char *const *headers,
                  const char *body, long want_status, const char *want_body)
 {
-    struct hs_response r;
-    assert_int_equal(hs_request(s, "POST", path, headers, body, strlen(body), &r), 0);
+    struct hst_response r;
+    assert_int_equal(hst_request(s, "POST", path, headers, body, strlen(body), &r), 0);
     if (r.status != want_status || (want_body != NULL && strcmp(r.body, want_body) != 0))
         fprintf(stderr, "POST %s -> %ld %s\n", path, r.status, r.body);
     assert_int_equal(r.status, want_status);
     if (want_body != NULL)
         assert_string_equal(r.body, want_body);
-    hs_response_free(&r);
+    hst_response_free(&r);
 }
 
-static void start(struct hs_server *s, const char *const *extra, const char *const *env)
+static void start(struct hst_server *s, const char *const *extra, const char *const *env)
 {
     const char *args[12] = {"--modules", step_modules(), "--workers", "2"};
     int n = 4;
     for (int i = 0; extra != NULL && extra[i] != NULL && n < 11; i++)
         args[n++] = extra[i];
     args[n] = NULL;
-    assert_int_equal(hs_server_start(s, args, env), 0);
+    assert_int_equal(hst_server_start(s, args, env), 0);
 }
 
 static void test_records_and_shapes(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     const char *const env[] = {"HOOKSTACK_API_TOKEN=other," API_TOKEN, NULL};
     start(&s, NULL, env);
     /* An array of records through a per-record preMap. */
@@ -103,16 +88,16 @@ static void test_records_and_shapes(void **state)
     step(&s, "/v1/hooks/kcPreMapRecords", other, "[{}]", 200, NULL);
     const char *const sys[] = {"Authorization: Bearer " HS_TEST_TOKEN,
                                "Content-Type: application/json", NULL};
-    struct hs_response r;
-    assert_int_equal(hs_request(&s, "POST", "/v1/hooks/kcPreMapRecords", sys, "[{}]", 4, &r), 0);
+    struct hst_response r;
+    assert_int_equal(hst_request(&s, "POST", "/v1/hooks/kcPreMapRecords", sys, "[{}]", 4, &r), 0);
     assert_int_equal(r.status, 401);
-    char *www = hs_response_header(&r, "WWW-Authenticate");
+    char *www = hst_response_header(&r, "WWW-Authenticate");
     assert_non_null(www);
     assert_string_equal(www, "Bearer realm=\"hookstack\"");
     free(www);
     assert_string_equal(r.body, "{\"errors\":[{\"code\":\"unauthorized\",\"message\":\"Invalid API "
                                 "token.\"}]}");
-    hs_response_free(&r);
+    hst_response_free(&r);
     /* And the API token is not a system token on /function. */
     const char *fn_body = "{\"diy\":true,\"type\":\"hook\",\"function\":\"sleepMs\",\"options\":"
                           "{\"ms\":0}}";
@@ -124,30 +109,30 @@ static void test_records_and_shapes(void **state)
          "\\\"nope\\\".\"}]}");
     step(&s, "/v1/hooks/a/b", api_json, "[{}]", 404, NULL);
     step(&s, "/v1/hooks/", api_json, "[{}]", 404, NULL);
-    assert_int_equal(hs_request(&s, "GET", "/v1/hooks/kcPreMapRecords", api_json, NULL, 0, &r), 0);
+    assert_int_equal(hst_request(&s, "GET", "/v1/hooks/kcPreMapRecords", api_json, NULL, 0, &r), 0);
     assert_int_equal(r.status, 405);
-    char *allow = hs_response_header(&r, "Allow");
+    char *allow = hst_response_header(&r, "Allow");
     assert_string_equal(allow, "POST");
     free(allow);
-    hs_response_free(&r);
+    hst_response_free(&r);
     /* Bad bodies are the endpoint's own 400s. */
     step(&s, "/v1/hooks/kcPreMapRecords", api_json, "[{", 400, NULL);
     /* The log line names the function and the step type. */
-    char *log = hs_server_log(&s);
+    char *log = hst_server_log(&s);
     assert_non_null(strstr(log, "path=/v1/hooks/kcPreMapRecords status=200"));
     assert_non_null(strstr(log, "function=kcPreMapRecords type=step"));
     assert_null(strstr(log, API_TOKEN));
     free(log);
     /* /metrics counts the route. */
     const char *const sys_auth[] = {"Authorization: Bearer " HS_TEST_TOKEN, NULL};
-    assert_int_equal(hs_request(&s, "GET", "/metrics", sys_auth, NULL, 0, &r), 0);
+    assert_int_equal(hst_request(&s, "GET", "/metrics", sys_auth, NULL, 0, &r), 0);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body, "hookstack_requests_total{route=\"hooks\",status=\"200\"} 6\n"));
     assert_non_null(strstr(r.body, "hookstack_requests_total{route=\"hooks\",status=\"401\"} 1\n"));
     assert_non_null(
         strstr(r.body, "hookstack_function_duration_seconds_count{function=\"kcPreMapRecords\"}"));
-    hs_response_free(&r);
-    stop_ok(&s);
+    hst_response_free(&r);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 static void test_token_file_and_crash(void **state)
@@ -159,7 +144,7 @@ static void test_token_file_and_crash(void **state)
     const char text[] = "\n" API_TOKEN "\n";
     assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
     close(fd);
-    struct hs_server s;
+    struct hst_server s;
     const char *extra[] = {"--api-token-file", path, NULL};
     /* The file wins over the variable. */
     const char *const env[] = {"HOOKSTACK_API_TOKEN=from-env", NULL};
@@ -173,18 +158,18 @@ static void test_token_file_and_crash(void **state)
          "{\"errors\":[{\"code\":\"hook_crashed\",\"message\":\"The function crashNow crashed: "
          "its worker was killed by signal 6 (SIGABRT).\"}]}");
     step(&s, "/v1/hooks/kcPreMapRecords", api_json, "[{}]", 200, NULL);
-    stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
     unlink(path);
 }
 
 static void test_no_api_token_configured(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     const char *const env[] = {"HOOKSTACK_API_TOKEN", NULL}; /* removed */
     start(&s, NULL, env);
     step(&s, "/v1/hooks/kcPreMapRecords", api_json, "[{}]", 401, NULL);
-    stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 int main(void)

@@ -30,41 +30,26 @@
 /* A folder holding only the slow test module. */
 static const char *slow_modules(void)
 {
-    const char *d = hs_test_module_dir("slow");
+    const char *d = hst_test_module_dir("slow");
     assert_non_null(d);
     return d;
-}
-
-static void stop_ok(struct hs_server *s)
-{
-    int st = hs_server_stop(s, SIGTERM, 20000);
-    char *log = hs_server_log(s);
-    assert_non_null(log);
-    if (strstr(log, "Sanitizer") != NULL || strstr(log, "runtime error:") != NULL)
-        fprintf(stderr, "%s\n", log);
-    assert_null(strstr(log, "ERROR: AddressSanitizer"));
-    assert_null(strstr(log, "LeakSanitizer"));
-    assert_null(strstr(log, "runtime error:"));
-    free(log);
-    assert_true(st >= 0 && WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 0);
 }
 
 static const char *const auth[] = {"Authorization: Bearer " HS_TEST_TOKEN, NULL};
 
 /* GET /metrics with the token; the body (malloc'd). */
-static char *scrape(const struct hs_server *s, const char *const *headers)
+static char *scrape(const struct hst_server *s, const char *const *headers)
 {
-    struct hs_response r;
-    assert_int_equal(hs_request(s, "GET", "/metrics", headers, NULL, 0, &r), 0);
+    struct hst_response r;
+    assert_int_equal(hst_request(s, "GET", "/metrics", headers, NULL, 0, &r), 0);
     assert_int_equal(r.status, 200);
-    char *ct = hs_response_header(&r, "Content-Type");
+    char *ct = hst_response_header(&r, "Content-Type");
     assert_non_null(ct);
     assert_string_equal(ct, "text/plain; version=0.0.4; charset=utf-8");
     free(ct);
     char *body = r.body;
     r.body = NULL;
-    hs_response_free(&r);
+    hst_response_free(&r);
     return body;
 }
 
@@ -88,30 +73,30 @@ static double value0(const char *text, const char *series)
     return v < 0 ? 0 : v;
 }
 
-static void post(const struct hs_server *s, const char *body, long want)
+static void post(const struct hst_server *s, const char *body, long want)
 {
-    struct hs_response r;
-    assert_int_equal(hs_post_function(s, body, &r), 0);
+    struct hst_response r;
+    assert_int_equal(hst_post_function(s, body, &r), 0);
     assert_int_equal(r.status, want);
-    hs_response_free(&r);
+    hst_response_free(&r);
 }
 
 static void test_main_port_scrape(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     const char *args[] = {"--modules",         slow_modules(), "--workers", "2",
                           "--hook-timeout-ms", "500",          NULL};
-    assert_int_equal(hs_server_start(&s, args, NULL), 0);
+    assert_int_equal(hst_server_start(&s, args, NULL), 0);
     /* The system token is required on the main port. */
-    struct hs_response r;
-    assert_int_equal(hs_request(&s, "GET", "/metrics", NULL, NULL, 0, &r), 0);
+    struct hst_response r;
+    assert_int_equal(hst_request(&s, "GET", "/metrics", NULL, NULL, 0, &r), 0);
     assert_int_equal(r.status, 401);
-    hs_response_free(&r);
+    hst_response_free(&r);
     const char *const bad[] = {"Authorization: Bearer nope", NULL};
-    assert_int_equal(hs_request(&s, "GET", "/metrics", bad, NULL, 0, &r), 0);
+    assert_int_equal(hst_request(&s, "GET", "/metrics", bad, NULL, 0, &r), 0);
     assert_int_equal(r.status, 401);
-    hs_response_free(&r);
+    hst_response_free(&r);
 
     char *before = scrape(&s, auth);
     /* Every family is there from the start. */
@@ -138,8 +123,8 @@ static void test_main_port_scrape(void **state)
 
     for (int i = 0; i < 3; i++)
         post(&s, DO_SOMETHING, 200);
-    assert_int_equal(hs_request(&s, "GET", "/nowhere", NULL, NULL, 0, &r), 0);
-    hs_response_free(&r);
+    assert_int_equal(hst_request(&s, "GET", "/nowhere", NULL, NULL, 0, &r), 0);
+    hst_response_free(&r);
     char *after = scrape(&s, auth);
     const char *ok = "hookstack_requests_total{route=\"function\",status=\"200\"}";
     assert_int_equal(value0(after, ok) - value0(before, ok), 3);
@@ -166,10 +151,10 @@ static void test_main_port_scrape(void **state)
 
     /* A worker that crashes, and one killed past its deadline, counted by cause. */
     post(&s, CRASH_NOW, 500);
-    struct hs_response tr;
-    assert_int_equal(hs_post_function(&s, SLEEP_2S, &tr), 0);
+    struct hst_response tr;
+    assert_int_equal(hst_post_function(&s, SLEEP_2S, &tr), 0);
     assert_true(tr.status >= 500);
-    hs_response_free(&tr);
+    hst_response_free(&tr);
     post(&s, DO_SOMETHING, 200);
     char *later = scrape(&s, auth);
     assert_int_equal(sample(later, "hookstack_worker_restarts_total{cause=\"crash\"}"), 1);
@@ -183,7 +168,7 @@ static void test_main_port_scrape(void **state)
     free(later);
     /* A worker killed between calls has no call to report it; it is counted all the same. */
     pid_t pids[8];
-    int nw = hs_server_workers(&s, pids, 8);
+    int nw = hst_server_workers(&s, pids, 8);
     assert_true(nw >= 1);
     assert_int_equal(kill(pids[0], SIGKILL), 0);
     double crashes = 0;
@@ -196,17 +181,17 @@ static void test_main_port_scrape(void **state)
     assert_int_equal(crashes, 2);
     post(&s, DO_SOMETHING, 200);
     /* HEAD works too (no body). */
-    assert_int_equal(hs_request(&s, "HEAD", "/metrics", auth, NULL, 0, &r), 0);
+    assert_int_equal(hst_request(&s, "HEAD", "/metrics", auth, NULL, 0, &r), 0);
     assert_int_equal(r.status, 200);
     assert_int_equal(r.body_len, 0);
-    hs_response_free(&r);
-    stop_ok(&s);
+    hst_response_free(&r);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 /* The metrics port from the log line "metrics on HOST:PORT". */
-static int metrics_port(const struct hs_server *s)
+static int metrics_port(const struct hst_server *s)
 {
-    char *log = hs_server_log(s);
+    char *log = hst_server_log(s);
     const char *p = log ? strstr(log, "metrics on 127.0.0.1:") : NULL;
     int port = p ? atoi(p + strlen("metrics on 127.0.0.1:")) : -1;
     free(log);
@@ -216,10 +201,10 @@ static int metrics_port(const struct hs_server *s)
 static void test_separate_metrics_address(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     const char *args[] = {"--workers", "1", "--metrics-listen", "127.0.0.1:0", NULL};
-    assert_int_equal(hs_server_start(&s, args, NULL), 0);
-    struct hs_server m = s;
+    assert_int_equal(hst_server_start(&s, args, NULL), 0);
+    struct hst_server m = s;
     m.port = metrics_port(&s);
     assert_true(m.port > 0 && m.port != s.port);
     post(&s, DO_SOMETHING, 200);
@@ -231,37 +216,37 @@ static void test_separate_metrics_address(void **state)
         sample(text, "hookstack_function_duration_seconds_count{function=\"doSomething\"}"), 1);
     free(text);
     /* Nothing else is served there... */
-    struct hs_response r;
-    assert_int_equal(hs_request(&m, "GET", "/healthCheck", NULL, NULL, 0, &r), 0);
+    struct hst_response r;
+    assert_int_equal(hst_request(&m, "GET", "/healthCheck", NULL, NULL, 0, &r), 0);
     assert_int_equal(r.status, 404);
-    hs_response_free(&r);
+    hst_response_free(&r);
     assert_int_equal(
-        hs_request(&m, "POST", "/function", auth, DO_SOMETHING, strlen(DO_SOMETHING), &r), 0);
+        hst_request(&m, "POST", "/function", auth, DO_SOMETHING, strlen(DO_SOMETHING), &r), 0);
     assert_int_equal(r.status, 404);
-    hs_response_free(&r);
+    hst_response_free(&r);
     /* ...and /metrics is not served on the main port, even with the token. */
-    assert_int_equal(hs_request(&s, "GET", "/metrics", auth, NULL, 0, &r), 0);
+    assert_int_equal(hst_request(&s, "GET", "/metrics", auth, NULL, 0, &r), 0);
     assert_int_equal(r.status, 404);
-    hs_response_free(&r);
+    hst_response_free(&r);
     /* A drain closes both listeners and exits 0. */
-    stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 static void test_made_up_function_names(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     const char *args[] = {"--modules", slow_modules(), "--workers", "1", NULL};
-    assert_int_equal(hs_server_start(&s, args, NULL), 0);
+    assert_int_equal(hst_server_start(&s, args, NULL), 0);
     /* More made-up names than there are labels, then a real function. */
     for (int i = 0; i < 300; i++) {
         char body[160];
         snprintf(body, sizeof(body),
                  "{\"diy\":true,\"type\":\"hook\",\"function\":\"madeUp%d\",\"options\":{}}", i);
-        struct hs_response r;
-        assert_int_equal(hs_post_function(&s, body, &r), 0);
+        struct hst_response r;
+        assert_int_equal(hst_post_function(&s, body, &r), 0);
         assert_true(r.status >= 400 && r.status < 500);
-        hs_response_free(&r);
+        hst_response_free(&r);
     }
     post(&s, DO_SOMETHING, 200);
     char *text = scrape(&s, auth);
@@ -271,7 +256,7 @@ static void test_made_up_function_names(void **state)
                      300);
     assert_null(strstr(text, "madeUp"));
     free(text);
-    stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 int main(void)

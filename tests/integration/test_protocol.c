@@ -427,7 +427,7 @@ static int pc_name_cmp(const void *a, const void *b)
 
 struct pc_server {
     char *args, *group;
-    struct hs_server srv;
+    struct hst_server srv;
     int state; /* 0 never started, 1 running, -1 failed to start, 2 stopped */
 };
 
@@ -499,7 +499,7 @@ static struct pc_server *pc_server_for(const char *args, const char *group)
 }
 
 /* Starts the server on first use; fails the calling test with a clear message otherwise. */
-static struct hs_server *pc_server_get(struct pc_server *ps)
+static struct hst_server *pc_server_get(struct pc_server *ps)
 {
     if (ps->state == 0) {
         char *expanded = pc_expand(ps->args);
@@ -509,7 +509,7 @@ static struct hs_server *pc_server_get(struct pc_server *ps)
              tok = strtok(NULL, " \t"))
             argv[argc++] = tok;
         argv[argc] = NULL;
-        int rc = hs_server_start(&ps->srv, argv, NULL);
+        int rc = hst_server_start(&ps->srv, argv, NULL);
         free(expanded);
         ps->state = rc == 0 ? 1 : -1;
     }
@@ -520,7 +520,7 @@ static struct hs_server *pc_server_get(struct pc_server *ps)
     }
     if (ps->srv.exited == 0 && waitpid(ps->srv.pid, &ps->srv.exit_status, WNOHANG) == ps->srv.pid) {
         ps->srv.exited = 1;
-        char *log = hs_server_log(&ps->srv);
+        char *log = hst_server_log(&ps->srv);
         fprintf(stderr, "server (args '%s') died, status 0x%x; log:\n%s\n", ps->args,
                 ps->srv.exit_status, log != NULL ? log : "");
         free(log);
@@ -592,18 +592,18 @@ static void pc_sleep_ms(long ms)
     }
 }
 
-static int pc_send(const struct pc_case *c, const struct hs_server *s, struct hs_response *r)
+static int pc_send(const struct pc_case *c, const struct hst_server *s, struct hst_response *r)
 {
     const char *const *hdrs = (const char *const *)c->headers;
     if (c->settle_ms > 0)
         pc_sleep_ms(c->settle_ms);
-    hs_request_set_timeout(c->timeout_ms > 0 ? c->timeout_ms : 60000);
+    hst_request_set_timeout(c->timeout_ms > 0 ? c->timeout_ms : 60000);
     int rc;
     const char *marker = c->body != NULL && c->has_repeat
                              ? memmem(c->body, c->body_len, PC_MARKER, strlen(PC_MARKER))
                              : NULL;
     if (c->body == NULL) {
-        rc = hs_request(s, c->method, c->path, hdrs, NULL, 0, r);
+        rc = hst_request(s, c->method, c->path, hdrs, NULL, 0, r);
     } else if (marker != NULL) {
         struct pc_fill f = {.pre = c->body,
                             .pre_len = (size_t)(marker - c->body),
@@ -611,26 +611,26 @@ static int pc_send(const struct pc_case *c, const struct hs_server *s, struct hs
                             .n = c->repeat_n,
                             .ch = c->repeat_ch};
         f.suf_len = c->body_len - f.pre_len - strlen(PC_MARKER);
-        rc = hs_request_stream(s, c->method, c->path, hdrs, pc_fill_cb, &f,
-                               f.pre_len + f.n + f.suf_len, r);
+        rc = hst_request_stream(s, c->method, c->path, hdrs, pc_fill_cb, &f,
+                                f.pre_len + f.n + f.suf_len, r);
     } else if (c->encode != NULL) {
         int gz = strcmp(c->encode, "gzip") == 0;
         if (!gz && strcmp(c->encode, "deflate") != 0)
             fail_msg("case %s: unknown encode: %s", c->name, c->encode);
         size_t zl = 0;
         char *z = pc_compress(c->body, c->body_len, gz, &zl);
-        rc = hs_request(s, c->method, c->path, hdrs, z, zl, r);
+        rc = hst_request(s, c->method, c->path, hdrs, z, zl, r);
         free(z);
     } else {
-        rc = hs_request(s, c->method, c->path, hdrs, c->body, c->body_len, r);
+        rc = hst_request(s, c->method, c->path, hdrs, c->body, c->body_len, r);
     }
-    hs_request_set_timeout(30000);
+    hst_request_set_timeout(30000);
     return rc;
 }
 
 /* The response of a raw request: 1xx blocks, then the final header block and a Content-Length
  * body, read from bytes as they arrived. Returns 1 once the final response is whole. */
-static int pc_raw_parse(const char *buf, size_t len, struct hs_response *r)
+static int pc_raw_parse(const char *buf, size_t len, struct hst_response *r)
 {
     size_t at = 0;
     free(r->interim);
@@ -656,7 +656,7 @@ static int pc_raw_parse(const char *buf, size_t len, struct hs_response *r)
         free(r->headers);
         r->headers = pc_strndup(buf + at, hlen);
         r->status = status;
-        char *cl = hs_response_header(r, "Content-Length");
+        char *cl = hst_response_header(r, "Content-Length");
         size_t blen = cl != NULL ? (size_t)strtoull(cl, NULL, 10) : 0;
         free(cl);
         if (len - at - hlen < blen)
@@ -670,18 +670,18 @@ static int pc_raw_parse(const char *buf, size_t len, struct hs_response *r)
 
 /* Sends the raw request on a fresh connection and reads the answer; *closed tells whether the
  * server ended the connection (waited for only when the case checks it). */
-static int pc_send_raw(const struct pc_case *c, const struct hs_server *s, struct hs_response *r,
+static int pc_send_raw(const struct pc_case *c, const struct hst_server *s, struct hst_response *r,
                        int *closed)
 {
     memset(r, 0, sizeof(*r));
     *closed = 0;
     if (c->settle_ms > 0)
         pc_sleep_ms(c->settle_ms);
-    int fd = hs_connect(s);
+    int fd = hst_connect(s);
     if (fd < 0)
         return -1;
     /* A server that refuses early may close before it has read everything: not an error. */
-    (void)hs_send_all(fd, c->request, c->request_len);
+    (void)hst_send_all(fd, c->request, c->request_len);
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     long timeout = c->timeout_ms > 0 ? c->timeout_ms : 10000, waited = 0;
@@ -802,7 +802,7 @@ static void pc_escape(char *out, size_t size, const unsigned char *src, size_t n
     out[w < size ? w : size - 1] = '\0';
 }
 
-static void pc_compare_body(const struct pc_case *c, const struct hs_response *r,
+static void pc_compare_body(const struct pc_case *c, const struct hst_response *r,
                             struct pc_report *rep)
 {
     struct pc_expected e = {.pre = c->ebody, .pre_len = c->ebody_len};
@@ -837,25 +837,25 @@ static void pc_compare_body(const struct pc_case *c, const struct hs_response *r
                   at, el, gl, from > 0 ? "…" : "", exp_s, from > 0 ? "…" : "", got_s);
 }
 
-static void pc_compare(const struct pc_case *c, const struct hs_response *r, struct pc_report *rep)
+static void pc_compare(const struct pc_case *c, const struct hst_response *r, struct pc_report *rep)
 {
     if (r->status != c->status)
         pc_report_add(rep, "  status: expected %d, got %ld", c->status, r->status);
     for (int i = 0; i < c->neh; i++) {
-        char *v = hs_response_header(r, c->eh[i].name);
+        char *v = hst_response_header(r, c->eh[i].name);
         if (v == NULL || strcmp(v, c->eh[i].value) != 0)
             pc_report_add(rep, "  header %s: expected \"%s\", got %s%s%s", c->eh[i].name,
                           c->eh[i].value, v ? "\"" : "", v ? v : "(absent)", v ? "\"" : "");
         free(v);
     }
     for (int i = 0; i < c->npresent; i++) {
-        char *v = hs_response_header(r, c->present[i]);
+        char *v = hst_response_header(r, c->present[i]);
         if (v == NULL)
             pc_report_add(rep, "  header %s: expected present, got (absent)", c->present[i]);
         free(v);
     }
     for (int i = 0; i < c->nabsent; i++) {
-        char *v = hs_response_header(r, c->absent[i]);
+        char *v = hst_response_header(r, c->absent[i]);
         if (v != NULL)
             pc_report_add(rep, "  header %s: expected absent, got \"%s\"", c->absent[i], v);
         free(v);
@@ -880,8 +880,8 @@ static void test_case(void **state)
     struct pc_server *ps = pc_server_for(c->server_args, c->server_group);
     int ok = 0;
     pc_current = c->name;
-    struct hs_server *s = pc_server_get(ps);
-    struct hs_response r;
+    struct hst_server *s = pc_server_get(ps);
+    struct hst_response r;
     int closed = 0;
     int rc = c->request != NULL ? pc_send_raw(c, s, &r, &closed) : pc_send(c, s, &r);
     struct pc_report rep = {0};
@@ -898,7 +898,7 @@ static void test_case(void **state)
         else if (c->expect_close == 0 && closed)
             pc_report_add(&rep, "  connection: expected it to stay open, the server closed it");
     }
-    hs_response_free(&r);
+    hst_response_free(&r);
     ok = rep.count == 0;
     pc_note_result(c->name, ok);
     if (!ok) {
@@ -915,12 +915,12 @@ static void test_case(void **state)
 
 static const char *const pc_auth[] = {"Authorization: Bearer " HS_TEST_TOKEN, NULL};
 
-static void pc_expect(struct pc_report *rep, const char *what, const struct hs_response *r,
+static void pc_expect(struct pc_report *rep, const char *what, const struct hst_response *r,
                       long status, const char *ctype, const char *body)
 {
     if (r->status != status)
         pc_report_add(rep, "  %s: status expected %ld, got %ld", what, status, r->status);
-    char *ct = hs_response_header(r, "Content-Type");
+    char *ct = hst_response_header(r, "Content-Type");
     if ((ctype == NULL) != (ct == NULL) || (ct != NULL && strcmp(ct, ctype) != 0))
         pc_report_add(rep, "  %s: Content-Type expected %s, got %s", what,
                       ctype ? ctype : "(absent)", ct ? ct : "(absent)");
@@ -935,30 +935,30 @@ static void test_d10_stop_server(void **state)
     (void)state;
     pc_current = "D10-stop-server";
     struct pc_server *ps = pc_server_for("", "d10-stop-server");
-    struct hs_server *s = pc_server_get(ps);
+    struct hst_server *s = pc_server_get(ps);
     struct pc_report rep = {0};
-    struct hs_response r;
+    struct hst_response r;
 
-    int fds[2] = {hs_connect(s), hs_connect(s)};
+    int fds[2] = {hst_connect(s), hst_connect(s)};
     assert_true(fds[0] >= 0 && fds[1] >= 0);
     pc_sleep_ms(200);
-    assert_int_equal(hs_request(s, "GET", "/openConnections", pc_auth, NULL, 0, &r), 0);
+    assert_int_equal(hst_request(s, "GET", "/openConnections", pc_auth, NULL, 0, &r), 0);
     pc_expect(&rep, "GET /openConnections with 2 idle connections open", &r, 200, NULL, "2");
-    hs_response_free(&r);
-    assert_int_equal(hs_request(s, "GET", "/stopServer", pc_auth, NULL, 0, &r), 0);
+    hst_response_free(&r);
+    assert_int_equal(hst_request(s, "GET", "/stopServer", pc_auth, NULL, 0, &r), 0);
     pc_expect(&rep, "GET /stopServer with 2 other connections open", &r, 422,
               "application/json; charset=utf-8",
               "{\"errors\":[{\"code\":\"connections_still_open\","
               "\"message\":\"2 connection(s) still open.\"}]}");
-    hs_response_free(&r);
+    hst_response_free(&r);
     close(fds[0]);
     close(fds[1]);
     pc_sleep_ms(300);
-    assert_int_equal(hs_request(s, "GET", "/stopServer", pc_auth, NULL, 0, &r), 0);
+    assert_int_equal(hst_request(s, "GET", "/stopServer", pc_auth, NULL, 0, &r), 0);
     pc_expect(&rep, "GET /stopServer with no other connection", &r, 200, NULL,
               "preparing to shut down.");
-    hs_response_free(&r);
-    int st = hs_server_wait(s, 10000);
+    hst_response_free(&r);
+    int st = hst_server_wait(s, 10000);
     if (st == -1)
         pc_report_add(&rep, "  the server was still running 10 s after /stopServer");
     else
@@ -983,12 +983,12 @@ static void test_servers_exit_cleanly(void **state)
         struct pc_server *ps = &pc_servers[i];
         if (ps->state != 1 && ps->state != 2)
             continue;
-        int st = ps->state == 1 ? hs_server_stop(&ps->srv, SIGTERM, 15000) : ps->srv.exit_status;
+        int st = ps->state == 1 ? hst_server_stop(&ps->srv, SIGTERM, 15000) : ps->srv.exit_status;
         if (ps->state == 1 && (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0))
             pc_report_add(&rep, "  server '%s' group '%s': SIGTERM gave status 0x%x, not exit 0",
                           ps->args, ps->group, st);
         ps->state = 2;
-        char *log = hs_server_log(&ps->srv);
+        char *log = hst_server_log(&ps->srv);
         if (log != NULL && (strstr(log, "AddressSanitizer") || strstr(log, "LeakSanitizer") ||
                             strstr(log, "runtime error:"))) {
             pc_report_add(&rep, "  server '%s' group '%s': sanitizer report in its log:\n%s",
@@ -1077,7 +1077,7 @@ int main(void)
 
     for (int i = 0; i < pc_nservers; i++) {
         if (pc_servers[i].state == 1)
-            hs_server_stop(&pc_servers[i].srv, SIGKILL, 5000);
+            hst_server_stop(&pc_servers[i].srv, SIGKILL, 5000);
         free(pc_servers[i].args);
         free(pc_servers[i].group);
     }

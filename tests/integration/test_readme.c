@@ -161,16 +161,16 @@ static void test_first_hook_section(void **state)
     free(out);
 
     /* 3. Serve it and send the README's curl request. */
-    struct hs_server s;
+    struct hst_server s;
     const char *args[] = {"--modules", out_dir, NULL};
-    assert_int_equal(hs_server_start_raw(&s, args, NULL), 0);
-    struct hs_response r;
-    assert_int_equal(hs_post_function(&s, request, &r), 0);
+    assert_int_equal(hst_server_start_raw(&s, args, NULL), 0);
+    struct hst_response r;
+    assert_int_equal(hst_post_function(&s, request, &r), 0);
     assert_int_equal(r.status, 200);
     want[strcspn(want, "\n")] = '\0';
     assert_string_equal(r.body, want);
-    hs_response_free(&r);
-    assert_int_equal(hs_server_stop(&s, 0, 10000), 0);
+    hst_response_free(&r);
+    assert_int_equal(hst_server_stop(&s, 0, 10000), 0);
 
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
     assert_int_equal(system(cmd), 0);

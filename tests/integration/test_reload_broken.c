@@ -81,9 +81,9 @@ static int count_entries(const char *dir, const char *prefix)
 }
 
 /* The nth (from 1) log line holding needle, malloc'd; NULL when there is none. */
-static char *log_line(const struct hs_server *s, const char *needle, int nth)
+static char *log_line(const struct hst_server *s, const char *needle, int nth)
 {
-    char *log = hs_server_log(s);
+    char *log = hst_server_log(s);
     const char *p = log;
     for (int i = 0; p != NULL && i < nth; i++) {
         p = strstr(p, needle);
@@ -101,23 +101,23 @@ static char *log_line(const struct hs_server *s, const char *needle, int nth)
     return line;
 }
 
-static void assert_tag(const struct hs_server *s, const char *want)
+static void assert_tag(const struct hst_server *s, const char *want)
 {
-    struct hs_response r;
-    assert_int_equal(hs_post_function(s, tag_call, &r), 0);
+    struct hst_response r;
+    assert_int_equal(hst_post_function(s, tag_call, &r), 0);
     if (r.status != 200 || strstr(r.body, want) == NULL)
         fprintf(stderr, "faultTag answered %ld: %s\n", r.status, r.body);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body, want));
-    hs_response_free(&r);
+    hst_response_free(&r);
 }
 
 /* Stops s with SIGTERM: a clean exit 0, and no sanitizer report in the log but the ones the
  * checked modules caused (module_check_output lines, and the refusals quoting them). */
-static void stop_ok(struct hs_server *s)
+static void stop_ok(struct hst_server *s)
 {
-    int st = hs_server_stop(s, SIGTERM, 30000);
-    char *log = hs_server_log(s);
+    int st = hst_server_stop(s, SIGTERM, 30000);
+    char *log = hst_server_log(s);
     assert_non_null(log);
     for (char *p = log; *p != '\0';) {
         char *nl = strchr(p, '\n');
@@ -142,15 +142,15 @@ static void stop_ok(struct hs_server *s)
 }
 
 struct slow_call {
-    const struct hs_server *s;
-    struct hs_response r;
+    const struct hst_server *s;
+    struct hst_response r;
     int rc;
 };
 
 static void *slow_run(void *arg)
 {
     struct slow_call *c = arg;
-    c->rc = hs_post_function(
+    c->rc = hst_post_function(
         c->s,
         "{\"diy\":true,\"type\":\"hook\",\"function\":\"faultTag\",\"options\":{\"ms\":1000}}",
         &c->r);
@@ -194,8 +194,8 @@ static void test_reload_refuses_broken_modules(void **state)
     const char *env[] = {tmpenv, NULL};
     const char *args[] = {"--modules", dir, "--workers", "2", "--module-load-timeout-ms",
                           timeout,     NULL};
-    struct hs_server s;
-    assert_int_equal(hs_server_start(&s, args, env), 0);
+    struct hst_server s;
+    assert_int_equal(hst_server_start(&s, args, env), 0);
     assert_tag(&s, "AAAAAAAA");
 
     for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
@@ -213,10 +213,10 @@ static void test_reload_refuses_broken_modules(void **state)
         while (hsf_log_count(&s, "event=reload_refused") < (int)k + 1) {
             assert_true(hsf_now_ms() - t0 < 30000);
             long long h0 = hsf_now_ms();
-            struct hs_response r;
-            assert_int_equal(hs_request(&s, "GET", "/healthCheck", NULL, NULL, 0, &r), 0);
+            struct hst_response r;
+            assert_int_equal(hst_request(&s, "GET", "/healthCheck", NULL, NULL, 0, &r), 0);
             assert_int_equal(r.status, 200);
-            hs_response_free(&r);
+            hst_response_free(&r);
             long long took = hsf_now_ms() - h0;
             worst = took > worst ? took : worst;
             if (polls++ % 4 == 0)
@@ -227,7 +227,7 @@ static void test_reload_refuses_broken_modules(void **state)
         assert_int_equal(slow.rc, 0);
         assert_int_equal(slow.r.status, 200);
         assert_string_equal(slow.r.body, "{\"tag\":\"AAAAAAAA\"}");
-        hs_response_free(&slow.r);
+        hst_response_free(&slow.r);
         assert_tag(&s, "AAAAAAAA");
         fprintf(stderr, "%s: refused after %lld ms; /healthCheck at worst %lld ms over %d polls\n",
                 cases[k].name, hsf_now_ms() - t0, worst, polls);
@@ -269,8 +269,8 @@ static void test_set_failing_in_workers(void **state)
     assert_non_null(dir);
     assert_int_equal(hsf_install_module(dir, "AAAAAAAA"), 0);
     const char *args[] = {"--modules", dir, "--workers", "2", NULL};
-    struct hs_server s;
-    assert_int_equal(hs_server_start(&s, args, NULL), 0);
+    struct hst_server s;
+    assert_int_equal(hst_server_start(&s, args, NULL), 0);
     pid_t before[8];
     assert_int_equal(hsf_wait_workers(&s, 2, before, 8, 10000), 2);
     assert_int_equal(install_bad(dir, "worker_crash"), 0);
@@ -286,7 +286,7 @@ static void test_set_failing_in_workers(void **state)
     assert_int_equal(hsf_log_count(&s, "event=reload_refused"), 0);
     /* The old workers are the ones serving, untouched. */
     pid_t now[8];
-    int n = hs_server_workers(&s, now, 8);
+    int n = hst_server_workers(&s, now, 8);
     for (int k = 0; k < 2; k++) {
         bool there = false;
         for (int i = 0; i < n; i++)
@@ -321,9 +321,9 @@ static void test_start_refuses_broken_modules(void **state)
         snprintf(timeout, sizeof(timeout), "%d", LOAD_TIMEOUT_MS);
         const char *env[] = {tmpenv, NULL};
         const char *args[] = {"--modules", dir, "--module-load-timeout-ms", timeout, NULL};
-        struct hs_server s;
-        assert_int_not_equal(hs_server_start(&s, args, env), 0);
-        char *log = hs_server_log(&s);
+        struct hst_server s;
+        assert_int_not_equal(hst_server_start(&s, args, env), 0);
+        char *log = hst_server_log(&s);
         char want[600];
         snprintf(want, sizeof(want), "hookstack serve: %s/%s.so: %s", dir, cases[k].name, why(k));
         if (strstr(log, want) == NULL)

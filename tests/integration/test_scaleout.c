@@ -60,7 +60,7 @@ static int free_port(void)
 }
 
 struct load {
-    struct hs_server *lb;
+    struct hst_server *lb;
     int thread;
     int ok, wrong, failed;
     char first_problem[512];
@@ -81,8 +81,8 @@ static void *load_thread(void *arg)
                  id, l->thread);
         snprintf(want, sizeof(want), "[{\"record\":%d,\"thread\":%d,\"function\":\"doSomething\"}]",
                  id, l->thread);
-        struct hs_response r;
-        int rc = hs_post_function(l->lb, body, &r);
+        struct hst_response r;
+        int rc = hst_post_function(l->lb, body, &r);
         if (rc != 0 || r.curl_code != 0) {
             l->failed++;
             if (!l->first_problem[0])
@@ -96,7 +96,7 @@ static void *load_thread(void *arg)
         } else {
             l->ok++;
         }
-        hs_response_free(&r);
+        hst_response_free(&r);
         pthread_mutex_lock(&lock);
         answered++;
         pthread_mutex_unlock(&lock);
@@ -112,9 +112,9 @@ static void test_kill_one_instance_under_load(void **state)
         /* make test installs nginx-light; reaching this means a broken install, not a pass. */
         fail_msg("nginx not found: install the Debian package nginx-light (make deps does)");
     }
-    struct hs_server a, b;
-    assert_int_equal(hs_server_start(&a, NULL, NULL), 0);
-    assert_int_equal(hs_server_start(&b, NULL, NULL), 0);
+    struct hst_server a, b;
+    assert_int_equal(hst_server_start(&a, NULL, NULL), 0);
+    assert_int_equal(hst_server_start(&b, NULL, NULL), 0);
 
     char dir[] = "/tmp/hs-nginx-XXXXXX";
     assert_non_null(mkdtemp(dir));
@@ -161,14 +161,14 @@ static void test_kill_one_instance_under_load(void **state)
         _exit(127);
     }
     /* Wait until nginx accepts. */
-    struct hs_server lb;
+    struct hst_server lb;
     memset(&lb, 0, sizeof(lb));
     snprintf(lb.host, sizeof(lb.host), "127.0.0.1");
     lb.port = port;
     lb.pid = -1;
     int up = 0;
     for (int i = 0; i < 100 && !up; i++) {
-        int fd = hs_connect(&lb);
+        int fd = hst_connect(&lb);
         if (fd >= 0) {
             close(fd);
             up = 1;
@@ -196,7 +196,7 @@ static void test_kill_one_instance_under_load(void **state)
             break;
         usleep(1000);
     }
-    hs_server_stop(&a, SIGKILL, 5000);
+    hst_server_stop(&a, SIGKILL, 5000);
     int ok = 0, wrong = 0, failed = 0;
     for (int t = 0; t < THREADS; t++) {
         pthread_join(th[t], NULL);
@@ -211,15 +211,15 @@ static void test_kill_one_instance_under_load(void **state)
             wrong, failed, THREADS * PER_THREAD, KILL_AFTER);
 
     /* B must still be healthy and must have served after A died. */
-    struct hs_response r;
-    assert_int_equal(hs_request(&b, "GET", "/healthCheck", NULL, NULL, 0, &r), 0);
+    struct hst_response r;
+    assert_int_equal(hst_request(&b, "GET", "/healthCheck", NULL, NULL, 0, &r), 0);
     assert_int_equal(r.status, 200);
-    hs_response_free(&r);
+    hst_response_free(&r);
 
     kill(ng, SIGTERM);
     int st;
     waitpid(ng, &st, 0);
-    hs_server_stop(&b, 0, 10000);
+    hst_server_stop(&b, 0, 10000);
     char cmd[128];
     snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
     if (system(cmd) != 0)

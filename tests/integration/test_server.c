@@ -33,7 +33,7 @@
 #define UNAUTHORIZED                                                                               \
     "{\"errors\":[{\"code\":\"unauthorized\",\"message\":\"Invalid system token.\"}]}"
 
-static struct hs_server shared; /* one server for the read-only route tests */
+static struct hst_server shared; /* one server for the read-only route tests */
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
@@ -41,40 +41,27 @@ static struct hs_server shared; /* one server for the read-only route tests */
  * modules exist. */
 static const char *test_modules(void)
 {
-    const char *d = hs_test_module_dir("slow");
+    const char *d = hst_test_module_dir("slow");
     assert_non_null(d);
     return d;
 }
 
 /* Starts a server with the conformance and test modules plus extra (NULL-terminated) args. */
-static void start(struct hs_server *s, const char *a1, const char *a2, const char *a3,
+static void start(struct hst_server *s, const char *a1, const char *a2, const char *a3,
                   const char *a4)
 {
     const char *args[] = {"--modules", test_modules(), "--workers", "2", a1, a2, a3, a4, NULL};
-    assert_int_equal(hs_server_start(s, args, NULL), 0);
-}
-
-static void stop_ok(struct hs_server *s)
-{
-    int st = hs_server_stop(s, SIGTERM, 20000);
-    assert_true(st >= 0 && WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 0);
-    char *log = hs_server_log(s);
-    assert_non_null(log);
-    assert_null(strstr(log, "ERROR: AddressSanitizer"));
-    assert_null(strstr(log, "LeakSanitizer"));
-    assert_null(strstr(log, "runtime error:"));
-    free(log);
+    assert_int_equal(hst_server_start(s, args, NULL), 0);
 }
 
 /* Sends req on a new connection and reads until the server closes or timeout_ms passes. */
-static char *exchange(const struct hs_server *s, const char *req, int timeout_ms)
+static char *exchange(const struct hst_server *s, const char *req, int timeout_ms)
 {
-    int fd = hs_connect(s);
+    int fd = hst_connect(s);
     assert_true(fd >= 0);
-    assert_int_equal(hs_send_all(fd, req, strlen(req)), 0);
+    assert_int_equal(hst_send_all(fd, req, strlen(req)), 0);
     size_t len = 0;
-    char *out = hs_recv_all(fd, timeout_ms, &len);
+    char *out = hst_recv_all(fd, timeout_ms, &len);
     close(fd);
     assert_non_null(out);
     return out;
@@ -88,9 +75,9 @@ static int count_of(const char *hay, const char *needle)
     return n;
 }
 
-static void assert_header(const struct hs_response *r, const char *name, const char *value)
+static void assert_header(const struct hst_response *r, const char *name, const char *value)
 {
-    char *v = hs_response_header(r, name);
+    char *v = hst_response_header(r, name);
     if (value == NULL) {
         assert_null(v);
         return;
@@ -162,7 +149,7 @@ static void test_startup_line_and_port(void **state)
     (void)state;
     assert_true(shared.port > 0);
     assert_string_equal(shared.host, "127.0.0.1");
-    char *log = hs_server_log(&shared);
+    char *log = hst_server_log(&shared);
     assert_non_null(strstr(log, "event=listening"));
     /* The system token is never printed. */
     assert_null(strstr(log, HS_TEST_TOKEN));
@@ -253,32 +240,62 @@ static void test_bad_option(void **state)
     assert_non_null(strstr(err, "--port"));
 }
 
+/* The exit statuses of serve's configuration errors: a bad value 2, a config file or token file
+ * that cannot be read 1, each with one line naming what is wrong. */
+static void test_config_error_exit_statuses(void **state)
+{
+    (void)state;
+    const struct {
+        const char *args[4];
+        int status;
+        const char *says;
+    } cases[] = {
+        {{"serve", "--workers", "0", NULL}, 2, "--workers: '0' is not a number from 1 to 256"},
+        {{"serve", "--bogus", NULL}, 2, "unknown option '--bogus'"},
+        {{"serve", "--config", "/nonexistent/serve.json", NULL},
+         1,
+         "cannot read config file /nonexistent/serve.json"},
+        {{"serve", "--system-token-file", "/nonexistent/tokens", NULL},
+         1,
+         "cannot read system token file /nonexistent/tokens"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char err[4096];
+        int st = run_capture(cases[i].args, err, sizeof(err), 20000);
+        assert_true(st != -1 && WIFEXITED(st));
+        if (WEXITSTATUS(st) != cases[i].status || strstr(err, cases[i].says) == NULL)
+            fail_msg("%s %s: status %d, stderr: %s", cases[i].args[1],
+                     cases[i].args[2] ? cases[i].args[2] : "", WEXITSTATUS(st), err);
+        assert_int_equal(count_of(err, "\n"), 1);
+    }
+}
+
 /* ---- tokens ------------------------------------------------------------------------------- */
 
 static void test_several_tokens_and_token_file(void **state)
 {
     (void)state;
     /* Comma-separated in the environment: each one is accepted (rotation). */
-    struct hs_server s;
+    struct hst_server s;
     const char *env[] = {"HOOKSTACK_SYSTEM_TOKEN=first-token, " HS_TEST_TOKEN, NULL};
     const char *args[] = {"--workers", "1", NULL};
-    assert_int_equal(hs_server_start(&s, args, env), 0);
+    assert_int_equal(hst_server_start(&s, args, env), 0);
     const char *tokens[] = {"Authorization: Bearer first-token", AUTH};
     for (int i = 0; i < 2; i++) {
         const char *h[] = {tokens[i], "Content-Type: application/json", NULL};
-        struct hs_response r;
-        assert_int_equal(hs_request(&s, "GET", "/openConnections", h, NULL, 0, &r), 0);
+        struct hst_response r;
+        assert_int_equal(hst_request(&s, "GET", "/openConnections", h, NULL, 0, &r), 0);
         assert_int_equal(r.status, 200);
-        hs_response_free(&r);
+        hst_response_free(&r);
         assert_int_equal(
-            hs_request(&s, "POST", "/function", h, DO_SOMETHING, strlen(DO_SOMETHING), &r), 0);
+            hst_request(&s, "POST", "/function", h, DO_SOMETHING, strlen(DO_SOMETHING), &r), 0);
         assert_int_equal(r.status, 200);
-        hs_response_free(&r);
+        hst_response_free(&r);
     }
-    char *log = hs_server_log(&s);
+    char *log = hst_server_log(&s);
     assert_null(strstr(log, "first-token"));
     free(log);
-    stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 
     /* One per line in --system-token-file (blank lines and CRs ignored); it wins over the env. */
     char path[] = "/tmp/hs-tokens-XXXXXX";
@@ -288,17 +305,17 @@ static void test_several_tokens_and_token_file(void **state)
     assert_int_equal(write(fd, text, strlen(text)), (int)strlen(text));
     close(fd);
     const char *fargs[] = {"--workers", "1", "--system-token-file", path, NULL};
-    assert_int_equal(hs_server_start(&s, fargs, NULL), 0);
+    assert_int_equal(hst_server_start(&s, fargs, NULL), 0);
     const char *fh[] = {"Authorization: Bearer file-token-2", NULL};
     const char *envh[] = {AUTH, NULL};
-    struct hs_response r;
-    assert_int_equal(hs_request(&s, "GET", "/openConnections", fh, NULL, 0, &r), 0);
+    struct hst_response r;
+    assert_int_equal(hst_request(&s, "GET", "/openConnections", fh, NULL, 0, &r), 0);
     assert_int_equal(r.status, 200);
-    hs_response_free(&r);
-    assert_int_equal(hs_request(&s, "GET", "/openConnections", envh, NULL, 0, &r), 0);
+    hst_response_free(&r);
+    assert_int_equal(hst_request(&s, "GET", "/openConnections", envh, NULL, 0, &r), 0);
     assert_int_equal(r.status, 401);
-    hs_response_free(&r);
-    stop_ok(&s);
+    hst_response_free(&r);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
     unlink(path);
 }
 
@@ -347,8 +364,8 @@ static void dev_stop(pid_t pid, int out_fd)
     close(out_fd);
 }
 
-/* The server behind a dev_serve() text, for hs_request. */
-static void dev_server(const char *text, struct hs_server *s)
+/* The server behind a dev_serve() text, for hst_request. */
+static void dev_server(const char *text, struct hst_server *s)
 {
     const char *listen = strstr(text, "listening on 127.0.0.1:");
     if (listen == NULL)
@@ -376,7 +393,7 @@ static void test_dev_token_printed_once(void **state)
     char text[8192];
     int out_fd;
     pid_t pid = dev_serve(getenv("HS_MODULES_DIR"), text, sizeof(text), &out_fd);
-    struct hs_server s;
+    struct hst_server s;
     dev_server(text, &s);
     char token[128];
     dev_token(text, token);
@@ -388,12 +405,12 @@ static void test_dev_token_printed_once(void **state)
     char auth[256];
     snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
     const char *h[] = {auth, "Content-Type: application/json", NULL};
-    struct hs_response r;
-    assert_int_equal(hs_request(&s, "POST", "/function", h, DO_SOMETHING, strlen(DO_SOMETHING), &r),
-                     0);
+    struct hst_response r;
+    assert_int_equal(
+        hst_request(&s, "POST", "/function", h, DO_SOMETHING, strlen(DO_SOMETHING), &r), 0);
     assert_int_equal(r.status, 200);
     assert_string_equal(r.body, DO_SOMETHING_RESULT);
-    hs_response_free(&r);
+    hst_response_free(&r);
     kill(pid, SIGTERM);
     int st = 0;
     waitpid(pid, &st, 0);
@@ -414,7 +431,7 @@ static void test_dev_curl_line_calls_a_served_function(void **state)
     char text[8192];
     int out_fd;
     pid_t pid = dev_serve(test_modules(), text, sizeof(text), &out_fd);
-    struct hs_server s;
+    struct hst_server s;
     dev_server(text, &s);
     char token[128], auth[256];
     dev_token(text, token);
@@ -430,11 +447,11 @@ static void test_dev_curl_line_calls_a_served_function(void **state)
     /* The slow module's first function is sleepMs, reachable at the top level (no type). */
     assert_string_equal(body, "{\"diy\":true,\"function\":\"sleepMs\",\"options\":{}}");
     const char *h[] = {auth, "Content-Type: application/json", NULL};
-    struct hs_response r;
-    assert_int_equal(hs_request(&s, "POST", "/function", h, body, strlen(body), &r), 0);
+    struct hst_response r;
+    assert_int_equal(hst_request(&s, "POST", "/function", h, body, strlen(body), &r), 0);
     assert_int_equal(r.status, 200);
     assert_string_equal(r.body, "[{}]");
-    hs_response_free(&r);
+    hst_response_free(&r);
     dev_stop(pid, out_fd);
 }
 
@@ -448,7 +465,7 @@ static void test_dev_line_without_modules(void **state)
     char text[8192];
     int out_fd;
     pid_t pid = dev_serve(empty, text, sizeof(text), &out_fd);
-    struct hs_server s;
+    struct hst_server s;
     dev_server(text, &s);
     char want[600];
     snprintf(want, sizeof(want),
@@ -470,15 +487,15 @@ static void test_root_and_health(void **state)
     (void)state;
     const char *paths[] = {"/", "/healthCheck"};
     for (int i = 0; i < 2; i++) {
-        struct hs_response r;
-        assert_int_equal(hs_request(&shared, "GET", paths[i], NULL, NULL, 0, &r), 0);
+        struct hst_response r;
+        assert_int_equal(hst_request(&shared, "GET", paths[i], NULL, NULL, 0, &r), 0);
         assert_int_equal(r.status, 200);
         assert_string_equal(r.body, "{\"success\":true}");
         assert_header(&r, "Content-Type", JSON_CT);
         assert_header(&r, "Content-Length", "16");
         assert_header(&r, "Connection", "keep-alive");
         assert_header(&r, "Keep-Alive", "timeout=301");
-        hs_response_free(&r);
+        hst_response_free(&r);
     }
 }
 
@@ -487,15 +504,15 @@ static void test_livez_readyz(void **state)
     (void)state;
     const char *paths[] = {"/livez", "/readyz"};
     for (int i = 0; i < 2; i++) {
-        struct hs_response r;
-        assert_int_equal(hs_request(&shared, "GET", paths[i], NULL, NULL, 0, &r), 0);
+        struct hst_response r;
+        assert_int_equal(hst_request(&shared, "GET", paths[i], NULL, NULL, 0, &r), 0);
         assert_int_equal(r.status, 200);
         assert_string_equal(r.body, "OK");
         assert_header(&r, "Content-Type", "text/plain; charset=utf-8");
-        hs_response_free(&r);
+        hst_response_free(&r);
     }
     /* Health probes are not logged, like the reference. */
-    char *log = hs_server_log(&shared);
+    char *log = hst_server_log(&shared);
     assert_null(strstr(log, "path=/livez"));
     assert_null(strstr(log, "path=/readyz"));
     free(log);
@@ -504,68 +521,68 @@ static void test_livez_readyz(void **state)
 static void test_unknown_path_and_wrong_method(void **state)
 {
     (void)state;
-    struct hs_response r;
-    assert_int_equal(hs_request(&shared, "GET", "/nope", NULL, NULL, 0, &r), 0);
+    struct hst_response r;
+    assert_int_equal(hst_request(&shared, "GET", "/nope", NULL, NULL, 0, &r), 0);
     assert_int_equal(r.status, 404);
     assert_string_equal(r.body,
                         "{\"errors\":[{\"code\":\"not_found\",\"message\":\"Cannot GET /nope\"}]}");
     assert_header(&r, "Content-Type", JSON_CT);
-    hs_response_free(&r);
+    hst_response_free(&r);
 
-    assert_int_equal(hs_request(&shared, "POST", "/healthCheck", NULL, "{}", 2, &r), 0);
+    assert_int_equal(hst_request(&shared, "POST", "/healthCheck", NULL, "{}", 2, &r), 0);
     assert_int_equal(r.status, 405);
     assert_non_null(strstr(r.body, "\"code\":\"method_not_allowed\""));
     assert_header(&r, "Allow", "GET, HEAD");
-    hs_response_free(&r);
+    hst_response_free(&r);
 
     const char *h[] = {AUTH, NULL};
-    assert_int_equal(hs_request(&shared, "GET", "/function", h, NULL, 0, &r), 0);
+    assert_int_equal(hst_request(&shared, "GET", "/function", h, NULL, 0, &r), 0);
     assert_int_equal(r.status, 405);
     assert_header(&r, "Allow", "POST");
-    hs_response_free(&r);
+    hst_response_free(&r);
 
     /* The server is unharmed. */
-    assert_int_equal(hs_request(&shared, "GET", "/", NULL, NULL, 0, &r), 0);
+    assert_int_equal(hst_request(&shared, "GET", "/", NULL, NULL, 0, &r), 0);
     assert_int_equal(r.status, 200);
-    hs_response_free(&r);
+    hst_response_free(&r);
 }
 
 static void test_open_connections_needs_token(void **state)
 {
     (void)state;
-    struct hs_response r;
-    assert_int_equal(hs_request(&shared, "GET", "/openConnections", NULL, NULL, 0, &r), 0);
+    struct hst_response r;
+    assert_int_equal(hst_request(&shared, "GET", "/openConnections", NULL, NULL, 0, &r), 0);
     assert_int_equal(r.status, 401);
     assert_string_equal(r.body, UNAUTHORIZED);
     assert_header(&r, "WWW-Authenticate", "invalid system token");
     assert_header(&r, "Content-Type", JSON_CT);
-    hs_response_free(&r);
+    hst_response_free(&r);
 
     const char *bad[] = {"Authorization: Bearer wrong", NULL};
-    assert_int_equal(hs_request(&shared, "GET", "/openConnections", bad, NULL, 0, &r), 0);
+    assert_int_equal(hst_request(&shared, "GET", "/openConnections", bad, NULL, 0, &r), 0);
     assert_int_equal(r.status, 401);
-    hs_response_free(&r);
+    hst_response_free(&r);
 
-    assert_int_equal(hs_request(&shared, "GET", "/stopServer", NULL, NULL, 0, &r), 0);
+    assert_int_equal(hst_request(&shared, "GET", "/stopServer", NULL, NULL, 0, &r), 0);
     assert_int_equal(r.status, 401);
     assert_string_equal(r.body, UNAUTHORIZED);
     assert_header(&r, "WWW-Authenticate", "invalid system token");
-    hs_response_free(&r);
+    hst_response_free(&r);
 }
 
 /* Polls GET /openConnections until it reports want (the server accepts and closes connections
  * on its own schedule); returns the last count seen. */
-static int wait_open_connections(const struct hs_server *s, int want)
+static int wait_open_connections(const struct hst_server *s, int want)
 {
     const char *h[] = {AUTH, NULL};
     int n = -1;
     for (int i = 0; i < 300 && n != want; i++) {
         if (i > 0)
             usleep(10000);
-        struct hs_response r;
-        if (hs_request(s, "GET", "/openConnections", h, NULL, 0, &r) == 0 && r.status == 200)
+        struct hst_response r;
+        if (hst_request(s, "GET", "/openConnections", h, NULL, 0, &r) == 0 && r.status == 200)
             n = atoi(r.body);
-        hs_response_free(&r);
+        hst_response_free(&r);
     }
     return n;
 }
@@ -575,80 +592,80 @@ static void test_open_connections_counts_others(void **state)
     (void)state;
     int idle[3];
     for (int i = 0; i < 3; i++) {
-        idle[i] = hs_connect(&shared);
+        idle[i] = hst_connect(&shared);
         assert_true(idle[i] >= 0);
     }
     assert_int_equal(wait_open_connections(&shared, 3), 3);
     const char *h[] = {AUTH, NULL};
-    struct hs_response r;
-    assert_int_equal(hs_request(&shared, "GET", "/openConnections", h, NULL, 0, &r), 0);
+    struct hst_response r;
+    assert_int_equal(hst_request(&shared, "GET", "/openConnections", h, NULL, 0, &r), 0);
     assert_int_equal(r.status, 200);
     assert_string_equal(r.body, "3");
     /* Like the reference: a bare number, no Content-Type. */
     assert_header(&r, "Content-Type", NULL);
-    hs_response_free(&r);
+    hst_response_free(&r);
     for (int i = 0; i < 3; i++)
         close(idle[i]);
     assert_int_equal(wait_open_connections(&shared, 0), 0);
-    assert_int_equal(hs_request(&shared, "GET", "/openConnections?access_token=" HS_TEST_TOKEN,
-                                NULL, NULL, 0, &r),
+    assert_int_equal(hst_request(&shared, "GET", "/openConnections?access_token=" HS_TEST_TOKEN,
+                                 NULL, NULL, 0, &r),
                      0);
     assert_int_equal(r.status, 200);
     assert_string_equal(r.body, "0");
-    hs_response_free(&r);
+    hst_response_free(&r);
 }
 
 static void test_terminate_flips_probes(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     start(&s, NULL, NULL, NULL, NULL);
     const char *h[] = {AUTH, NULL};
-    struct hs_response r;
-    assert_int_equal(hs_request(&s, "GET", "/openConnections?terminate=true", h, NULL, 0, &r), 0);
+    struct hst_response r;
+    assert_int_equal(hst_request(&s, "GET", "/openConnections?terminate=true", h, NULL, 0, &r), 0);
     assert_int_equal(r.status, 200);
     assert_string_equal(r.body, "0");
-    hs_response_free(&r);
+    hst_response_free(&r);
     const char *probes[] = {"/livez", "/readyz"};
     for (int i = 0; i < 2; i++) {
-        assert_int_equal(hs_request(&s, "GET", probes[i], NULL, NULL, 0, &r), 0);
+        assert_int_equal(hst_request(&s, "GET", probes[i], NULL, NULL, 0, &r), 0);
         assert_int_equal(r.status, 503);
         assert_string_equal(r.body, "Service Unavailable");
-        hs_response_free(&r);
+        hst_response_free(&r);
     }
     /* Still serving: terminating only takes it out of a load balancer's rotation. */
-    assert_int_equal(hs_post_function(&s, DO_SOMETHING, &r), 0);
+    assert_int_equal(hst_post_function(&s, DO_SOMETHING, &r), 0);
     assert_int_equal(r.status, 200);
-    hs_response_free(&r);
-    stop_ok(&s);
+    hst_response_free(&r);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 static void test_stop_server(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     start(&s, NULL, NULL, NULL, NULL);
-    int a = hs_connect(&s), b = hs_connect(&s);
+    int a = hst_connect(&s), b = hst_connect(&s);
     assert_true(a >= 0 && b >= 0);
     assert_int_equal(wait_open_connections(&s, 2), 2);
     const char *h[] = {AUTH, NULL};
-    struct hs_response r;
-    assert_int_equal(hs_request(&s, "GET", "/stopServer", h, NULL, 0, &r), 0);
+    struct hst_response r;
+    assert_int_equal(hst_request(&s, "GET", "/stopServer", h, NULL, 0, &r), 0);
     assert_int_equal(r.status, 422);
     assert_string_equal(r.body, "{\"errors\":[{\"code\":\"connections_still_open\",\"message\":\"2 "
                                 "connection(s) still open.\"}]}");
-    hs_response_free(&r);
+    hst_response_free(&r);
     close(a);
     close(b);
     assert_int_equal(wait_open_connections(&s, 0), 0);
-    assert_int_equal(hs_request(&s, "GET", "/stopServer", h, NULL, 0, &r), 0);
+    assert_int_equal(hst_request(&s, "GET", "/stopServer", h, NULL, 0, &r), 0);
     assert_int_equal(r.status, 200);
     assert_string_equal(r.body, "preparing to shut down.");
-    hs_response_free(&r);
-    int st = hs_server_wait(&s, 20000);
+    hst_response_free(&r);
+    int st = hst_server_wait(&s, 20000);
     assert_true(st != -1 && WIFEXITED(st));
     assert_int_equal(WEXITSTATUS(st), 0);
-    stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 /* ---- connections -------------------------------------------------------------------------- */
@@ -656,13 +673,13 @@ static void test_stop_server(void **state)
 static void test_keep_alive_reuse_and_pipelining(void **state)
 {
     (void)state;
-    int fd = hs_connect(&shared);
+    int fd = hst_connect(&shared);
     assert_true(fd >= 0);
     const char *req = "GET /healthCheck HTTP/1.1\r\nHost: t\r\n\r\n";
     for (int i = 0; i < 3; i++) {
-        assert_int_equal(hs_send_all(fd, req, strlen(req)), 0);
+        assert_int_equal(hst_send_all(fd, req, strlen(req)), 0);
         size_t len = 0;
-        char *out = hs_recv_all(fd, 300, &len);
+        char *out = hst_recv_all(fd, 300, &len);
         assert_non_null(out);
         assert_int_equal(count_of(out, "HTTP/1.1 200 OK\r\n"), 1);
         assert_non_null(strstr(out, "Connection: keep-alive\r\n"));
@@ -678,9 +695,9 @@ static void test_keep_alive_reuse_and_pipelining(void **state)
              "Content-Length: %zu\r\n\r\n%s"
              "GET / HTTP/1.1\r\nHost: t\r\n\r\n",
              strlen(body), body);
-    assert_int_equal(hs_send_all(fd, buf, strlen(buf)), 0);
+    assert_int_equal(hst_send_all(fd, buf, strlen(buf)), 0);
     size_t len = 0;
-    char *out = hs_recv_all(fd, 2000, &len);
+    char *out = hst_recv_all(fd, 2000, &len);
     assert_non_null(out);
     char *a = strstr(out, "\r\n\r\nOK");
     char *b = strstr(out, DO_SOMETHING_RESULT);
@@ -737,14 +754,14 @@ static void test_url_forms(void **state)
 static void test_function_and_chunked_body(void **state)
 {
     (void)state;
-    struct hs_response r;
-    assert_int_equal(hs_post_function(&shared, DO_SOMETHING, &r), 0);
+    struct hst_response r;
+    assert_int_equal(hst_post_function(&shared, DO_SOMETHING, &r), 0);
     assert_int_equal(r.status, 200);
     assert_string_equal(r.body, DO_SOMETHING_RESULT);
     assert_header(&r, "Content-Type", JSON_CT);
     assert_header(&r, "Connection", "keep-alive");
     assert_header(&r, "Keep-Alive", "timeout=301");
-    hs_response_free(&r);
+    hst_response_free(&r);
 
     const char *body = DO_SOMETHING;
     size_t n = strlen(body), half = n / 2;
@@ -764,27 +781,28 @@ static void test_unauthorized_function(void **state)
 {
     (void)state;
     const char *h[] = {"Content-Type: application/json", NULL};
-    struct hs_response r;
+    struct hst_response r;
     assert_int_equal(
-        hs_request(&shared, "POST", "/function", h, DO_SOMETHING, strlen(DO_SOMETHING), &r), 0);
+        hst_request(&shared, "POST", "/function", h, DO_SOMETHING, strlen(DO_SOMETHING), &r), 0);
     assert_int_equal(r.status, 401);
     assert_string_equal(r.body, UNAUTHORIZED);
     assert_header(&r, "WWW-Authenticate", "invalid system token");
     assert_header(&r, "Content-Type", JSON_CT);
-    hs_response_free(&r);
+    hst_response_free(&r);
 }
 
 static void test_request_log_line(void **state)
 {
     (void)state;
     const char *h[] = {AUTH, "Content-Type: application/json", "TraceId: trace-abc-123", NULL};
-    struct hs_response r;
+    struct hst_response r;
     assert_int_equal(
-        hs_request(&shared, "POST", "/function?x=1", h, DO_SOMETHING, strlen(DO_SOMETHING), &r), 0);
+        hst_request(&shared, "POST", "/function?x=1", h, DO_SOMETHING, strlen(DO_SOMETHING), &r),
+        0);
     assert_int_equal(r.status, 200);
-    hs_response_free(&r);
+    hst_response_free(&r);
     usleep(100000);
-    char *log = hs_server_log(&shared);
+    char *log = hst_server_log(&shared);
     const char *line = strstr(log, "trace_id=trace-abc-123");
     assert_non_null(line);
     const char *start = line;
@@ -821,14 +839,14 @@ static void test_request_log_line(void **state)
 static void test_processing_102(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     start(&s, "--processing-interval-ms", "200", NULL, NULL);
-    struct hs_response r;
+    struct hst_response r;
     assert_int_equal(
-        hs_post_function(&s,
-                         "{\"diy\":true,\"type\":\"hook\",\"function\":\"sleepMs\",\"options\":{"
-                         "\"ms\":900}}",
-                         &r),
+        hst_post_function(&s,
+                          "{\"diy\":true,\"type\":\"hook\",\"function\":\"sleepMs\",\"options\":{"
+                          "\"ms\":900}}",
+                          &r),
         0);
     assert_int_equal(r.status, 200);
     assert_string_equal(r.body, "[{\"ms\":900}]");
@@ -836,19 +854,19 @@ static void test_processing_102(void **state)
     assert_non_null(strstr(r.interim, "102 Processing"));
     /* Exactly one interim answer. */
     assert_int_equal(count_of(r.interim, "102"), 1);
-    hs_response_free(&r);
+    hst_response_free(&r);
     /* A quick call gets none. */
-    assert_int_equal(hs_post_function(&s, DO_SOMETHING, &r), 0);
+    assert_int_equal(hst_post_function(&s, DO_SOMETHING, &r), 0);
     assert_int_equal(r.status, 200);
     assert_true(r.interim == NULL || strstr(r.interim, "102") == NULL);
-    hs_response_free(&r);
-    stop_ok(&s);
+    hst_response_free(&r);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 struct slow_call {
-    struct hs_server *s;
+    struct hst_server *s;
     int ms;
-    struct hs_response r;
+    struct hst_response r;
     int rc;
 };
 
@@ -859,33 +877,33 @@ static void *slow_call_run(void *arg)
     snprintf(body, sizeof(body),
              "{\"diy\":true,\"type\":\"hook\",\"function\":\"sleepMs\",\"options\":{\"ms\":%d}}",
              c->ms);
-    c->rc = hs_post_function(c->s, body, &c->r);
+    c->rc = hst_post_function(c->s, body, &c->r);
     return NULL;
 }
 
 static void test_sigterm_drains_in_flight(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     start(&s, NULL, NULL, NULL, NULL);
     /* A connection with half a request: it is accepted, so it is finished after SIGTERM. */
-    int half = hs_connect(&s);
+    int half = hst_connect(&s);
     assert_true(half >= 0);
     const char *part = "GET /readyz HTTP/1.1\r\nHost: t\r\n";
-    assert_int_equal(hs_send_all(half, part, strlen(part)), 0);
+    assert_int_equal(hst_send_all(half, part, strlen(part)), 0);
     struct slow_call c = {.s = &s, .ms = 1200};
     pthread_t th;
     assert_int_equal(pthread_create(&th, NULL, slow_call_run, &c), 0);
-    assert_true(hs_server_wait_busy(&s, 10000) > 0);
+    assert_true(hst_server_wait_busy(&s, 10000) > 0);
     assert_int_equal(kill(s.pid, SIGTERM), 0);
     usleep(200000);
     /* No new connections once draining. */
-    int late = hs_connect(&s);
+    int late = hst_connect(&s);
     assert_true(late < 0);
     /* The half-sent request completes with 503 from /readyz, and the connection closes. */
-    assert_int_equal(hs_send_all(half, "\r\n", 2), 0);
+    assert_int_equal(hst_send_all(half, "\r\n", 2), 0);
     size_t len = 0;
-    char *out = hs_recv_all(half, 5000, &len);
+    char *out = hst_recv_all(half, 5000, &len);
     assert_non_null(out);
     assert_non_null(strstr(out, "HTTP/1.1 503 Service Unavailable\r\n"));
     assert_non_null(strstr(out, "Connection: close\r\n"));
@@ -896,25 +914,25 @@ static void test_sigterm_drains_in_flight(void **state)
     assert_int_equal(c.rc, 0);
     assert_int_equal(c.r.status, 200);
     assert_string_equal(c.r.body, "[{\"ms\":1200}]");
-    hs_response_free(&c.r);
-    int st = hs_server_wait(&s, 20000);
+    hst_response_free(&c.r);
+    int st = hst_server_wait(&s, 20000);
     assert_true(st != -1 && WIFEXITED(st));
     assert_int_equal(WEXITSTATUS(st), 0);
-    stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 static int group_setup(void **state)
 {
     (void)state;
     const char *args[] = {"--modules", test_modules(), "--workers", "2", NULL};
-    return hs_server_start(&shared, args, NULL);
+    return hst_server_start(&shared, args, NULL);
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
-    int st = hs_server_stop(&shared, SIGTERM, 20000);
-    char *log = hs_server_log(&shared);
+    int st = hst_server_stop(&shared, SIGTERM, 20000);
+    char *log = hst_server_log(&shared);
     int bad = log == NULL || strstr(log, "Sanitizer") != NULL || strstr(log, "runtime error:");
     free(log);
     return (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 && !bad) ? 0 : -1;
@@ -928,6 +946,7 @@ int main(void)
         cmocka_unit_test(test_port_taken),
         cmocka_unit_test(test_bad_module_fails_start),
         cmocka_unit_test(test_bad_option),
+        cmocka_unit_test(test_config_error_exit_statuses),
         cmocka_unit_test(test_several_tokens_and_token_file),
         cmocka_unit_test(test_dev_token_printed_once),
         cmocka_unit_test(test_dev_curl_line_calls_a_served_function),

@@ -23,23 +23,23 @@
 
 #include "integration/harness.h"
 
-static struct hs_server srv;
+static struct hst_server srv;
 
 static int group_setup(void **state)
 {
     (void)state;
     /* The sfns module alone (build/modules/sfns.so), whatever else hooks/ holds. */
-    const char *mods = hs_hook_module_dir("sfns");
+    const char *mods = hst_hook_module_dir("sfns");
     if (mods == NULL)
         return -1;
     const char *args[] = {"--modules", mods, NULL};
-    return hs_server_start_raw(&srv, args, NULL);
+    return hst_server_start_raw(&srv, args, NULL);
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
-    hs_server_stop(&srv, 0, 10000);
+    hst_server_stop(&srv, 0, 10000);
     return 0;
 }
 
@@ -54,13 +54,13 @@ static cJSON *call(const char *fn, cJSON *data, const cJSON *settings)
     cJSON_AddItemToObject(opts, "settings", cJSON_Duplicate(settings, 1));
     char *body = cJSON_PrintUnformatted(req);
     cJSON_Delete(req);
-    struct hs_response r;
-    assert_int_equal(hs_post_function(&srv, body, &r), 0);
+    struct hst_response r;
+    assert_int_equal(hst_post_function(&srv, body, &r), 0);
     free(body);
     if (r.status != 200)
         fail_msg("%s answered %ld: %s", fn, r.status, r.body);
     cJSON *out = cJSON_Parse(r.body);
-    hs_response_free(&r);
+    hst_response_free(&r);
     assert_non_null(out);
     assert_true(cJSON_IsArray(out));
     assert_int_equal(cJSON_GetArraySize(out), cJSON_GetArraySize(data));

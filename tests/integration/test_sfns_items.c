@@ -21,24 +21,24 @@
 
 #include "integration/harness.h"
 
-static struct hs_server srv;
+static struct hst_server srv;
 static const char *shared;
 
 static int group_setup(void **state)
 {
     (void)state;
     shared = getenv("HS_SHARED_DIR");
-    const char *mods = hs_hook_module_dir("sfns");
+    const char *mods = hst_hook_module_dir("sfns");
     if (shared == NULL || mods == NULL)
         return -1;
     const char *args[] = {"--modules", mods, NULL};
-    return hs_server_start_raw(&srv, args, NULL);
+    return hst_server_start_raw(&srv, args, NULL);
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
-    hs_server_stop(&srv, 0, 10000);
+    hst_server_stop(&srv, 0, 10000);
     return 0;
 }
 
@@ -107,13 +107,13 @@ static cJSON *call(cJSON *data, cJSON *sfns)
     cJSON_AddItemToObject(opts, "data", data);
     char *body = cJSON_PrintUnformatted(req);
     cJSON_Delete(req);
-    struct hs_response r;
-    assert_int_equal(hs_post_function(&srv, body, &r), 0);
+    struct hst_response r;
+    assert_int_equal(hst_post_function(&srv, body, &r), 0);
     free(body);
     if (r.status != 200)
         fail_msg("sfnsItemsToPricebook answered %ld: %s", r.status, r.body);
     cJSON *out = cJSON_Parse(r.body);
-    hs_response_free(&r);
+    hst_response_free(&r);
     assert_non_null(out);
     return out;
 }

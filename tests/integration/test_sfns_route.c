@@ -29,25 +29,25 @@
 
 #define API_TOKEN "sfns-route-api-token"
 
-static struct hs_server srv;
+static struct hst_server srv;
 
 static int group_setup(void **state)
 {
     (void)state;
     const char *const env[] = {"HOOKSTACK_API_TOKEN=" API_TOKEN, NULL};
     /* The sfns module alone (build/modules/sfns.so), whatever else hooks/ holds. */
-    const char *mods = hs_hook_module_dir("sfns");
+    const char *mods = hst_hook_module_dir("sfns");
     if (mods == NULL)
         return -1;
     const char *args[] = {"--modules", mods, NULL};
-    return hs_server_start_raw(&srv, args, env);
+    return hst_server_start_raw(&srv, args, env);
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
-    int st = hs_server_stop(&srv, SIGTERM, 20000);
-    char *log = hs_server_log(&srv);
+    int st = hst_server_stop(&srv, SIGTERM, 20000);
+    char *log = hst_server_log(&srv);
     if (log && (strstr(log, "Sanitizer") || strstr(log, "runtime error:")))
         fprintf(stderr, "%s\n", log);
     int clean = log && !strstr(log, "Sanitizer") && !strstr(log, "runtime error:");
@@ -61,13 +61,13 @@ static const char *const api_json[] = {"Authorization: Bearer " API_TOKEN,
 /* POST /v1/hooks/sfnsOrderRoute with body; checks the status; returns the parsed answer. */
 static cJSON *step(const char *body, long want_status)
 {
-    struct hs_response r;
+    struct hst_response r;
     assert_int_equal(
-        hs_request(&srv, "POST", "/v1/hooks/sfnsOrderRoute", api_json, body, strlen(body), &r), 0);
+        hst_request(&srv, "POST", "/v1/hooks/sfnsOrderRoute", api_json, body, strlen(body), &r), 0);
     if (r.status != want_status)
         fail_msg("/v1/hooks/sfnsOrderRoute answered %ld: %s", r.status, r.body);
     cJSON *out = cJSON_Parse(r.body);
-    hs_response_free(&r);
+    hst_response_free(&r);
     assert_non_null(out);
     return out;
 }
@@ -83,12 +83,12 @@ static cJSON *route_fn(const cJSON *record, const cJSON *settings, long *status)
     cJSON_AddItemToObject(opts, "settings", cJSON_Duplicate(settings, 1));
     char *body = cJSON_PrintUnformatted(req);
     cJSON_Delete(req);
-    struct hs_response r;
-    assert_int_equal(hs_post_function(&srv, body, &r), 0);
+    struct hst_response r;
+    assert_int_equal(hst_post_function(&srv, body, &r), 0);
     free(body);
     *status = r.status;
     cJSON *out = cJSON_Parse(r.body);
-    hs_response_free(&r);
+    hst_response_free(&r);
     assert_non_null(out);
     return out;
 }
@@ -220,12 +220,12 @@ static void test_http_step(void **state)
     cJSON_Delete(a);
 
     /* The system token is not an API token. */
-    struct hs_response r;
+    struct hst_response r;
     const char *const sys[] = {"Authorization: Bearer " HS_TEST_TOKEN,
                                "Content-Type: application/json", NULL};
-    assert_int_equal(hs_request(&srv, "POST", "/v1/hooks/sfnsOrderRoute", sys, "[]", 2, &r), 0);
+    assert_int_equal(hst_request(&srv, "POST", "/v1/hooks/sfnsOrderRoute", sys, "[]", 2, &r), 0);
     assert_int_equal(r.status, 401);
-    hs_response_free(&r);
+    hst_response_free(&r);
 }
 
 static void test_router(void **state)

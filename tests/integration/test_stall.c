@@ -35,12 +35,12 @@
 #define API_TOKEN    "stall-api-token"
 #define DECLARED_8MB "8388609"
 
-static void start(struct hs_server *s, const char *cap_mb)
+static void start(struct hst_server *s, const char *cap_mb)
 {
     const char *args[] = {"--workers", "2", "--max-buffered-mb", cap_mb, NULL};
     const char *env[] = {"HOOKSTACK_API_TOKEN=" API_TOKEN, NULL};
-    assert_int_equal(hs_server_start(s, args, env), 0);
-    hs_request_set_timeout(10000);
+    assert_int_equal(hst_server_start(s, args, env), 0);
+    hst_request_set_timeout(10000);
 }
 
 /* Sends up to n bytes of 'a' without blocking for more than max_ms (the server may pause). */
@@ -70,16 +70,16 @@ static size_t send_some(int fd, size_t n, int max_ms)
 
 /* Opens HOSTILE connections, each sending the head of a POST to path with the extra headers and
  * a declared length, then body_bytes of its body; they stay open. */
-static void open_hostile(const struct hs_server *s, int *fds, const char *path, const char *extra,
+static void open_hostile(const struct hst_server *s, int *fds, const char *path, const char *extra,
                          const char *declared, size_t body_bytes)
 {
     char head[512];
     snprintf(head, sizeof(head), "POST %s HTTP/1.1\r\nHost: x\r\n%sContent-Length: %s\r\n\r\n%s",
              path, extra, declared, body_bytes > 0 ? "{\"pad\":\"" : "");
     for (int i = 0; i < HOSTILE; i++) {
-        fds[i] = hs_connect(s);
+        fds[i] = hst_connect(s);
         assert_true(fds[i] >= 0);
-        assert_int_equal(hs_send_all(fds[i], head, strlen(head)), 0);
+        assert_int_equal(hst_send_all(fds[i], head, strlen(head)), 0);
         if (body_bytes > 0)
             send_some(fds[i], body_bytes, 200);
     }
@@ -92,7 +92,7 @@ static void close_all(int *fds, int n)
 }
 
 /* GET /healthCheck on a new connection: 200 within PROMPT_MS. Returns the time taken. */
-static long long health_ok(const struct hs_server *s)
+static long long health_ok(const struct hst_server *s)
 {
     struct hsr_answer a;
     long long took = 0;
@@ -106,7 +106,7 @@ static long long health_ok(const struct hs_server *s)
 
 /* An authorised POST /function whose options carry pad bytes: 200 with them echoed, within
  * PROMPT_MS. Returns the time taken. */
-static long long call_ok(const struct hs_server *s, size_t pad)
+static long long call_ok(const struct hst_server *s, size_t pad)
 {
     char *body = malloc(pad + 128);
     assert_non_null(body);
@@ -116,46 +116,36 @@ static long long call_ok(const struct hs_server *s, size_t pad)
     memset(body + n, 'p', pad);
     memcpy(body + n + pad, "\"}}", 4);
     long long t0 = hsr_now_ms();
-    struct hs_response r;
-    int rc = hs_post_function(s, body, &r);
+    struct hst_response r;
+    int rc = hst_post_function(s, body, &r);
     long long took = hsr_now_ms() - t0;
     if (rc != 0 || r.status != 200 || took >= PROMPT_MS || r.body_len < pad)
         fail_msg("authorised call with %zu bytes: rc %d, status %ld after %lld ms", pad, rc,
                  r.status, took);
-    hs_response_free(&r);
+    hst_response_free(&r);
     free(body);
     return took;
 }
 
 /* The value of one /metrics line (the main port, with the token), or -1. */
-static long long metric(const struct hs_server *s, const char *name)
+static long long metric(const struct hst_server *s, const char *name)
 {
     const char *h[] = {"Authorization: Bearer " HS_TEST_TOKEN, NULL};
-    struct hs_response r;
-    if (hs_request(s, "GET", "/metrics", h, NULL, 0, &r) != 0 || r.status != 200)
+    struct hst_response r;
+    if (hst_request(s, "GET", "/metrics", h, NULL, 0, &r) != 0 || r.status != 200)
         return -1;
     char key[128];
     snprintf(key, sizeof(key), "\n%s ", name);
     const char *p = strstr(r.body, key);
     long long v = p != NULL ? strtoll(p + strlen(key), NULL, 10) : -1;
-    hs_response_free(&r);
+    hst_response_free(&r);
     return v;
-}
-
-static void stop_ok(struct hs_server *s)
-{
-    int st = hs_server_stop(s, SIGTERM, 20000);
-    assert_true(st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
-    char *log = hs_server_log(s);
-    assert_null(strstr(log, "ERROR: AddressSanitizer"));
-    assert_null(strstr(log, "runtime error:"));
-    free(log);
 }
 
 static void test_no_token_answered_at_headers(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     start(&s, "64");
     int fds[HOSTILE], hooks[HOSTILE];
     long long t0 = hsr_now_ms();
@@ -201,13 +191,13 @@ static void test_no_token_answered_at_headers(void **state)
             HOSTILE, HOSTILE, health, call, all);
     close_all(fds, HOSTILE);
     close_all(hooks, HOSTILE);
-    stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 static void test_declared_length_holds_nothing(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     start(&s, "8");
     int fds[HOSTILE];
     open_hostile(&s, fds, "/function",
@@ -227,13 +217,13 @@ static void test_declared_length_holds_nothing(void **state)
             "calls %lld ms, a 1 MB call %lld ms\n",
             HOSTILE, health, call, big);
     close_all(fds, HOSTILE);
-    stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 static void test_body_token_senders_share_a_quarter(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     start(&s, "8");
     int fds[HOSTILE];
     /* No Authorization header and a JSON body: the token could be in the body, so it is read. */
@@ -257,13 +247,13 @@ static void test_body_token_senders_share_a_quarter(void **state)
     assert_true(pauses >= paused);
     assert_true(held > 0 && held <= 6 * 1024 * 1024);
     close_all(fds, HOSTILE);
-    stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 static void test_fair_share_among_token_holders(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     start(&s, "8");
     enum { HOLDERS = 8 };
     int fds[HOLDERS];
@@ -273,9 +263,9 @@ static void test_fair_share_among_token_holders(void **state)
              "application/json\r\nContent-Length: %u\r\n\r\n{\"pad\":\"",
              HS_TEST_TOKEN, 4u << 20);
     for (int i = 0; i < HOLDERS; i++) {
-        fds[i] = hs_connect(&s);
+        fds[i] = hst_connect(&s);
         assert_true(fds[i] >= 0);
-        assert_int_equal(hs_send_all(fds[i], head, strlen(head)), 0);
+        assert_int_equal(hst_send_all(fds[i], head, strlen(head)), 0);
         send_some(fds[i], 2u << 20, 300);
     }
     long long health = health_ok(&s);
@@ -290,7 +280,7 @@ static void test_fair_share_among_token_holders(void **state)
     /* The budget, plus the oldest body past its share, plus a read per connection. */
     assert_true(held <= 12 * 1024 * 1024);
     close_all(fds, HOLDERS);
-    stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 int main(void)

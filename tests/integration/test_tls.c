@@ -99,28 +99,13 @@ static int group_teardown(void **state)
     return 0;
 }
 
-static void start_tls(struct hs_server *s, const char *cert, const char *key,
+static void start_tls(struct hst_server *s, const char *cert, const char *key,
                       const char *headers_timeout)
 {
     const char *args[] = {"--workers", "2", "--tls-cert",           cert,
                           "--tls-key", key, "--headers-timeout-ms", headers_timeout,
                           NULL};
-    assert_int_equal(hs_server_start(s, args, NULL), 0);
-}
-
-static void stop_ok(struct hs_server *s)
-{
-    int st = hs_server_stop(s, SIGTERM, 20000);
-    char *log = hs_server_log(s);
-    assert_non_null(log);
-    if (strstr(log, "Sanitizer") != NULL || strstr(log, "runtime error:") != NULL)
-        fprintf(stderr, "%s\n", log);
-    assert_null(strstr(log, "ERROR: AddressSanitizer"));
-    assert_null(strstr(log, "LeakSanitizer"));
-    assert_null(strstr(log, "runtime error:"));
-    free(log);
-    assert_true(st >= 0 && WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 0);
+    assert_int_equal(hst_server_start(s, args, NULL), 0);
 }
 
 /* ---- libcurl over HTTPS --------------------------------------------------------------------- */
@@ -151,7 +136,7 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
 
 /* One request on handle h (a connection it holds is reused). host is what the URL names (it
  * resolves to 127.0.0.1); ca is the only trusted certificate; body NULL means GET. */
-static void tls_request(CURL *h, const struct hs_server *s, const char *host, const char *path,
+static void tls_request(CURL *h, const struct hst_server *s, const char *host, const char *path,
                         const char *ca, const char *body, long sslversion, struct tls_resp *r)
 {
     memset(r, 0, sizeof(*r));
@@ -196,7 +181,7 @@ static void tls_resp_free(struct tls_resp *r)
 }
 
 /* A fresh handle, one request, handle gone. */
-static void tls_once(const struct hs_server *s, const char *host, const char *path, const char *ca,
+static void tls_once(const struct hst_server *s, const char *host, const char *path, const char *ca,
                      const char *body, long sslversion, struct tls_resp *r)
 {
     CURL *h = curl_easy_init();
@@ -205,7 +190,7 @@ static void tls_once(const struct hs_server *s, const char *host, const char *pa
     curl_easy_cleanup(h);
 }
 
-static void assert_served(const struct hs_server *s, const char *ca)
+static void assert_served(const struct hst_server *s, const char *ca)
 {
     struct tls_resp r;
     tls_once(s, "localhost", "/function", ca, DO_SOMETHING, CURL_SSLVERSION_DEFAULT, &r);
@@ -222,9 +207,9 @@ static void assert_served(const struct hs_server *s, const char *ca)
 static void test_verified_call(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     start_tls(&s, cert_a, key_a, "305000");
-    char *log = hs_server_log(&s);
+    char *log = hst_server_log(&s);
     assert_non_null(strstr(log, "(HTTPS)"));
     free(log);
     CURL *h = curl_easy_init();
@@ -272,13 +257,13 @@ static void test_verified_call(void **state)
     tls_once(&s, "localhost", "/healthCheck", cert_a, NULL, CURL_SSLVERSION_TLSv1_3, &r);
     assert_int_not_equal(r.code, CURLE_OK);
     tls_resp_free(&r);
-    stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 static void test_wrong_hostname(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     start_tls(&s, cert_a, key_a, "305000");
     struct tls_resp r;
     tls_once(&s, "wrong.example", "/healthCheck", cert_a, NULL, CURL_SSLVERSION_DEFAULT, &r);
@@ -293,13 +278,13 @@ static void test_wrong_hostname(void **state)
     assert_int_equal(r.code, CURLE_OK);
     assert_int_equal(r.status, 200);
     tls_resp_free(&r);
-    stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 static void test_expired_certificate(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     start_tls(&s, expired, expired_key, "305000");
     struct tls_resp r;
     tls_once(&s, "localhost", "/healthCheck", expired, NULL, CURL_SSLVERSION_DEFAULT, &r);
@@ -314,13 +299,13 @@ static void test_expired_certificate(void **state)
     assert_int_equal(r.code, CURLE_OK);
     assert_int_equal(r.status, 200);
     tls_resp_free(&r);
-    stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 static void test_old_protocols_refused(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     start_tls(&s, cert_a, key_a, "305000");
     long versions[] = {CURL_SSLVERSION_TLSv1_0 | CURL_SSLVERSION_MAX_TLSv1_1,
                        CURL_SSLVERSION_TLSv1_0 | CURL_SSLVERSION_MAX_TLSv1_0,
@@ -339,11 +324,11 @@ static void test_old_protocols_refused(void **state)
         assert_non_null(strstr(r.err, "protocol version"));
         tls_resp_free(&r);
     }
-    char *log = hs_server_log(&s);
+    char *log = hst_server_log(&s);
     assert_non_null(strstr(log, "TLS handshake failed"));
     free(log);
     assert_served(&s, cert_a);
-    stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 static long long now_ms(void)
@@ -376,16 +361,16 @@ static int wait_closed(int fd, int timeout_ms)
 static void test_stalled_handshakes(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     start_tls(&s, cert_a, key_a, "1500");
     /* Half a ClientHello: a record header announcing 512 bytes, then a few of them. */
     static const unsigned char half[] = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00,
                                          0x01, 0xfc, 0x03, 0x03, 0x11, 0x22, 0x33};
     int fds[20];
     for (int i = 0; i < 20; i++) {
-        fds[i] = hs_connect(&s);
+        fds[i] = hst_connect(&s);
         assert_true(fds[i] >= 0);
-        assert_int_equal(hs_send_all(fds[i], half, sizeof(half)), 0);
+        assert_int_equal(hst_send_all(fds[i], half, sizeof(half)), 0);
     }
     /* Another client is served at once meanwhile. */
     long long t0 = now_ms();
@@ -402,24 +387,24 @@ static void test_stalled_handshakes(void **state)
     }
     assert_true(now_ms() - t0 >= 1000);
     /* A client that connects and sends nothing is ended the same way. */
-    int idle = hs_connect(&s);
+    int idle = hst_connect(&s);
     t0 = now_ms();
     assert_int_equal(wait_closed(idle, 5000), 1);
     assert_true(now_ms() - t0 >= 1000);
     close(idle);
     assert_served(&s, cert_a);
-    stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 static void test_plain_http_on_tls_port(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     start_tls(&s, cert_a, key_a, "305000");
-    int fd = hs_connect(&s);
+    int fd = hst_connect(&s);
     assert_true(fd >= 0);
     const char req[] = "GET /healthCheck HTTP/1.1\r\nHost: localhost\r\n\r\n";
-    assert_int_equal(hs_send_all(fd, req, sizeof(req) - 1), 0);
+    assert_int_equal(hst_send_all(fd, req, sizeof(req) - 1), 0);
     char got[1024];
     size_t len = 0;
     int end = 0;
@@ -444,12 +429,12 @@ static void test_plain_http_on_tls_port(void **state)
     assert_non_null(
         strstr(got, "\r\n\r\nThis port speaks HTTPS: the request was sent as plain HTTP."));
     /* libcurl speaking plain HTTP to it gets that answer too. */
-    struct hs_response hr;
-    assert_int_equal(hs_request(&s, "GET", "/healthCheck", NULL, NULL, 0, &hr), 0);
+    struct hst_response hr;
+    assert_int_equal(hst_request(&s, "GET", "/healthCheck", NULL, NULL, 0, &hr), 0);
     assert_int_equal(hr.status, 400);
-    hs_response_free(&hr);
+    hst_response_free(&hr);
     assert_served(&s, cert_a);
-    stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 static int copy_file(const char *from, const char *to)
@@ -458,11 +443,11 @@ static int copy_file(const char *from, const char *to)
 }
 
 /* Waits until the server log holds needle (count occurrences at least n). */
-static int wait_log(const struct hs_server *s, const char *needle, int n, int timeout_ms)
+static int wait_log(const struct hst_server *s, const char *needle, int n, int timeout_ms)
 {
     long long deadline = now_ms() + timeout_ms;
     do {
-        char *log = hs_server_log(s);
+        char *log = hst_server_log(s);
         int count = 0;
         for (const char *p = log; p != NULL && (p = strstr(p, needle)) != NULL; p++)
             count++;
@@ -479,7 +464,7 @@ static void test_sighup_reloads_certificate(void **state)
     (void)state;
     assert_int_equal(copy_file(cert_a, live_cert), 0);
     assert_int_equal(copy_file(key_a, live_key), 0);
-    struct hs_server s;
+    struct hst_server s;
     start_tls(&s, live_cert, live_key, "305000");
     /* An open connection, made with certificate A. */
     CURL *old = curl_easy_init();
@@ -512,21 +497,21 @@ static void test_sighup_reloads_certificate(void **state)
     assert_int_equal(kill(s.pid, SIGHUP), 0);
     assert_int_equal(wait_log(&s, "keeping the current certificate", 1, 10000), 0);
     assert_served(&s, cert_b);
-    stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 static void test_bad_certificate_fails_start(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     const char *args[] = {"--tls-cert", cert_a, "--tls-key", key_b, NULL};
-    assert_int_not_equal(hs_server_start(&s, args, NULL), 0);
-    char *log = hs_server_log(&s);
+    assert_int_not_equal(hst_server_start(&s, args, NULL), 0);
+    char *log = hst_server_log(&s);
     assert_non_null(strstr(log, "does not match"));
     free(log);
     const char *args2[] = {"--tls-cert", "/nonexistent.crt", "--tls-key", key_a, NULL};
-    assert_int_not_equal(hs_server_start(&s, args2, NULL), 0);
-    log = hs_server_log(&s);
+    assert_int_not_equal(hst_server_start(&s, args2, NULL), 0);
+    log = hst_server_log(&s);
     assert_non_null(strstr(log, "/nonexistent.crt"));
     free(log);
 }

@@ -31,47 +31,32 @@
  * modules exist. */
 static const char *test_modules(void)
 {
-    const char *d = hs_test_module_dir("slow");
+    const char *d = hst_test_module_dir("slow");
     assert_non_null(d);
     return d;
 }
 
-static void start(struct hs_server *s, const char *workers, const char *a1, const char *a2)
+static void start(struct hst_server *s, const char *workers, const char *a1, const char *a2)
 {
     const char *args[] = {"--modules", test_modules(), "--workers", workers, a1, a2, NULL};
-    assert_int_equal(hs_server_start(s, args, NULL), 0);
+    assert_int_equal(hst_server_start(s, args, NULL), 0);
 }
 
-static void stop_ok(struct hs_server *s)
+static void assert_next_succeeds(const struct hst_server *s)
 {
-    int st = hs_server_stop(s, SIGTERM, 20000);
-    char *log = hs_server_log(s);
-    assert_non_null(log);
-    if (strstr(log, "Sanitizer") != NULL || strstr(log, "runtime error:") != NULL)
-        fprintf(stderr, "%s\n", log);
-    assert_null(strstr(log, "ERROR: AddressSanitizer"));
-    assert_null(strstr(log, "LeakSanitizer"));
-    assert_null(strstr(log, "runtime error:"));
-    free(log);
-    assert_true(st >= 0 && WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 0);
-}
-
-static void assert_next_succeeds(const struct hs_server *s)
-{
-    struct hs_response r;
-    assert_int_equal(hs_post_function(s, DO_SOMETHING, &r), 0);
+    struct hst_response r;
+    assert_int_equal(hst_post_function(s, DO_SOMETHING, &r), 0);
     assert_int_equal(r.status, 200);
     assert_string_equal(r.body, DO_SOMETHING_RESULT);
-    hs_response_free(&r);
+    hst_response_free(&r);
 }
 
 /* Waits until the server has n workers again; returns how many it has. */
-static int wait_workers(const struct hs_server *s, int n, pid_t *pids, int max)
+static int wait_workers(const struct hst_server *s, int n, pid_t *pids, int max)
 {
     int got = 0;
     for (int i = 0; i < 200; i++) {
-        got = hs_server_workers(s, pids, max);
+        got = hst_server_workers(s, pids, max);
         if (got >= n)
             break;
         usleep(25000);
@@ -80,23 +65,23 @@ static int wait_workers(const struct hs_server *s, int n, pid_t *pids, int max)
 }
 
 struct call {
-    const struct hs_server *s;
+    const struct hst_server *s;
     const char *body;
-    struct hs_response r;
+    struct hst_response r;
     int rc;
 };
 
 static void *call_run(void *arg)
 {
     struct call *c = arg;
-    c->rc = hs_post_function(c->s, c->body, &c->r);
+    c->rc = hst_post_function(c->s, c->body, &c->r);
     return NULL;
 }
 
 static void test_kill9_during_slow_request(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     start(&s, "1", NULL, NULL);
     pid_t before[4];
     assert_int_equal(wait_workers(&s, 1, before, 4), 1);
@@ -107,71 +92,71 @@ static void test_kill9_during_slow_request(void **state)
     };
     pthread_t th;
     assert_int_equal(pthread_create(&th, NULL, call_run, &c), 0);
-    assert_int_equal(hs_server_wait_busy(&s, 10000), before[0]);
+    assert_int_equal(hst_server_wait_busy(&s, 10000), before[0]);
     assert_int_equal(kill(before[0], SIGKILL), 0);
     pthread_join(th, NULL);
     assert_int_equal(c.rc, 0);
     assert_int_equal(c.r.status, 500);
-    char *ct = hs_response_header(&c.r, "Content-Type");
+    char *ct = hst_response_header(&c.r, "Content-Type");
     assert_non_null(ct);
     assert_string_equal(ct, "application/json; charset=utf-8");
     free(ct);
     assert_non_null(strstr(c.r.body, "{\"errors\":[{\"code\":\"hook_crashed\",\"message\":\""));
     assert_non_null(strstr(c.r.body, "sleepMs"));
     assert_non_null(strstr(c.r.body, "SIGKILL"));
-    hs_response_free(&c.r);
+    hst_response_free(&c.r);
     /* Replaced by a new process, and the next request succeeds. */
     pid_t after[4];
     assert_int_equal(wait_workers(&s, 1, after, 4), 1);
     assert_int_not_equal(after[0], before[0]);
     assert_next_succeeds(&s);
-    char *log = hs_server_log(&s);
+    char *log = hst_server_log(&s);
     assert_non_null(strstr(log, "event=worker_died"));
     assert_non_null(strstr(log, "status=500"));
     free(log);
-    stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 static void test_hook_abort(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     start(&s, "2", NULL, NULL);
-    struct hs_response r;
-    assert_int_equal(hs_post_function(&s, CRASH_NOW, &r), 0);
+    struct hst_response r;
+    assert_int_equal(hst_post_function(&s, CRASH_NOW, &r), 0);
     assert_int_equal(r.status, 500);
     assert_non_null(strstr(r.body, "\"code\":\"hook_crashed\""));
     assert_non_null(strstr(r.body, "crashNow"));
     assert_non_null(strstr(r.body, "SIGABRT"));
-    hs_response_free(&r);
+    hst_response_free(&r);
     assert_next_succeeds(&s);
-    stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 static void test_repeated_crashes_recover(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     start(&s, "1", NULL, NULL);
     for (int i = 0; i < 6; i++) {
-        struct hs_response r;
-        assert_int_equal(hs_post_function(&s, CRASH_NOW, &r), 0);
+        struct hst_response r;
+        assert_int_equal(hst_post_function(&s, CRASH_NOW, &r), 0);
         assert_int_equal(r.status, 500);
         assert_non_null(strstr(r.body, "hook_crashed"));
-        hs_response_free(&r);
+        hst_response_free(&r);
     }
     /* The respawn delay grows but stays bounded: the next call waits in the queue and runs. */
     assert_next_succeeds(&s);
     assert_next_succeeds(&s);
     pid_t pids[4];
     assert_int_equal(wait_workers(&s, 1, pids, 4), 1);
-    stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 static void test_other_requests_unaffected(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     start(&s, "2", NULL, NULL);
     /* One worker runs a slow call while the other crashes: the slow call still completes. */
     struct call slow = {
@@ -181,30 +166,30 @@ static void test_other_requests_unaffected(void **state)
     };
     pthread_t th;
     assert_int_equal(pthread_create(&th, NULL, call_run, &slow), 0);
-    assert_true(hs_server_wait_busy(&s, 10000) > 0);
-    struct hs_response r;
-    assert_int_equal(hs_post_function(&s, CRASH_NOW, &r), 0);
+    assert_true(hst_server_wait_busy(&s, 10000) > 0);
+    struct hst_response r;
+    assert_int_equal(hst_post_function(&s, CRASH_NOW, &r), 0);
     assert_int_equal(r.status, 500);
-    hs_response_free(&r);
+    hst_response_free(&r);
     pthread_join(th, NULL);
     assert_int_equal(slow.rc, 0);
     assert_int_equal(slow.r.status, 200);
     assert_string_equal(slow.r.body, "[{\"ms\":1000}]");
-    hs_response_free(&slow.r);
+    hst_response_free(&slow.r);
     assert_next_succeeds(&s);
-    stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 static void test_hook_timeout(void **state)
 {
     (void)state;
-    struct hs_server s;
+    struct hst_server s;
     start(&s, "1", "--hook-timeout-ms", "500");
     pid_t before[4];
     assert_int_equal(wait_workers(&s, 1, before, 4), 1);
-    struct hs_response r;
+    struct hst_response r;
     assert_int_equal(
-        hs_post_function(
+        hst_post_function(
             &s,
             "{\"diy\":true,\"type\":\"hook\",\"function\":\"sleepMs\",\"options\":{\"ms\":8000}}",
             &r),
@@ -214,12 +199,12 @@ static void test_hook_timeout(void **state)
     assert_non_null(strstr(r.body, "{\"errors\":[{\"code\":\"hook_timeout\",\"message\":\""));
     assert_non_null(strstr(r.body, "sleepMs"));
     assert_non_null(strstr(r.body, "500 ms"));
-    hs_response_free(&r);
+    hst_response_free(&r);
     pid_t after[4];
     assert_int_equal(wait_workers(&s, 1, after, 4), 1);
     assert_int_not_equal(after[0], before[0]);
     assert_next_succeeds(&s);
-    stop_ok(&s);
+    assert_int_equal(hst_server_stop_clean(&s), 0);
 }
 
 int main(void)

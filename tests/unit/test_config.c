@@ -45,7 +45,7 @@ static void test_defaults(void **state)
     (void)state;
     struct serve_config c;
     char err[256];
-    assert_int_equal(parse(&c, err, sizeof(err), NULL), CONFIG_OK);
+    assert_int_equal(parse(&c, err, sizeof(err), NULL), ERR_OK);
     assert_string_equal(c.host, "127.0.0.1");
     assert_int_equal(c.port, 8080);
     assert_true(c.workers >= 1);
@@ -58,7 +58,7 @@ static void test_defaults(void **state)
     assert_int_equal(c.max_queue, 1024);
     assert_int_equal(c.max_header_bytes, 65536);
     assert_int_equal(c.max_headers, 100);
-    assert_int_equal(c.log_level, LOG_INFO);
+    assert_int_equal(c.log_level, LOG_LEVEL_INFO);
     assert_false(c.no_diy);
     /* The default module folder sits beside the binary. */
     assert_int_equal(c.nmodule_dirs, 1);
@@ -77,7 +77,7 @@ static void test_every_flag(void **state)
                            "--max-queue=5", "--request-timeout-ms", "11", "--keepalive-timeout-ms",
                            "12", "--headers-timeout-ms", "13", "--processing-interval-ms", "14",
                            "--log-level", "warn", NULL),
-                     CONFIG_OK);
+                     ERR_OK);
     assert_string_equal(c.host, "0.0.0.0");
     assert_int_equal(c.port, 0);
     assert_int_equal(c.nmodule_dirs, 2);
@@ -92,9 +92,9 @@ static void test_every_flag(void **state)
     assert_int_equal(c.headers_timeout_ms, 13);
     assert_int_equal(c.processing_interval_ms, 14);
     assert_int_equal(c.hook_timeout_ms, 14 + 11);
-    assert_int_equal(c.log_level, LOG_WARN);
+    assert_int_equal(c.log_level, LOG_LEVEL_WARN);
     config_free(&c);
-    assert_int_equal(parse(&c, err, sizeof(err), "--hook-timeout-ms", "99", NULL), CONFIG_OK);
+    assert_int_equal(parse(&c, err, sizeof(err), "--hook-timeout-ms", "99", NULL), ERR_OK);
     assert_int_equal(c.hook_timeout_ms, 99);
     config_free(&c);
 }
@@ -105,7 +105,7 @@ static void test_max_connections(void **state)
     struct serve_config c;
     char err[256];
     /* Default: the hard file descriptor limit less the reserve for workers and logs. */
-    assert_int_equal(parse(&c, err, sizeof(err), "--workers", "4", NULL), CONFIG_OK);
+    assert_int_equal(parse(&c, err, sizeof(err), "--workers", "4", NULL), ERR_OK);
     assert_int_equal(c.max_connections, 0);
     struct rlimit rl;
     assert_int_equal(getrlimit(RLIMIT_NOFILE, &rl), 0);
@@ -114,16 +114,15 @@ static void test_max_connections(void **state)
         assert_int_equal(config_max_connections(&c),
                          (size_t)rl.rlim_max - CONFIG_FD_RESERVE - 4 * CONFIG_FD_PER_WORKER);
     config_free(&c);
-    assert_int_equal(parse(&c, err, sizeof(err), "--max-connections", "500", NULL), CONFIG_OK);
+    assert_int_equal(parse(&c, err, sizeof(err), "--max-connections", "500", NULL), ERR_OK);
     assert_int_equal(config_max_connections(&c), 500);
     config_free(&c);
     setenv("HOOKSTACK_MAX_CONNECTIONS", "70", 1);
-    assert_int_equal(parse(&c, err, sizeof(err), NULL), CONFIG_OK);
+    assert_int_equal(parse(&c, err, sizeof(err), NULL), ERR_OK);
     unsetenv("HOOKSTACK_MAX_CONNECTIONS");
     assert_int_equal(config_max_connections(&c), 70);
     config_free(&c);
-    assert_int_equal(parse(&c, err, sizeof(err), "--max-connections", "lots", NULL),
-                     CONFIG_E_USAGE);
+    assert_int_equal(parse(&c, err, sizeof(err), "--max-connections", "lots", NULL), ERR_USAGE);
     assert_non_null(strstr(err, "--max-connections"));
     config_free(&c);
 }
@@ -145,16 +144,16 @@ static void test_bad_values(void **state)
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         struct serve_config c;
         char err[256];
-        assert_int_equal(parse(&c, err, sizeof(err), bad[i][0], bad[i][1], NULL), CONFIG_E_USAGE);
+        assert_int_equal(parse(&c, err, sizeof(err), bad[i][0], bad[i][1], NULL), ERR_USAGE);
         assert_non_null(strstr(err, bad[i][0]));
         config_free(&c);
     }
     struct serve_config c;
     char err[256];
-    assert_int_equal(parse(&c, err, sizeof(err), "--port", NULL), CONFIG_E_USAGE);
+    assert_int_equal(parse(&c, err, sizeof(err), "--port", NULL), ERR_USAGE);
     assert_non_null(strstr(err, "needs a value"));
     config_free(&c);
-    assert_int_equal(parse(&c, err, sizeof(err), "--bogus", NULL), CONFIG_E_USAGE);
+    assert_int_equal(parse(&c, err, sizeof(err), "--bogus", NULL), ERR_USAGE);
     assert_non_null(strstr(err, "--bogus"));
     config_free(&c);
 }
@@ -166,7 +165,7 @@ static void test_tokens_from_env(void **state)
     char err[256];
     parse(&c, err, sizeof(err), NULL);
     setenv("HOOKSTACK_SYSTEM_TOKEN", " one ,two,,three ", 1);
-    assert_int_equal(config_load_tokens(&c, err, sizeof(err)), CONFIG_OK);
+    assert_int_equal(config_load_tokens(&c, err, sizeof(err)), ERR_OK);
     assert_int_equal(c.ntokens, 3);
     assert_string_equal(c.tokens[0], "one");
     assert_string_equal(c.tokens[1], "two");
@@ -187,9 +186,9 @@ static void test_tokens_from_file(void **state)
     close(fd);
     struct serve_config c;
     char err[256];
-    assert_int_equal(parse(&c, err, sizeof(err), "--system-token-file", path, NULL), CONFIG_OK);
+    assert_int_equal(parse(&c, err, sizeof(err), "--system-token-file", path, NULL), ERR_OK);
     setenv("HOOKSTACK_SYSTEM_TOKEN", "ignored", 1);
-    assert_int_equal(config_load_tokens(&c, err, sizeof(err)), CONFIG_OK);
+    assert_int_equal(config_load_tokens(&c, err, sizeof(err)), ERR_OK);
     unsetenv("HOOKSTACK_SYSTEM_TOKEN");
     assert_int_equal(c.ntokens, 3);
     assert_string_equal(c.tokens[0], "alpha");
@@ -200,12 +199,12 @@ static void test_tokens_from_file(void **state)
     fd = open(path, O_WRONLY | O_TRUNC);
     close(fd);
     parse(&c, err, sizeof(err), "--system-token-file", path, NULL);
-    assert_int_equal(config_load_tokens(&c, err, sizeof(err)), CONFIG_E_LOAD);
+    assert_int_equal(config_load_tokens(&c, err, sizeof(err)), ERR_CONFIG);
     assert_non_null(strstr(err, path));
     config_free(&c);
     unlink(path);
     parse(&c, err, sizeof(err), "--system-token-file", path, NULL);
-    assert_int_equal(config_load_tokens(&c, err, sizeof(err)), CONFIG_E_LOAD);
+    assert_int_equal(config_load_tokens(&c, err, sizeof(err)), ERR_CONFIG);
     assert_non_null(strstr(err, path));
     config_free(&c);
 }
@@ -218,8 +217,8 @@ static void test_dev_token_generated(void **state)
     char err[256];
     parse(&a, err, sizeof(err), NULL);
     parse(&b, err, sizeof(err), NULL);
-    assert_int_equal(config_load_tokens(&a, err, sizeof(err)), CONFIG_OK);
-    assert_int_equal(config_load_tokens(&b, err, sizeof(err)), CONFIG_OK);
+    assert_int_equal(config_load_tokens(&a, err, sizeof(err)), ERR_OK);
+    assert_int_equal(config_load_tokens(&b, err, sizeof(err)), ERR_OK);
     assert_true(a.dev_token);
     assert_int_equal(a.ntokens, 1);
     assert_true(strlen(a.tokens[0]) >= 32);
@@ -268,14 +267,14 @@ static void test_precedence(void **state)
     struct serve_config c;
     char err[512];
     /* The file alone. */
-    assert_int_equal(parse(&c, err, sizeof(err), "--config", path, NULL), CONFIG_OK);
+    assert_int_equal(parse(&c, err, sizeof(err), "--config", path, NULL), ERR_OK);
     assert_string_equal(c.host, "10.0.0.1");
     assert_int_equal(c.port, 1111);
     assert_int_equal(c.workers, 2);
     assert_int_equal(c.nmodule_dirs, 2);
     assert_string_equal(c.module_dirs[1], "f2");
     assert_int_equal(c.max_queue, 7);
-    assert_int_equal(c.log_level, LOG_DEBUG);
+    assert_int_equal(c.log_level, LOG_LEVEL_DEBUG);
     assert_true(c.no_diy);
     assert_int_equal(c.request_timeout_ms, 5000);
     assert_int_equal(c.hook_timeout_ms, 270000 + 5000); /* derived from the file's value */
@@ -292,7 +291,7 @@ static void test_precedence(void **state)
     setenv("HOOKSTACK_MODULES", "e1::e2", 1);
     setenv("HOOKSTACK_NO_DIY", "false", 1);
     setenv("HOOKSTACK_TLS_CERT", "env.crt", 1);
-    assert_int_equal(parse(&c, err, sizeof(err), "--port", "3333", NULL), CONFIG_OK);
+    assert_int_equal(parse(&c, err, sizeof(err), "--port", "3333", NULL), ERR_OK);
     assert_int_equal(c.port, 3333);          /* flag */
     assert_int_equal(c.workers, 3);          /* env */
     assert_string_equal(c.host, "10.0.0.1"); /* file */
@@ -302,16 +301,16 @@ static void test_precedence(void **state)
     assert_false(c.no_diy);
     assert_string_equal(c.tls_cert, "env.crt");
     assert_string_equal(c.tls_key, "file.key");
-    assert_int_equal(c.log_level, LOG_DEBUG);
+    assert_int_equal(c.log_level, LOG_LEVEL_DEBUG);
     config_free(&c);
     /* Repeated --modules flags replace the environment's list, and add up among themselves. */
     assert_int_equal(parse(&c, err, sizeof(err), "--modules", "x", "--modules=y", "--no-diy",
                            "--config", "/nonexistent-but-overridden-by-flag", NULL),
-                     CONFIG_E_LOAD);
+                     ERR_CONFIG);
     assert_non_null(strstr(err, "/nonexistent-but-overridden-by-flag"));
     config_free(&c);
     assert_int_equal(parse(&c, err, sizeof(err), "--modules", "x", "--modules=y", "--no-diy", NULL),
-                     CONFIG_OK);
+                     ERR_OK);
     assert_int_equal(c.nmodule_dirs, 2);
     assert_string_equal(c.module_dirs[0], "x");
     assert_string_equal(c.module_dirs[1], "y");
@@ -333,46 +332,46 @@ static void test_source_in_errors(void **state)
     struct serve_config c;
     char err[512], want[600];
     write_file(path, "{\n  \"host\": \"h\",\n    \"port\": \"http\"\n}\n");
-    assert_int_equal(parse(&c, err, sizeof(err), "--config", path, NULL), CONFIG_E_USAGE);
+    assert_int_equal(parse(&c, err, sizeof(err), "--config", path, NULL), ERR_USAGE);
     snprintf(want, sizeof(want), "%s:3:5: key \"port\"", path);
     assert_non_null(strstr(err, want));
     assert_non_null(strstr(err, "not a port number"));
     config_free(&c);
     write_file(path, "{\"workers\": 2,\n \"wrokers\": 3}");
-    assert_int_equal(parse(&c, err, sizeof(err), "--config", path, NULL), CONFIG_E_USAGE);
+    assert_int_equal(parse(&c, err, sizeof(err), "--config", path, NULL), ERR_USAGE);
     snprintf(want, sizeof(want), "%s:2:2: key \"wrokers\": unknown key", path);
     assert_non_null(strstr(err, want));
     config_free(&c);
     write_file(path, "{\"noDiy\": \"yes\"}");
-    assert_int_equal(parse(&c, err, sizeof(err), "--config", path, NULL), CONFIG_E_USAGE);
+    assert_int_equal(parse(&c, err, sizeof(err), "--config", path, NULL), ERR_USAGE);
     assert_non_null(strstr(err, "key \"noDiy\": expected true or false"));
     config_free(&c);
     write_file(path, "{\"modules\": [\"a\", 3]}");
-    assert_int_equal(parse(&c, err, sizeof(err), "--config", path, NULL), CONFIG_E_USAGE);
+    assert_int_equal(parse(&c, err, sizeof(err), "--config", path, NULL), ERR_USAGE);
     assert_non_null(strstr(err, "key \"modules\": item 1 is not a string"));
     config_free(&c);
     /* A syntax error: the position from the JSON reader. */
     write_file(path, "{\n  \"port\": 80,\n  \"host\" \"x\"\n}");
-    assert_int_equal(parse(&c, err, sizeof(err), "--config", path, NULL), CONFIG_E_LOAD);
+    assert_int_equal(parse(&c, err, sizeof(err), "--config", path, NULL), ERR_CONFIG);
     snprintf(want, sizeof(want), "%s:3:", path);
     assert_non_null(strstr(err, want));
     config_free(&c);
     write_file(path, "[1]");
-    assert_int_equal(parse(&c, err, sizeof(err), "--config", path, NULL), CONFIG_E_LOAD);
+    assert_int_equal(parse(&c, err, sizeof(err), "--config", path, NULL), ERR_CONFIG);
     assert_non_null(strstr(err, "must be a JSON object"));
     config_free(&c);
     setenv("HOOKSTACK_PORT", "99999", 1);
-    assert_int_equal(parse(&c, err, sizeof(err), NULL), CONFIG_E_USAGE);
+    assert_int_equal(parse(&c, err, sizeof(err), NULL), ERR_USAGE);
     assert_non_null(strstr(err, "HOOKSTACK_PORT: '99999' is not a port number"));
     config_free(&c);
     unsetenv("HOOKSTACK_PORT");
     setenv("HOOKSTACK_METRICS_LISTEN", "9100", 1);
-    assert_int_equal(parse(&c, err, sizeof(err), NULL), CONFIG_E_USAGE);
+    assert_int_equal(parse(&c, err, sizeof(err), NULL), ERR_USAGE);
     assert_non_null(strstr(err, "HOOKSTACK_METRICS_LISTEN: '9100' is not HOST:PORT"));
     config_free(&c);
     unsetenv("HOOKSTACK_METRICS_LISTEN");
     /* A certificate without its key. */
-    assert_int_equal(parse(&c, err, sizeof(err), "--tls-cert", "a.pem", NULL), CONFIG_E_USAGE);
+    assert_int_equal(parse(&c, err, sizeof(err), "--tls-cert", "a.pem", NULL), ERR_USAGE);
     assert_non_null(strstr(err, "--tls-key"));
     config_free(&c);
     unlink(path);
@@ -393,7 +392,7 @@ static void test_token_precedence(void **state)
     char err[512];
     /* The file's lists alone. */
     parse(&c, err, sizeof(err), "--config", path, NULL);
-    assert_int_equal(config_load_tokens(&c, err, sizeof(err)), CONFIG_OK);
+    assert_int_equal(config_load_tokens(&c, err, sizeof(err)), ERR_OK);
     assert_int_equal(c.ntokens, 2);
     assert_string_equal(c.tokens[1], "file-b");
     assert_false(c.dev_token);
@@ -404,7 +403,7 @@ static void test_token_precedence(void **state)
     setenv("HOOKSTACK_SYSTEM_TOKEN", "env-s", 1);
     setenv("HOOKSTACK_API_TOKEN", "env-a1,env-a2", 1);
     parse(&c, err, sizeof(err), "--config", path, NULL);
-    assert_int_equal(config_load_tokens(&c, err, sizeof(err)), CONFIG_OK);
+    assert_int_equal(config_load_tokens(&c, err, sizeof(err)), ERR_OK);
     assert_int_equal(c.ntokens, 1);
     assert_string_equal(c.tokens[0], "env-s");
     assert_int_equal(c.napi_tokens, 2);
@@ -412,7 +411,7 @@ static void test_token_precedence(void **state)
     config_free(&c);
     /* A token file from a flag wins over the environment. */
     parse(&c, err, sizeof(err), "--config", path, "--api-token-file", tok, NULL);
-    assert_int_equal(config_load_tokens(&c, err, sizeof(err)), CONFIG_OK);
+    assert_int_equal(config_load_tokens(&c, err, sizeof(err)), ERR_OK);
     assert_int_equal(c.napi_tokens, 1);
     assert_string_equal(c.api_tokens[0], "from-flag-file");
     assert_string_equal(c.tokens[0], "env-s");
@@ -420,7 +419,7 @@ static void test_token_precedence(void **state)
     /* No API token anywhere: none (the route answers 401), and no generated one. */
     clear_env();
     parse(&c, err, sizeof(err), NULL);
-    assert_int_equal(config_load_tokens(&c, err, sizeof(err)), CONFIG_OK);
+    assert_int_equal(config_load_tokens(&c, err, sizeof(err)), ERR_OK);
     assert_int_equal(c.napi_tokens, 0);
     assert_true(c.dev_token);
     config_free(&c);
@@ -438,9 +437,9 @@ static void test_print_config_masks_secrets(void **state)
     char err[512];
     assert_int_equal(parse(&c, err, sizeof(err), "--port", "4242", "--modules", "m",
                            "--metrics-listen", "[::1]:9100", "--print-config", NULL),
-                     CONFIG_OK);
+                     ERR_OK);
     assert_true(c.print_config);
-    assert_int_equal(config_load_tokens(&c, err, sizeof(err)), CONFIG_OK);
+    assert_int_equal(config_load_tokens(&c, err, sizeof(err)), ERR_OK);
     char *text = NULL;
     size_t len = 0;
     FILE *mem = open_memstream(&text, &len);
