@@ -338,8 +338,8 @@ function sfHolds (a, f) {
 
 // sfns_hash.c: SHA-256 over "<len>:<bytes>" parts.
 function syncHash (a, salesforce, vals) {
-  const h = crypto.createHash('sha256')
-  const part = (s) => { const b = Buffer.from(s || '', 'utf8'); h.update(b.length + ':'); if (b.length) h.update(b) }
+  let text = ''
+  const part = (s) => { s = s || ''; text += Buffer.byteLength(s, 'utf8') + ':' + s }
   part('sfns-sync-hash/1')
   part(salesforce ? 'account' : 'customer')
   for (let f = 0; f < AF.length; f++) {
@@ -348,7 +348,7 @@ function syncHash (a, salesforce, vals) {
     part(AF[f])
     part(vals.v[f].p === TEXT ? vals.v[f].t : '')
   }
-  return h.digest('hex')
+  return crypto.createHash('sha256').update(text, 'utf8').digest('hex')
 }
 
 // sfns_value_same

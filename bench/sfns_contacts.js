@@ -338,7 +338,17 @@ function decide (s, c) {
 // ---- the hook (sfns_contact.c) -----------------------------------------------------------------
 
 // Does key, lower case and without anything but letters and digits, equal want?
-function keyIs (key, want) { return key.replace(/[A-Z]/g, (c) => c.toLowerCase()).replace(/[^a-z0-9]/g, '') === want }
+function keyIs (key, want) {
+  let j = 0
+  for (let i = 0; i < key.length; i++) {
+    let c = key.charCodeAt(i)
+    if (c >= 65 && c <= 90) c += 32
+    else if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) continue
+    if (j >= want.length || want.charCodeAt(j) !== c) return false
+    j++
+  }
+  return j === want.length
+}
 function cfield (obj, name) {
   for (const part of name.split('.')) {
     if (!P.isObj(obj)) return undefined

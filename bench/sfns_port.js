@@ -20,18 +20,25 @@ function isObj (v) { return v !== null && typeof v === 'object' && !Array.isArra
 
 const hasOwn = Object.prototype.hasOwnProperty
 function lowerAscii (s) { return s.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32)) }
+function lowerCode (c) { return c >= 65 && c <= 90 ? c + 32 : c }
+// Equal ignoring ASCII case.
+function eqNocase (a, b) {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (lowerCode(a.charCodeAt(i)) !== lowerCode(b.charCodeAt(i))) return false
+  return true
+}
 
 // sfns_field: the exact key, else the first key equal ignoring ASCII case.
 function field (obj, name) {
   if (!isObj(obj)) return undefined
   if (hasOwn.call(obj, name)) return obj[name]
-  const want = lowerAscii(name)
-  for (const k in obj) if (k.length === name.length && lowerAscii(k) === want) return obj[k]
+  for (const k in obj) if (eqNocase(k, name)) return obj[k]
   return undefined
 }
 
 // sfns_field_path: names joined with '.'.
 function fieldPath (obj, p) {
+  if (p.indexOf('.') < 0) return p === '' ? undefined : field(obj, p)
   let cur = obj
   for (const step of p.split('.')) {
     if (step === '') return undefined
@@ -81,7 +88,7 @@ function refRead (v) {
   return [p === ABSENT ? EMPTY : p, r]
 }
 
-function streqNocase (a, b) { return a != null && b != null && a.length === b.length && lowerAscii(a) === lowerAscii(b) }
+function streqNocase (a, b) { return a != null && b != null && eqNocase(a, b) }
 
 // sfns_flag: -1 absent/null, 0 false, 1 true.
 function flag (v) {
