@@ -120,7 +120,8 @@ const char *sfns_accounts_current_what(hs_ctx *ctx, const sfns_accounts *a, cons
 /* Whether the NetSuite customer has an order (orderedField is set and not false, "F" or empty). */
 int sfns_accounts_ordered(hs_ctx *ctx, const sfns_accounts *a, const hs_json *customer);
 
-/* Logs one line per skipped field and, when reasonsField is set, adds {field: reason} to out. */
+/* Logs one debug line per record naming every skipped field and why, and, when reasonsField is
+ * set, adds {field: reason} to out. */
 hs_status sfns_accounts_reasons(hs_ctx *ctx, const sfns_accounts *a, hs_json *out,
                                 const char *record_label, const char *const *reasons);
 

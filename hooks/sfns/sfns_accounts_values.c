@@ -177,6 +177,15 @@ static char lower(char c)
     return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
 }
 
+/* Whether s starts with the lower-case word w, ignoring ASCII case. */
+static int prefix_nocase(const char *s, const char *w)
+{
+    for (; *w; s++, w++)
+        if (lower(*s) != *w)
+            return 0;
+    return 1;
+}
+
 const char *sfns_url_normalise(hs_ctx *ctx, const char *url, const char *scheme)
 {
     const char *t = sfns_trim(ctx, url, strlen(url));
@@ -193,8 +202,8 @@ const char *sfns_url_normalise(hs_ctx *ctx, const char *url, const char *scheme)
         given = t;
         given_len = (size_t)(sep - t);
         rest = sep + 3;
-        if (!((given_len == 4 && sfns_streq_nocase(sfns_api->sprintf(ctx, "%.4s", t), "http")) ||
-              (given_len == 5 && sfns_streq_nocase(sfns_api->sprintf(ctx, "%.5s", t), "https"))))
+        if (!((given_len == 4 && prefix_nocase(t, "http")) ||
+              (given_len == 5 && prefix_nocase(t, "https"))))
             return NULL;
     } else if (t[0] == '/' && t[1] == '/') {
         rest = t + 2;
@@ -228,7 +237,7 @@ const char *sfns_url_normalise(hs_ctx *ctx, const char *url, const char *scheme)
     for (size_t i = 0; i < n; i++)
         sch[i] = lower(given ? given[i] : scheme[i]);
     sch[n] = '\0';
-    return sfns_api->sprintf(ctx, "%s://%s%s", sch, host, path);
+    return sfns_concat(ctx, (const char *const[]){sch, "://", host, path}, 4);
 }
 
 /* ---- lookup, orders, reasons --------------------------------------------------------------- */
@@ -274,11 +283,21 @@ hs_status sfns_accounts_reasons(hs_ctx *ctx, const sfns_accounts *a, hs_json *ou
                                 const char *record_label, const char *const *reasons)
 {
     hs_json *obj = NULL;
+    /* One line for the record: formatting and redacting a log line costs more than mapping a
+     * field, and a page skips several fields of most records. */
+    char line[2048];
+    size_t n = 0;
     for (int f = 0; f < SFNS_AF_COUNT; f++) {
         if (reasons[f] == NULL)
             continue;
-        sfns_api->log(ctx, HS_LOG_DEBUG, "%s: %s %s: not written: %s", sfns_api->ctx_function(ctx),
-                      record_label, sfns_af_names[f], reasons[f]);
+        const char *parts[] = {n ? "; " : "", sfns_af_names[f], " (", reasons[f], ")"};
+        for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+            size_t k = strlen(parts[i]);
+            if (k > sizeof(line) - 1 - n)
+                k = sizeof(line) - 1 - n;
+            memcpy(line + n, parts[i], k);
+            n += k;
+        }
         if (a->reasons_field == NULL || out == NULL)
             continue;
         if (obj == NULL) {
@@ -289,5 +308,9 @@ hs_status sfns_accounts_reasons(hs_ctx *ctx, const sfns_accounts *a, hs_json *ou
         if (sfns_api->json_set_string(ctx, obj, sfns_af_names[f], reasons[f]) != HS_OK)
             return HS_ERR_NOMEM;
     }
+    line[n] = '\0';
+    if (n > 0)
+        sfns_api->log(ctx, HS_LOG_DEBUG, "%s: %s: not written: %s", sfns_api->ctx_function(ctx),
+                      record_label, line);
     return HS_OK;
 }

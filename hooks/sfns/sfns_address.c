@@ -3,7 +3,6 @@
 
 #include "sfns_geo.h"
 
-#include <stdio.h>
 #include <string.h>
 
 /* ---- countries and states ------------------------------------------------------------------ */
@@ -63,9 +62,8 @@ static const char *sf_part(hs_ctx *ctx, const hs_json *rec, const char *prefix, 
                            int *seen)
 {
     char key[64];
-    snprintf(key, sizeof(key), "%s%s", prefix, name);
     const char *t = NULL;
-    sfns_presence p = sfns_text_field(ctx, rec, key, &t);
+    sfns_presence p = sfns_text_field(ctx, rec, sfns_key2(key, sizeof(key), prefix, name), &t);
     if (p != SFNS_ABSENT)
         *seen = 1;
     return p == SFNS_TEXT ? t : NULL;
@@ -78,7 +76,7 @@ static const char *join(hs_ctx *ctx, const char *a, const char *sep, const char 
         return b;
     if (b == NULL)
         return a;
-    return sfns_api->sprintf(ctx, "%s%s%s", a, sep, b);
+    return sfns_concat(ctx, (const char *const[]){a, sep, b}, 3);
 }
 
 /* Splits a street into at most three lines: each line trimmed, empty lines dropped, lines past
@@ -179,8 +177,8 @@ static void ns_flat(hs_ctx *ctx, const hs_json *rec, int billing, sfns_address *
     const char *val[8] = {0};
     for (size_t i = 0; i < 8; i++) {
         char key[32];
-        snprintf(key, sizeof(key), "%s%s", billing ? "bill" : "ship", parts[i]);
-        sfns_presence p = sfns_text_field(ctx, rec, key, &val[i]);
+        sfns_presence p = sfns_text_field(
+            ctx, rec, sfns_key2(key, sizeof(key), billing ? "bill" : "ship", parts[i]), &val[i]);
         if (p != SFNS_ABSENT)
             *seen = 1;
         if (p != SFNS_TEXT)
@@ -235,10 +233,9 @@ sfns_value sfns_address_value(hs_ctx *ctx, sfns_presence p, const sfns_address *
         return v;
     const char *country = a->country ? a->country : (a->country_text ? a->country_text : "");
     const char *state = a->state ? a->state : "";
-    v.text =
-        sfns_api->sprintf(ctx, "%s\n%s\n%s\x1f%s\x1f%s\x1f%s\x1f%s", a->line[0] ? a->line[0] : "",
-                          a->line[1] ? a->line[1] : "", a->line[2] ? a->line[2] : "",
-                          a->city ? a->city : "", state, a->zip ? a->zip : "", country);
+    const char *parts[] = {a->line[0], "\n",  a->line[1], "\n",   a->line[2], "\x1f", a->city,
+                           "\x1f",     state, "\x1f",     a->zip, "\x1f",     country};
+    v.text = sfns_concat(ctx, parts, sizeof(parts) / sizeof(parts[0]));
     if (v.text == NULL)
         v.presence = SFNS_EMPTY;
     return v;
@@ -294,8 +291,8 @@ hs_status sfns_address_to_salesforce(hs_ctx *ctx, hs_json *out, const char *pref
         {codes ? "CountryCode" : "Country", country},
     };
     for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-        snprintf(key, sizeof(key), "%s%s", prefix, parts[i].suffix);
-        hs_status st = set_text(ctx, out, key, parts[i].value);
+        hs_status st = set_text(ctx, out, sfns_key2(key, sizeof(key), prefix, parts[i].suffix),
+                                parts[i].value);
         if (st != HS_OK)
             return st;
     }

@@ -2,7 +2,6 @@
  * of the canonical form: "sfns-sync-hash/1" kind, then per field "<len>:<name><len>:<text>". */
 #include "sfns_hash.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #if defined(MBEDTLS_VERSION_MAJOR) && MBEDTLS_VERSION_MAJOR >= 3
@@ -15,21 +14,43 @@
 #define SHA_FINISH(c, out)  mbedtls_sha256_finish_ret((c), (out))
 #endif
 
-/* "<len>:<bytes>" */
+/* Appends n bytes to the buffer, hashing it whenever it fills (and long texts directly). */
+static void put_bytes(sfns_hash *h, const void *p, size_t n)
+{
+    if (h->len + n > sizeof(h->buf)) {
+        SHA_UPDATE(&h->sha, h->buf, h->len);
+        h->len = 0;
+        if (n > sizeof(h->buf)) {
+            SHA_UPDATE(&h->sha, (const unsigned char *)p, n);
+            return;
+        }
+    }
+    memcpy(h->buf + h->len, p, n);
+    h->len += n;
+}
+
+/* "<len>:<bytes>", the length in decimal digits. */
 static void put_part(sfns_hash *h, const char *s)
 {
     size_t n = s ? strlen(s) : 0;
-    char len[24];
-    int k = snprintf(len, sizeof(len), "%zu:", n);
-    SHA_UPDATE(&h->sha, (const unsigned char *)len, (size_t)k);
+    char digits[24];
+    size_t k = sizeof(digits);
+    digits[--k] = ':';
+    size_t v = n;
+    do {
+        digits[--k] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    put_bytes(h, digits + k, sizeof(digits) - k);
     if (n > 0)
-        SHA_UPDATE(&h->sha, (const unsigned char *)s, n);
+        put_bytes(h, s, n);
 }
 
 void sfns_hash_start(sfns_hash *h, const char *kind)
 {
     mbedtls_sha256_init(&h->sha);
     SHA_START(&h->sha);
+    h->len = 0;
     put_part(h, "sfns-sync-hash/1");
     put_part(h, kind);
 }
@@ -44,6 +65,8 @@ void sfns_hash_finish(sfns_hash *h, char hex[SFNS_HASH_HEX])
 {
     static const char digits[] = "0123456789abcdef";
     unsigned char out[32];
+    if (h->len > 0)
+        SHA_UPDATE(&h->sha, h->buf, h->len);
     SHA_FINISH(&h->sha, out);
     mbedtls_sha256_free(&h->sha);
     for (size_t i = 0; i < 32; i++) {

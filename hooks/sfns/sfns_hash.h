@@ -8,8 +8,14 @@
 
 #include <mbedtls/sha256.h>
 
+/* The canonical text is gathered in buf and hashed a buffer at a time: one SHA-256 update per
+ * length prefix would cost more than the hashing itself. */
+#define SFNS_HASH_BUF 1024
+
 typedef struct sfns_hash {
     mbedtls_sha256_context sha;
+    size_t len;
+    unsigned char buf[SFNS_HASH_BUF];
 } sfns_hash;
 
 #define SFNS_HASH_HEX 65 /* 64 hex digits and the NUL */

@@ -82,6 +82,37 @@ const char *sfns_trim(hs_ctx *ctx, const char *s, size_t len)
     return out;
 }
 
+const char *sfns_concat(hs_ctx *ctx, const char *const *parts, size_t n)
+{
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++)
+        len += parts[i] ? strlen(parts[i]) : 0;
+    char *out = sfns_api->alloc(ctx, len + 1);
+    if (out == NULL)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = parts[i] ? strlen(parts[i]) : 0;
+        memcpy(out + o, parts[i] ? parts[i] : "", k);
+        o += k;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+const char *sfns_key2(char *buf, size_t size, const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > size - 1)
+        la = size - 1;
+    if (lb > size - 1 - la)
+        lb = size - 1 - la;
+    memcpy(buf, a, la);
+    memcpy(buf + la, b, lb);
+    buf[la + lb] = '\0';
+    return buf;
+}
+
 sfns_presence sfns_text(hs_ctx *ctx, const hs_json *v, const char **out)
 {
     *out = NULL;

@@ -54,4 +54,13 @@ const char *sfns_trim(hs_ctx *ctx, const char *s, size_t len);
  * `otherwise` ("is not a number"). */
 const char *sfns_not_decimal(hs_ctx *ctx, const hs_json *v, const char *otherwise);
 
+/* The n strings of parts joined (a NULL part is ""), as an arena string; NULL past the memory
+ * limit. What the per-record paths use instead of sprintf, whose format parsing costs more than
+ * the copying on a page of records. */
+const char *sfns_concat(hs_ctx *ctx, const char *const *parts, size_t n);
+
+/* a then b into buf (size bytes, NUL-terminated, cut to fit): a field name from a prefix and a
+ * suffix ("Billing" "Street"). Returns buf. */
+const char *sfns_key2(char *buf, size_t size, const char *a, const char *b);
+
 #endif
