@@ -41,6 +41,7 @@ static void usage(FILE *f)
         "                         and give the file back with --accept\n"
         "  catalog-report.html    the report: counts, filters, every proposal with its evidence\n"
         "                         (self-contained: no network, no external file)\n"
+        "  catalog-proposals.csv  every product's proposal, in the review file's columns\n"
         "\n"
         "Files are JSON (an array of records, or an object with a \"records\" or \"data\" array)\n"
         "or CSV with a header row; field names are read in any case and spacing.\n"
@@ -236,7 +237,7 @@ static int run(const struct args *args)
     struct catmatch_set *set = NULL;
     struct sfcat_settings cs;
     struct sfcat_counts k = {0};
-    char *paths[3] = {NULL, NULL, NULL};
+    char *paths[4] = {NULL, NULL, NULL, NULL};
     int rc = 1;
     if (!a) {
         fprintf(stderr, CMD ": out of memory\n");
@@ -283,8 +284,9 @@ static int run(const struct args *args)
         snprintf(err, sizeof(err), "%s: cannot create the folder: %s", args->out, strerror(errno));
         goto fail;
     }
-    const char *names[3] = {"catalog-settings.json", "catalog-review.csv", "catalog-report.html"};
-    for (int i = 0; i < 3; i++) {
+    const char *names[4] = {"catalog-settings.json", "catalog-review.csv", "catalog-report.html",
+                            "catalog-proposals.csv"};
+    for (int i = 0; i < 4; i++) {
         size_t n = strlen(args->out) + strlen(names[i]) + 2;
         if (!(paths[i] = malloc(n))) {
             snprintf(err, sizeof(err), "out of memory");
@@ -294,9 +296,10 @@ static int run(const struct args *args)
     }
     phase(&prog, "writing");
     struct sfcat_written w;
-    size_t review_rows = 0;
+    size_t review_rows = 0, all_rows = 0;
     if (sfcat_write_settings(paths[0], set, &cs, &w, err, sizeof(err)) != 0 ||
-        sfcat_write_review(paths[1], set, &review_rows, err, sizeof(err)) != 0 ||
+        sfcat_write_review(paths[1], set, 0, &review_rows, err, sizeof(err)) != 0 ||
+        sfcat_write_review(paths[3], set, 1, &all_rows, err, sizeof(err)) != 0 ||
         sfcat_write_html(paths[2], set, "Catalog mapping: Salesforce products to NetSuite items",
                          err, sizeof(err)) != 0)
         goto fail;
@@ -323,9 +326,9 @@ static int run(const struct args *args)
                "unknown products, %zu repeated NetSuite item rows\n",
                k.entries_unknown_product, k.bundle_rows_unknown, k.duplicate_item_rows);
     printf("settings: %s (items %zu, map %zu, bundles %zu, carried over %zu, not written %zu)\n"
-           "review:   %s (%zu rows)\nreport:   %s\n",
+           "review:   %s (%zu rows)\nreport:   %s\nall:      %s (%zu rows)\n",
            paths[0], w.items, w.map, w.bundles, w.carried, w.skipped, paths[1], review_rows,
-           paths[2]);
+           paths[2], paths[3], all_rows);
     rc = fflush(stdout) == 0 ? 0 : 1;
     goto done;
 fail:
@@ -333,7 +336,7 @@ fail:
         fprintf(stderr, "\r\033[K");
     fprintf(stderr, CMD ": %s\n", err);
 done:
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 4; i++)
         free(paths[i]);
     catmatch_free(set);
     arena_free(a);

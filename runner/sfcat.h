@@ -75,9 +75,10 @@ int sfcat_write_settings(const char *path, const struct catmatch_set *set,
                          const struct sfcat_settings *cs, struct sfcat_written *w, char *err,
                          size_t errlen);
 
-/* Every product with status review or unmatched, a row each, with empty decision columns. */
-int sfcat_write_review(const char *path, const struct catmatch_set *set, size_t *rows, char *err,
-                       size_t errlen);
+/* Every product with status review or unmatched (all: every product), a row each, with empty
+ * decision columns. */
+int sfcat_write_review(const char *path, const struct catmatch_set *set, int all, size_t *rows,
+                       char *err, size_t errlen);
 
 /* The HTML report: counts, filters, every proposal with its evidence; no external asset. */
 int sfcat_write_html(const char *path, const struct catmatch_set *set, const char *title, char *err,

@@ -393,8 +393,8 @@ static void csv_field(FILE *f, const char *s, int last)
     fputc(last ? '\n' : ',', f);
 }
 
-int sfcat_write_review(const char *path, const struct catmatch_set *set, size_t *rows, char *err,
-                       size_t errlen)
+int sfcat_write_review(const char *path, const struct catmatch_set *set, int all, size_t *rows,
+                       char *err, size_t errlen)
 {
     FILE *f = fopen(path, "wb");
     if (!f) {
@@ -408,7 +408,7 @@ int sfcat_write_review(const char *path, const struct catmatch_set *set, size_t 
     char conf[32];
     for (size_t i = 0; i < catmatch_count_products(set); i++) {
         const struct catmatch_proposal *pr = catmatch_proposal(set, i);
-        if (pr->status != CATMATCH_REVIEW && pr->status != CATMATCH_UNMATCHED)
+        if (!all && pr->status != CATMATCH_REVIEW && pr->status != CATMATCH_UNMATCHED)
             continue;
         const struct catmatch_product *p = catmatch_product(set, i);
         const struct catmatch_item *it =

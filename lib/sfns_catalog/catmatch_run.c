@@ -14,6 +14,10 @@
 #define CONF_RULES         0.95
 #define CONF_PRICE_AGREES  0.04
 #define CONF_PRICE_DIFFERS 0.15
+/* A name match scores 0.40 + 0.45 x similarity: at most 0.89 with agreeing prices, below the
+ * default acceptance (0.9), so a product found by its name alone is always reviewed. */
+#define CONF_NAME_BASE 0.40
+#define CONF_NAME_SPAN 0.45
 /* Name matching: tokens are read from the rarest; their items are gathered until this many have
  * been seen (so a common word never makes a product compare with the whole catalog), and the best
  * NAME_TOP by the partial score are scored exactly. */
@@ -276,8 +280,33 @@ static void propose(struct catmatch_set *s, struct cm_product *p, struct name_sc
         pr->item = choose(s, p, &s->item_by_leaf, sl);
         pr->method = CATMATCH_M_EXACT;
         pr->confidence = CONF_EXACT;
-        cm_buf_printf(&p->evidence, "exact code: %s \"%s\" is the item name \"%s\"\n", cf,
-                      p->p.code, cm_item_label(&s->items[pr->item]));
+        cm_buf_printf(
+            &p->evidence, "exact code: %s \"%s\" is the item name \"%s\"\n", cf, p->p.code,
+            cm_item_label(&s->items[pr->item])); /* Other items whose names normalise to the code's
+                                                  * key are candidates too: NetSuite holds the item
+                                                  * twice unless price tells the exact one apart. */
+        const struct cm_slot *ks = p->key ? cm_multi_find(&s->item_by_key, p->key) : NULL;
+        if (ks && ks->count > 1) {
+            long exact = pr->item;
+            uint32_t other = choose(s, p, &s->item_by_key, ks);
+            if (!(pr->conflicts & CATMATCH_C_SEVERAL) && other != (uint32_t)exact) {
+                /* price picked another item: that disagrees with the exact name */
+                pr->conflicts |= CATMATCH_C_SEVERAL;
+                cm_buf_printf(&p->conflicts,
+                              "several_candidates: item %s has the exact name, item %s the "
+                              "agreeing price\n",
+                              s->items[exact].it.id, s->items[other].it.id);
+            }
+            pr->item = exact;
+            if (pr->ncandidates > 1 && pr->candidates[0] != (size_t)exact) {
+                size_t *c = (size_t *)pr->candidates;
+                for (size_t k = 1; k < pr->ncandidates; k++)
+                    if (c[k] == (size_t)exact) {
+                        c[k] = c[0];
+                        c[0] = (size_t)exact;
+                    }
+            }
+        }
     }
     if (pr->method == CATMATCH_M_NONE && p->key &&
         (sl = cm_multi_find(&s->item_by_key, p->key)) != NULL) {
@@ -296,7 +325,7 @@ static void propose(struct catmatch_set *s, struct cm_product *p, struct name_sc
         if (it >= 0) {
             pr->item = it;
             pr->method = CATMATCH_M_NAME;
-            pr->confidence = 0.45 + 0.45 * sim;
+            pr->confidence = CONF_NAME_BASE + CONF_NAME_SPAN * sim;
             const struct cm_item *x = &s->items[it];
             cm_buf_printf(&p->evidence,
                           "name similarity %.2f: \"%s\" and item \"%s\"%s%s%s (no item has the "

@@ -157,7 +157,8 @@ long catmatch_add_item(struct catmatch_set *s, const struct catmatch_item *it)
     c->it.members = members;
     c->key = pool_key(s, it->itemid, &oom);
     c->leaf = leaf_of(s, it->itemid, &oom);
-    c->tokens = cm_tokens(&s->pool, it->name, c->leaf);
+    /* Names compare with names: the display name, else the item name (a code, usually). */
+    c->tokens = cm_tokens(&s->pool, it->name ? it->name : c->leaf, NULL);
     if (oom || !c->tokens)
         return CATMATCH_ENOMEM;
     uint32_t idx = (uint32_t)s->nitems;
