@@ -493,8 +493,10 @@ static void test_report_in_chromium(void **state)
     assert_true(seen >= total_conflicts);
     /* Names are text, never markup. */
     assert_null(strstr(dom, "<usb-c>"));
-    if (strstr(read_file(g.products), "<USB-C>"))
+    char *sf = read_file(g.products);
+    if (strstr(sf, "<USB-C>"))
         assert_non_null(strstr(dom, "&lt;USB-C&gt;"));
+    free(sf);
     run_free(&r);
     /* The review filter: ?#review shows the review rows only. */
     snprintf(url, sizeof(url), "file://%s#review", html);
