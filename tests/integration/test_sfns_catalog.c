@@ -14,6 +14,9 @@
  *   - the real Product2 / PricebookEntry records under $HS_SHARED_DIR/data (read at run time)
  *     against a NetSuite item list of this folder (catalog/ns-items-quickstart.json), and the
  *     real CSV exports of both systems;
+ *   - README.md's "Catalog mapping" walkthrough on examples/catalog/: the summary, the decisions
+ *     and the settings blocks of the README (after their readme: markers) are what the command
+ *     prints, takes and writes, and the settings order what the README says;
  *   - usage errors and bad decisions files, each message naming what is wrong. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -803,6 +806,102 @@ static void test_real_csv_exports(void **state)
     arena_free(a);
 }
 
+/* ---- README.md's walkthrough ---------------------------------------------------------------- */
+
+/* The fenced block after "<!-- readme:NAME -->" of README.md, without its fence lines. */
+static char *readme_block(const char *readme, const char *name)
+{
+    char marker[64];
+    snprintf(marker, sizeof(marker), "<!-- readme:%s -->", name);
+    const char *m = strstr(readme, marker);
+    if (!m)
+        fail_msg("README.md has no %s block", marker);
+    const char *fence = strstr(m, "```");
+    assert_non_null(fence);
+    const char *start = strchr(fence, '\n') + 1;
+    const char *end = strstr(start, "```");
+    assert_non_null(end);
+    char *out = strndup(start, (size_t)(end - start));
+    assert_non_null(out);
+    return out;
+}
+
+static void test_readme_walkthrough(void **state)
+{
+    (void)state;
+    struct arena *a = arena_new(1 << 16, 0);
+    char *readme_path = path_in(source, "README.md"), *readme = read_file(readme_path);
+    char ex[512], products[600], entries[600], bundles[600], items[600], settings[600];
+    snprintf(ex, sizeof(ex), "%s/examples/catalog", source);
+    snprintf(products, sizeof(products), "%s/salesforce-products.json", ex);
+    snprintf(entries, sizeof(entries), "%s/salesforce-pricebook-entries.csv", ex);
+    snprintf(bundles, sizeof(bundles), "%s/salesforce-bundles.csv", ex);
+    snprintf(items, sizeof(items), "%s/netsuite-items.json", ex);
+    snprintf(settings, sizeof(settings), "%s/settings.json", ex);
+    char dir[128];
+    snprintf(dir, sizeof(dir), "%s/readme", tmp);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    char *out = path_in(dir, "catalog"), *dec = path_in(dir, "decisions.csv");
+    const char *argv[20] = {bin,       "sfns",
+                            "catalog", "--salesforce",
+                            products,  "--pricebook-entries",
+                            entries,   "--salesforce-bundles",
+                            bundles,   "--netsuite",
+                            items,     "--settings",
+                            settings,  "--out",
+                            out,       NULL};
+    struct run r;
+    run(&r, argv);
+    if (r.status != 0)
+        fail_msg("%d %s", r.status, r.err);
+    /* The summary's first line but its time, and its count lines, as the README shows them. */
+    char *summary = readme_block(readme, "catalog-summary");
+    const char *nl = strchr(summary, '\n');
+    const char *time_at = strstr(summary, " decisions applied, ");
+    assert_non_null(time_at);
+    assert_true(strncmp(r.out, summary, (size_t)(time_at - summary) + 20) == 0);
+    for (const char *line = nl + 1; *line; line = strchr(line, '\n') + 1) {
+        const char *e = strchr(line, '\n');
+        char want[256];
+        snprintf(want, sizeof(want), "\n%.*s\n", (int)(e - line), line);
+        if (!strstr(r.out, want))
+            fail_msg("the summary lacks the README's line '%.*s':\n%s", (int)(e - line), line,
+                     r.out);
+    }
+    run_free(&r);
+    char *decisions = readme_block(readme, "catalog-decisions");
+    write_file(dec, decisions);
+    argv[15] = "--accept";
+    argv[16] = dec;
+    run(&r, argv);
+    if (r.status != 0)
+        fail_msg("%d %s", r.status, r.err);
+    assert_non_null(strstr(r.out, "5 decisions applied"));
+    run_free(&r);
+    char *written_path = path_in(out, "catalog-settings.json"), *written = read_file(written_path);
+    char *want = readme_block(readme, "catalog-settings");
+    assert_string_equal(written, want);
+    /* What the README says the order hook then does. */
+    const char *codes[] = {"sf-sub-a", "LEGACY-7", "ONETIME"};
+    const char *item_want[] = {"230", "2001", "17"};
+    struct json_value *ans = invoke_orders(a, dir, written_path, codes, 3);
+    for (uint32_t i = 0; i < 3; i++) {
+        char got[64];
+        order_items(ans, i, got, sizeof(got));
+        assert_string_equal(got, item_want[i]);
+    }
+    free(summary);
+    free(decisions);
+    free(want);
+    free(written);
+    free(written_path);
+    free(out);
+    free(dec);
+    free(readme);
+    free(readme_path);
+    arena_free(a);
+}
+
 /* ---- usage and errors --------------------------------------------------------------------------
  */
 
@@ -910,6 +1009,7 @@ int main(void)
         cmocka_unit_test(test_settings_drive_orders),
         cmocka_unit_test(test_real_quickstart),
         cmocka_unit_test(test_real_csv_exports),
+        cmocka_unit_test(test_readme_walkthrough),
         cmocka_unit_test(test_usage_and_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
