@@ -190,7 +190,13 @@ static long by_name(struct catmatch_set *s, struct cm_product *p, struct name_sc
         }
         seen += sl[k]->count;
     }
-    /* The NAME_TOP best by the partial score, scored exactly. */
+    /* The NAME_TOP best by the partial similarity (the shared weight seen so far over both
+     * names' weights: ranking by the shared weight alone would prefer long names sharing common
+     * words over a short one sharing the rare word), scored exactly. */
+    for (size_t i = 0; i < ns->ntouched; i++) {
+        uint32_t it = ns->touched[i];
+        ns->acc[it] = ns->acc[it] / (wp + s->items[it].weight);
+    }
     uint32_t top[NAME_TOP];
     size_t ntop = 0;
     for (size_t i = 0; i < ns->ntouched; i++) {
