@@ -8,6 +8,8 @@
 
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "catmatch.h"
@@ -163,6 +165,40 @@ static void test_bundles(void **state)
     catmatch_free(s);
 }
 
+/* A name that shares its rare model word with one item and its moderately rare extra words with
+ * hundreds of others: the candidates are ranked by partial similarity, so the one item is
+ * scored (ranked by shared weight alone it fell out of the 16 scored and a decoy was proposed;
+ * found by the 25,000-product benchmark). */
+static void test_name_rare_word_wins(void **state)
+{
+    (void)state;
+    struct catmatch_set *s = new_set();
+    char id[32], name[64];
+    unsigned n = 0;
+    for (unsigned k = 0; k < 19000; k++, n++) {
+        snprintf(id, sizeof(id), "%u", n);
+        snprintf(name, sizeof(name), "Filler F%u", k);
+        item(s, id, NULL, name, NULL, 0);
+    }
+    for (unsigned k = 0; k < 2000; k++, n++) {
+        snprintf(id, sizeof(id), "%u", n);
+        snprintf(name, sizeof(name), "Annual Monitor A%u", k);
+        item(s, id, NULL, name, NULL, 0);
+    }
+    for (unsigned k = 0; k < 600; k++, n++) {
+        snprintf(id, sizeof(id), "%u", n);
+        snprintf(name, sizeof(name), "Annual Monitor D%u O'Neil Edition", k);
+        item(s, id, NULL, name, NULL, 0);
+    }
+    long truth = item(s, "TRUE", NULL, "Monitor MTRUE Annual", NULL, 0);
+    product(s, "P1", "NO-SUCH-CODE", "Annual Monitor MTRUE O'Neil Edition", NULL, 0);
+    assert_int_equal(catmatch_run(s, NULL, NULL), CATMATCH_OK);
+    const struct catmatch_proposal *p = catmatch_proposal(s, 0);
+    assert_int_equal(p->method, CATMATCH_M_NAME);
+    assert_int_equal(p->item, truth);
+    catmatch_free(s);
+}
+
 static void test_decisions(void **state)
 {
     (void)state;
@@ -192,11 +228,9 @@ static void test_decisions(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_methods_in_order),
-        cmocka_unit_test(test_price_tolerance_edge),
-        cmocka_unit_test(test_several_and_duplicates),
-        cmocka_unit_test(test_bundles),
-        cmocka_unit_test(test_decisions),
+        cmocka_unit_test(test_methods_in_order),       cmocka_unit_test(test_price_tolerance_edge),
+        cmocka_unit_test(test_several_and_duplicates), cmocka_unit_test(test_bundles),
+        cmocka_unit_test(test_name_rare_word_wins),    cmocka_unit_test(test_decisions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
