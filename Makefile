@@ -1,12 +1,13 @@
 # Makefile — the two set-up commands (make run, make test) and the developer targets.
 # Each target installs the Debian packages it needs first, so a fresh Debian 12 machine works.
+# (chromium: test_sfns_catalog renders the catalog report in headless Chromium.)
 BUILD    ?= build
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEPS     := cmake make gcc g++ pkg-config libuv1-dev libhttp-parser-dev libcjson-dev \
             libmbedtls-dev libcurl4-openssl-dev libcmocka-dev libdouble-conversion-dev zlib1g-dev \
             libglib2.0-dev tzdata libcsv-dev libzip-dev \
-            nginx-light openssl iso-codes
+            nginx-light openssl iso-codes chromium
 FUZZDEPS := clang libclang-rt-14-dev
 CMAKE_FLAGS ?=
 

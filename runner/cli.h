@@ -13,5 +13,7 @@ int cli_test(int argc, char **argv);
 int cli_new(int argc, char **argv);
 int cli_sfns(int argc, char **argv);
 int cli_flows(int argc, char **argv);
+/* `hookstack sfns catalog` (cli_sfns_catalog.c), dispatched by cli_sfns. */
+int cli_sfns_catalog(int argc, char **argv);
 
 #endif

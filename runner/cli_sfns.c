@@ -28,6 +28,9 @@ static void sfns_usage(FILE *f)
                "commands:\n"
                "  match    the go-live contact matching report over whole exports of both "
                "systems\n"
+               "  catalog  the catalog workbench: propose and review the Salesforce product to "
+               "NetSuite\n"
+               "           item mapping, and write the catalog settings the order hooks read\n"
                "\n"
                "'hookstack sfns COMMAND --help' describes each command.\n");
 }
@@ -573,6 +576,8 @@ int cli_sfns(int argc, char **argv)
     }
     if (strcmp(argv[1], "match") == 0)
         return cli_sfns_match(argc - 1, argv + 1);
+    if (strcmp(argv[1], "catalog") == 0)
+        return cli_sfns_catalog(argc - 1, argv + 1);
     fprintf(stderr, "hookstack sfns: unknown command '%s'\n", argv[1]);
     sfns_usage(stderr);
     return 2;
