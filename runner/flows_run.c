@@ -545,6 +545,75 @@ static int import_step(struct run *r, const struct json_value *pp, const char *p
     return 0;
 }
 
+/* ---- a lookup step --------------------------------------------------------------------------- */
+
+/* A lookup (export page processor): per record, its answer {"data": [...]} from the responses
+ * file under the export's name, in order, else {"data": []}; an answer with errors fails the
+ * record. Then the step's response mapping. */
+static int lookup_step(struct run *r, const struct json_value *pp, const char *path,
+                       struct json_value *records, struct json_value **next)
+{
+    const struct flows_file *f = resolve(r, get(pp, "_exportId"), FLOWS_EXPORT);
+    if (!f)
+        return rfail(r, "%s: the step's _exportId names no export of the folder", path);
+    char where[400], stage[460];
+    snprintf(where, sizeof(where), "%s exports/%s", path, f->name);
+    const char *fn;
+    if (hook_fn(r, get(get(f->value, "hooks"), "preSavePage"), where, &fn))
+        return -1;
+    if (fn)
+        return rfail(r, "%s: a lookup's preSavePage hook is not run by flows run", where);
+    bool proceed = json_truthy(get(pp, "proceedOnFailure"));
+    struct json_value *answers = json_new_array(r->a), *out = json_new_array(r->a);
+    if (!answers || !out)
+        return -2;
+    snprintf(stage, sizeof(stage), "%s lookup", where);
+    for (size_t i = 0; i < records->len; i++) {
+        struct json_value *u = json_object_get(r->used, f->name, strlen(f->name));
+        size_t n = u ? (size_t)u->u.num : 0;
+        if (set(r, r->used, f->name, json_new_number(r->a, (double)(n + 1))))
+            return -2;
+        const struct json_value *given = get(r->o->responses, f->name);
+        struct json_value *ans;
+        if (given && given->type == JSON_ARRAY && n < given->len) {
+            ans = json_clone(r->a, given->u.items[n]);
+            const struct json_value *d = get(ans, "data");
+            if (!ans || ans->type != JSON_OBJECT || (d && d->type != JSON_ARRAY))
+                return rfail(r, "responses: %s[%zu] must be {\"data\": [...]} (a lookup's answer)",
+                             f->name, n);
+        } else {
+            ans = json_new_object(r->a);
+            if (!ans || set(r, ans, "data", json_new_array(r->a)))
+                return -2;
+        }
+        if (push(r, answers, ans))
+            return -2;
+        const struct json_value *errs = get(ans, "errors");
+        struct json_value *rec = records->u.items[i];
+        if (errs && errs->type == JSON_ARRAY && errs->len > 0) {
+            int rc = add_error(r, stage, i, errs);
+            if (rc)
+                return rc;
+            if (!proceed)
+                continue;
+        }
+        int rc = response_map(r, where, get(pp, "responseMapping"), ans, &rec);
+        if (rc)
+            return rc;
+        if (push(r, out, rec))
+            return -2;
+    }
+    trace(r, stage, answers);
+    snprintf(stage, sizeof(stage), "%s responseMapping", where);
+    trace(r, stage, out);
+    struct json_value *entry = json_new_object(r->a);
+    if (!entry || set(r, entry, "step", str(r, path)) || set(r, entry, "lookup", str(r, f->name)) ||
+        set(r, entry, "responseData", answers) || push(r, r->imports_out, entry))
+        return -2;
+    *next = out;
+    return 0;
+}
+
 /* ---- page processors and routers ------------------------------------------------------------ */
 
 static int run_router(struct run *r, const struct json_value *routers, const struct json_value *rt,
@@ -560,18 +629,18 @@ static int run_processors(struct run *r, const struct json_value *pps, const cha
         char p[300];
         snprintf(p, sizeof(p), "%s%s%zu", path, *path ? "." : "", i);
         const struct json_value *type = get(pp, "type");
-        if (type && type->type == JSON_STRING && strcmp(type->u.str, "export") == 0)
-            return rfail(r, "step %s: lookups (export page processors) are not run by flows run",
-                         p);
-        if (!get(pp, "_importId"))
-            return rfail(r, "step %s: not an import step", p);
+        bool lookup = type && type->type == JSON_STRING && strcmp(type->u.str, "export") == 0;
+        if (!get(pp, lookup ? "_exportId" : "_importId"))
+            return rfail(r, "step %s: names no %s", p, lookup ? "_exportId" : "_importId");
         const char *fn;
         if (hook_fn(r, get(get(pp, "hooks"), "postResponseMap"), p, &fn))
             return -1;
         if (fn)
             return rfail(r, "step %s: postResponseMap hooks are not run by flows run", p);
         struct json_value *next = NULL;
-        int rc = import_step(r, pp, p, records, &next);
+        int rc = records->len == 0 ? (next = records, 0)
+                 : lookup          ? lookup_step(r, pp, p, records, &next)
+                                   : import_step(r, pp, p, records, &next);
         if (rc)
             return rc;
         records = next;
@@ -733,7 +802,8 @@ static int export_step(struct run *r, const struct json_value **records)
     struct json_value *opt = options_base(r, "_exportId", ref, f->value), *ans;
     if (!opt || set(r, opt, "data", json_clone(r->a, *records)) ||
         set(r, opt, "errors", json_new_array(r->a)) ||
-        set(r, opt, "pageIndex", json_new_number(r->a, 0)))
+        set(r, opt, "pageIndex", json_new_number(r->a, 0)) ||
+        (r->o->export_time && set(r, opt, "currentExportDateTime", str(r, r->o->export_time))))
         return -2;
     int rc = hook_call(r, where, fn, opt, &ans);
     if (rc)

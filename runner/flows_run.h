@@ -28,7 +28,8 @@ struct flows_run_opts {
     const struct json_value *input; /* the page: an array of records */
     const struct json_value *responses; /* {"IMPORT": [response, ...]} or NULL */
     const struct json_value *settings;  /* merged over every hook's settings, or NULL */
-    FILE *trace;                        /* "[trace] STAGE JSON" lines, or NULL */
+    const char *export_time; /* preSavePage's currentExportDateTime (ISO 8601), or NULL */
+    FILE *trace;             /* "[trace] STAGE JSON" lines, or NULL */
     flows_run_call_fn call;
     void *call_arg;
 };

@@ -18,7 +18,8 @@ static void run_usage(FILE *f)
 {
     fprintf(
         f, "usage: hookstack flows run FLOW --input FILE [--responses FILE] [--settings FILE]\n"
-           "                           [--export NAME] [--trace] [--dir DIR] [--modules DIR]...\n"
+           "                           [--export NAME] [--export-time T] [--trace] [--dir DIR]\n"
+           "                           [--modules DIR]...\n"
            "\n"
            "Runs the flow flows/FLOW.json of the flows folder locally on the records of FILE\n"
            "(a JSON array of objects: one page as the page generator's export gives it), with\n"
@@ -81,7 +82,7 @@ int cli_flows_run(int argc, char **argv)
 {
     struct cli_modules mods = {0};
     const char *flow = NULL, *input = NULL, *responses = NULL, *settings = NULL, *dir = NULL,
-               *export_name = NULL;
+               *export_name = NULL, *export_time = NULL;
     int trace = 0;
     for (int i = 1; i < argc; i++) {
         const char *val;
@@ -90,11 +91,9 @@ int cli_flows_run(int argc, char **argv)
             struct {
                 const char *name;
                 const char **dst;
-            } opts[] = {{"--input", &input},
-                        {"--responses", &responses},
-                        {"--settings", &settings},
-                        {"--dir", &dir},
-                        {"--export", &export_name}};
+            } opts[] = {{"--input", &input},        {"--responses", &responses},
+                        {"--settings", &settings},  {"--dir", &dir},
+                        {"--export", &export_name}, {"--export-time", &export_time}};
             for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]) && m == 0; k++) {
                 m = cli_opt_value(argc, argv, &i, opts[k].name, &val, "flows run");
                 if (m > 0)
@@ -179,6 +178,7 @@ int cli_flows_run(int argc, char **argv)
     struct flows_run_opts o = {.set = s,
                                .flow = flow,
                                .export_name = export_name,
+                               .export_time = export_time,
                                .input = in,
                                .responses = resp,
                                .settings = set,
