@@ -817,6 +817,20 @@ static int export_step(struct run *r, const struct json_value **records)
             push(r, r->errors_out, e))
             return -2;
     }
+    /* records the hook took out of the page with their errors (retried in integrator.io) */
+    const struct json_value *nr = get(ans, "newErrorsAndRetryData");
+    for (size_t i = 0; nr && nr->type == JSON_ARRAY && i < nr->len; i++) {
+        const struct json_value *el = nr->u.items[i];
+        struct json_value *e = json_new_object(r->a);
+        if (!e || set(r, e, "step", str(r, where)) ||
+            set(r, e, "retryData",
+                json_clone(r->a,
+                           get(el, "retryData") ? get(el, "retryData") : json_new_null(r->a))) ||
+            set(r, e, "errors",
+                json_clone(r->a, get(el, "errors") ? get(el, "errors") : json_new_array(r->a))) ||
+            push(r, r->errors_out, e))
+            return -2;
+    }
     for (size_t i = 0; i < d->len; i++)
         if (d->u.items[i]->type != JSON_OBJECT && d->u.items[i]->type != JSON_ARRAY)
             return rfail(r, "%s: %s answered data[%zu] that is not a record", where, fn, i);

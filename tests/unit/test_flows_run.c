@@ -137,6 +137,10 @@ static int fake_call(void *arg, const char *function, const char *body, size_t l
         out = json_new_object(a);
         json_object_set(a, out, "data", 4, keep);
         json_object_set(a, out, "errors", 6, json_new_array(a));
+        const char *retry = "[{\"retryData\":{\"id\":\"r\"},\"errors\":[{\"code\":\"later\","
+                            "\"message\":\"not yet\"}]}]";
+        if (d->len > 0 && json_object_get(d->u.items[0], "retry", 5))
+            json_object_set(a, out, "newErrorsAndRetryData", 21, parse(a, retry, strlen(retry)));
     } else if (strcmp(function, "fail") == 0) {
         rc = answer(422, "{\"errors\":[{\"code\":\"boom\",\"message\":\"it broke\"}]}", status,
                     resp, resp_len);
@@ -380,6 +384,42 @@ static void test_errors_stop_the_run(void **state)
                      -1); /* preMap fails before any response is read */
 }
 
+static void test_lookup_step(void **state)
+{
+    (void)state;
+    base_folder();
+    add(FLOWS_EXPORT, "find", "{\"name\":\"Find\",\"isLookup\":true}");
+    add_import("dst", NULL, NULL, NULL,
+               "{\"fields\":[{\"extract\":\"match.id\",\"generate\":\"internalid\"}]}");
+    add(FLOWS_FLOW, "f",
+        "{\"name\":\"F\",\"pageGenerators\":[{\"_exportId\":\"@exports/src\"}],"
+        "\"pageProcessors\":[{\"type\":\"export\",\"_exportId\":\"@exports/find\","
+        "\"responseMapping\":{\"fields\":[{\"extract\":\"data[0]\",\"generate\":\"match\"}]}},"
+        "{\"type\":\"import\",\"_importId\":\"@imports/dst\"}]}");
+    const char *resp = "{\"find\":[{\"data\":[{\"id\":\"7\"},{\"id\":\"8\"}]},"
+                       "{\"errors\":[{\"code\":\"x\",\"message\":\"search failed\"}]}]}";
+    char *out, err[512];
+    int rc = run("f", "[{\"n\":1},{\"n\":2},{\"n\":3}]", resp, &out, err, sizeof(err));
+    if (rc)
+        fail_msg("run failed: %s", err);
+    /* record 0 found 7; record 1's lookup failed and stops; record 2 found nothing */
+    assert_non_null(strstr(out, "{\"step\":\"0\",\"lookup\":\"find\",\"responseData\":[{\"data\":"
+                                "[{\"id\":\"7\"},{\"id\":\"8\"}]},{\"errors\":"));
+    assert_non_null(strstr(out, "\"import\":\"dst\",\"postMapData\":[{\"internalid\":\"7\"},{}]"));
+    assert_non_null(strstr(out, "{\"step\":\"0 exports/find lookup\",\"record\":1,\"errors\":"
+                                "[{\"code\":\"x\",\"message\":\"search failed\"}]}"));
+    /* a lookup answer that is not {"data": [...]} is refused */
+    rc = run("f", "[{\"n\":1}]", "{\"find\":[{\"data\":3}]}", &out, err, sizeof(err));
+    assert_int_equal(rc, -1);
+    assert_non_null(strstr(err, "responses: find[0] must be {\"data\": [...]}"));
+    /* preSavePage's newErrorsAndRetryData become errors */
+    rc = run("f", "[{\"retry\":1,\"drop\":1}]", NULL, &out, err, sizeof(err));
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(out, "\"errors\":[{\"step\":\"exports/src preSavePage\",\"retryData\":"
+                                "{\"id\":\"r\"},\"errors\":[{\"code\":\"later\",\"message\":\"not "
+                                "yet\"}]}]"));
+}
+
 static void test_filter_operators(void **state)
 {
     (void)state;
@@ -435,6 +475,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_routers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_branching_function, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors_stop_the_run, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lookup_step, setup, teardown),
         cmocka_unit_test_setup_teardown(test_filter_operators, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
