@@ -839,6 +839,50 @@ static int export_step(struct run *r, const struct json_value **records)
     return 0;
 }
 
+/* Every import step of pps can run: its mapping is one the engine runs (checked before any
+ * record moves, so a branch that gets no records in this run is checked too). */
+static int check_processors(struct run *r, const struct json_value *pps)
+{
+    for (size_t i = 0; pps && pps->type == JSON_ARRAY && i < pps->len; i++) {
+        const struct flows_file *f = resolve(r, get(pps->u.items[i], "_importId"), FLOWS_IMPORT);
+        if (!f)
+            continue; /* the step reports it when it runs */
+        int rc;
+        const struct json_value *mapping = import_mapping(r, f->name, f->value, &rc);
+        if (rc)
+            return rc;
+        struct json_value *lookups = import_lookups(r, f->value);
+        if (!lookups)
+            return -2;
+        char merr[512];
+        if (flows_map_check(mapping, lookups, merr, sizeof(merr)) != FLOWS_MAP_OK)
+            return rfail(r, "imports/%s: %s", f->name, merr);
+    }
+    return 0;
+}
+
+static int check_flow(struct run *r)
+{
+    const struct json_value *routers = get(r->flow->value, "routers");
+    int rc = check_processors(r, get(r->flow->value, "pageProcessors"));
+    for (size_t i = 0; rc == 0 && routers && routers->type == JSON_ARRAY && i < routers->len; i++) {
+        const struct json_value *br = get(routers->u.items[i], "branches");
+        for (size_t b = 0; rc == 0 && br && br->type == JSON_ARRAY && b < br->len; b++)
+            rc = check_processors(r, get(br->u.items[b], "pageProcessors"));
+    }
+    const struct json_value *resp = r->o->responses;
+    for (size_t i = 0; rc == 0 && resp && resp->type == JSON_OBJECT && i < resp->len; i++) {
+        const struct json_member *m = &resp->u.members[i];
+        if (!flows_set_find(r->o->set, FLOWS_IMPORT, m->key, m->key_len) &&
+            !flows_set_find(r->o->set, FLOWS_EXPORT, m->key, m->key_len))
+            return rfail(r, "responses: \"%.100s\" names no import or export of the folder",
+                         m->key);
+        if (m->value->type != JSON_ARRAY)
+            return rfail(r, "responses: \"%.100s\" must be an array of responses", m->key);
+    }
+    return rc;
+}
+
 int flows_run(struct arena *a, const struct flows_run_opts *o, struct json_value **out, char *err,
               size_t errlen)
 {
@@ -859,7 +903,10 @@ int flows_run(struct arena *a, const struct flows_run_opts *o, struct json_value
     if (!r.imports_out || !r.errors_out || !r.records_out || !r.used)
         return -2;
     const struct json_value *records = o->input;
-    int rc = export_step(&r, &records);
+    int rc = check_flow(&r);
+    if (rc)
+        return rc;
+    rc = export_step(&r, &records);
     if (rc)
         return rc;
     struct json_value *page = json_clone(a, records);

@@ -357,7 +357,7 @@ static void test_errors_stop_the_run(void **state)
     const char *want[] = {
         "0 imports/failing preMap: fail failed (HTTP 422): {\"errors\":[{\"code\":\"boom\"",
         "0 imports/shorty preMap: short must answer an array of 1 elements",
-        "0 imports/badmap: mapping field 0 (generate \"b\"): \"extractDateFormat\" is not "
+        "imports/badmap: mapping field 0 (generate \"b\"): \"extractDateFormat\" is not "
         "supported"};
     for (size_t i = 0; i < 3; i++) {
         char flow[400];
@@ -374,6 +374,12 @@ static void test_errors_stop_the_run(void **state)
             fail_msg("\"%s\" does not say \"%s\"", err, want[i]);
     }
     char *out, err[512];
+    /* an unsupported mapping is refused before any record moves */
+    assert_int_equal(run("f2", "[]", NULL, &out, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "imports/badmap: mapping field 0"));
+    /* a responses file naming no import (a typo) is refused */
+    assert_int_equal(run("f0", "[]", "{\"failng\":[]}", &out, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "responses: \"failng\" names no import or export"));
     assert_int_equal(run("nope", "[]", NULL, &out, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "flows/nope.json: no such flow"));
     assert_int_equal(run("f0", "{\"a\":1}", NULL, &out, err, sizeof(err)), -1);
