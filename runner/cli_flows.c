@@ -11,6 +11,7 @@
 #include "cli_flows.h"
 #include "cli_local.h"
 #include "flows_check.h"
+#include "flows_run_cli.h"
 #include "flows_set.h"
 #include "registry_internal.h"
 
@@ -26,6 +27,7 @@ static void flows_usage(FILE *f)
                "  fmt [DIR]            rewrite DIR's files in canonical form\n"
                "  import ZIP [DIR]     turn an integration download zip into DIR's files\n"
                "  export DIR ZIP       write DIR as an integration download zip\n"
+               "  run FLOW --input F   run a flow locally on the records of F\n"
                "\n"
                "'hookstack flows COMMAND --help' describes each one.\n");
 }
@@ -218,6 +220,8 @@ int cli_flows(int argc, char **argv)
         return cli_flows_import(argc - 1, argv + 1);
     if (strcmp(argv[1], "export") == 0)
         return cli_flows_export(argc - 1, argv + 1);
+    if (strcmp(argv[1], "run") == 0)
+        return cli_flows_run(argc - 1, argv + 1);
     fprintf(stderr, "hookstack flows: unknown command '%s'\n", argv[1]);
     flows_usage(stderr);
     return 2;
