@@ -61,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 struct json_buf b;
                 json_buf_init(&b, 0);
                 int w = json_write(&b, out, 0, NULL);
-                check(w == JSON_W_OK || w == JSON_E_NOMEM || w == JSON_E_NOT_SERIALIZABLE,
+                check(w == ERR_OK || w == ERR_NOMEM || w == ERR_UNSERIALIZABLE,
                       "mapped record: write failed oddly");
                 json_buf_free(&b);
             }

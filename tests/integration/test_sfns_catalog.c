@@ -566,7 +566,7 @@ static struct json_value *invoke_orders(struct arena *a, const char *dir, const 
     fprintf(f, "], \"settings\": %.*s}}\n", (int)sb.len, sb.data);
     assert_int_equal(fclose(f), 0);
     json_buf_free(&sb);
-    const char *mods = hs_hook_module_dir("sfns");
+    const char *mods = hst_hook_module_dir("sfns");
     assert_non_null(mods);
     struct run r;
     const char *argv[] = {bin,  "invoke", "sfnsOpportunityToSalesOrder", req, "--modules",
