@@ -6,7 +6,7 @@ JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEPS     := cmake make gcc g++ pkg-config libuv1-dev libhttp-parser-dev libcjson-dev \
             libmbedtls-dev libcurl4-openssl-dev libcmocka-dev libdouble-conversion-dev zlib1g-dev \
-            libglib2.0-dev tzdata libcsv-dev libzip-dev \
+            libglib2.0-dev tzdata libcsv-dev libzip-dev jq \
             nginx-light openssl iso-codes chromium
 FUZZDEPS := clang libclang-rt-14-dev
 CMAKE_FLAGS ?=

@@ -45,10 +45,15 @@ if [ "$status" != 0 ]; then
     cat "$tmp/err" >&2
     exit 1
 fi
+allow=/dev/null
+[ -f "$d/mapcheck.allow" ] && allow=$d/mapcheck.allow
+mapcheck=0
+sh "$src/tests/flows-golden/mapcheck.sh" "$src/flows" "$tmp/trace" "$allow" || mapcheck=1
 if [ "${HS_GOLDEN_UPDATE:-}" = 1 ]; then
     cp "$tmp/out" "$d/expected.json"
     cp "$tmp/trace" "$d/trace.expected"
-    exit 0
+    exit $mapcheck
 fi
 diff -u "$d/expected.json" "$tmp/out"
 diff -u "$d/trace.expected" "$tmp/trace"
+exit $mapcheck
