@@ -47,3 +47,9 @@ foreach(dir ${HS_FLOWS_GOLDEN_CASES})
                          LABELS "flows;${v}")
   endforeach()
 endforeach()
+
+# mapcheck.sh (run by every golden case above) must fail where it must: on the items flow as it
+# was before its imports read the keys sfnsItemsToPricebook writes.
+add_test(NAME flows/mapcheck-selftest COMMAND sh ${CMAKE_SOURCE_DIR}/tests/flows-mapcheck/selftest.sh
+                                              ${CMAKE_SOURCE_DIR})
+set_tests_properties(flows/mapcheck-selftest PROPERTIES TIMEOUT 120 LABELS "flows;plain")
