@@ -2,7 +2,8 @@
 # mapcheck.sh — checks, on the trace of a `hookstack flows run --trace` (docs/flows.md), that each
 # import's Mapper 1.0 mapping and the records handed to it name the same fields: for every
 # "[trace] STEP imports/NAME mapping" stage, the records of the trace line before it (what the
-# mapping read: the preMap answer, the router branch, the previous step's records) are compared
+# mapping read: the preMap answer, the router branch, the previous step's records; none, as when
+# the preMap skips them all: nothing to compare) are compared
 # with the import's extracts in DIR/imports/NAME.json:
 #
 #   NAME unread PATH   a field the records carry that no extract reads (a hook's output dropped)
@@ -36,8 +37,9 @@ while IFS= read -r line; do
                 | if ($l.jsonPath // "") == "" then $e
                   else $l.jsonPath + "[]." + ($e | ltrimstr($l.jsonPath + "[*].")) end]
              | map(gsub("\\[[0-9]+\\]"; "[]")) | unique) as $ex
-            | [.[] | select(type == "object")] as $recs
-            | ([$recs[] | paths | pstr] | unique) as $all
+            | [.[] | select(type == "object" and length > 0)] as $recs
+            | if $recs == [] then empty else
+            ([$recs[] | paths | pstr] | unique) as $all
             | ([$recs[] | paths(if type == "object" or type == "array" then length == 0
                                 else true end) | pstr] | unique) as $leaves
             | ($leaves[] | . as $p
@@ -45,7 +47,7 @@ while IFS= read -r line; do
                                    and ($p | startswith($e + "[") | not)))
                | "\($name) unread \($p)"),
               ($ex[] | select(. as $e | $all | index([$e]) | not) | "\($name) unmet \(.)")
-            end' "$tmp/prev" >>"$tmp/found"
+            end end' "$tmp/prev" >>"$tmp/found"
     fi
     mv "$tmp/cur" "$tmp/prev"
 done <"$trace"
