@@ -48,7 +48,7 @@ fi
 allow=/dev/null
 [ -f "$d/mapcheck.allow" ] && allow=$d/mapcheck.allow
 mapcheck=0
-sh "$src/tests/flows-golden/mapcheck.sh" "$src/flows" "$tmp/trace" "$allow" || mapcheck=1
+sh "$src/tests/flows-golden/mapcheck.sh" "$src/flows" "$tmp/trace" "$allow" "$flow" || mapcheck=1
 if [ "${HS_GOLDEN_UPDATE:-}" = 1 ]; then
     cp "$tmp/out" "$d/expected.json"
     cp "$tmp/trace" "$d/trace.expected"

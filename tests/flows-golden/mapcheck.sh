@@ -9,15 +9,22 @@
 #   NAME unread PATH   a field the records carry that no extract reads (a hook's output dropped)
 #   NAME unmet PATH    an extract that no record carries (a mapping reading a name nobody writes)
 #
+# With FLOW, the page the run started from (the "[trace] input" line) is also checked against the
+# flow's first page generator when that is a Salesforce SOQL export: a golden page must be what
+# the export delivers, so the hooks are tested on the fields the query selects:
+#
+#   input unselected PATH   a field of the page the query does not select (a subquery's records
+#                           are checked against the subquery: OpportunityLineItems.records[].X)
+#
 # PATH is a field path with array indexes written [] (addressbook[].city). Every finding must be
 # listed in ALLOW (one per line, "#" starts a comment: say why the field is meant to be dropped or
 # absent; a line ending in "*" allows every finding it starts), and every line of ALLOW must still
 # allow a finding, so a mapping that drops what a hook writes fails the golden run instead of
 # being recorded in it.
 #
-# usage: mapcheck.sh DIR TRACE [ALLOW]     exit 0 when the findings are ALLOW's, else 1
+# usage: mapcheck.sh DIR TRACE [ALLOW [FLOW]]     exit 0 when the findings are ALLOW's, else 1
 set -eu
-dir=$1 trace=$2 allow=${3:-/dev/null}
+dir=$1 trace=$2 allow=${3:-/dev/null} flow=${4:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 : >"$tmp/found"
@@ -51,6 +58,48 @@ while IFS= read -r line; do
     fi
     mv "$tmp/cur" "$tmp/prev"
 done <"$trace"
+if [ -n "$flow" ]; then
+    export=$(jq -r '.pageGenerators[0]._exportId // "" | ltrimstr("@exports/")' "$dir/flows/$flow.json")
+    sed -n 's/^\[trace\] input \([[{]\)/\1/p' "$trace" >"$tmp/input"
+    if [ -n "$export" ] && [ -s "$tmp/input" ]; then
+        jq -r --slurpfile exp "$dir/exports/$export.json" '
+# the select list of a SOQL query: [{name, sub: null | [names]}], names cut at their first "."
+def sel_split:
+  # split s on commas at paren depth 0, up to the " FROM " at depth 0
+  explode | reduce .[] as $c ({d: 0, cur: [], out: [], done: false};
+    if .done then .
+    elif $c == 40 then .d += 1 | .cur += [$c]
+    elif $c == 41 then .d -= 1 | .cur += [$c]
+    elif $c == 44 and .d == 0 then .out += [.cur | implode] | .cur = []
+    else .cur += [$c]
+      | if .d == 0 and (.cur | implode | test("\\sFROM\\s$"; "i")) then
+          .out += [.cur | implode | sub("\\sFROM\\s$"; ""; "i")] | .done = true
+        else . end
+    end)
+  | .out | map(gsub("^\\s+|\\s+$"; ""));
+def soql_fields:
+  sub("^\\s*SELECT\\s+"; ""; "i") | sel_split
+  | map(if startswith("(") then
+          (ltrimstr("(") | rtrimstr(")")) as $q
+          | {name: ($q | capture("\\sFROM\\s+(?<r>[A-Za-z0-9_]+)"; "i").r),
+             sub: ($q | sub("^\\s*SELECT\\s+"; ""; "i") | sel_split | map(split(".")[0]))}
+        else {name: split(".")[0], sub: null} end);
+
+          ($exp[0].salesforce.soql.query // null) as $q
+          | if $q == null then empty else
+            ($q | soql_fields) as $sel
+            | .[] | select(type == "object") | to_entries[] | .key as $k | .value as $v
+            | ($sel | map(select(.name == $k)) | first) as $f
+            | if $k == "attributes" then empty
+              elif $f == null then "input unselected \($k)"
+              elif $f.sub == null then empty
+              else ($v.records? // [] | .[] | select(type == "object") | keys[]
+                    | select(. != "attributes" and (. as $x | $f.sub | index([$x]) | not))
+                    | "input unselected \($k).records[].\(.)")
+              end
+            end' "$tmp/input" >>"$tmp/found"
+    fi
+fi
 sort -u "$tmp/found" >"$tmp/got"
 sed 's/#.*//; s/[[:space:]]*$//; /^$/d' "$allow" | sort -u >"$tmp/want"
 # a finding is allowed by a line equal to it, or by a line ending in "*" that starts it; a line
