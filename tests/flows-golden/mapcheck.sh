@@ -3,8 +3,8 @@
 # import's Mapper 1.0 mapping and the records handed to it name the same fields: for every
 # "[trace] STEP imports/NAME mapping" stage, the records of the trace line before it (what the
 # mapping read: the preMap answer, the router branch, the previous step's records; none, as when
-# the preMap skips them all: nothing to compare) are compared
-# with the import's extracts in DIR/imports/NAME.json:
+# the preMap skips them all: nothing to compare) are compared with the import's extracts in
+# DIR/imports/NAME.json:
 #
 #   NAME unread PATH   a field the records carry that no extract reads (a hook's output dropped)
 #   NAME unmet PATH    an extract that no record carries (a mapping reading a name nobody writes)
