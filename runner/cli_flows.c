@@ -1,6 +1,7 @@
 /* cli_flows.c — `hookstack flows`: the integration's flows kept as code in a flows/ folder
  * (docs/flows.md). validate checks the folder against itself and the loaded modules, fmt rewrites
- * it in canonical form, import and export convert integrator.io download zips. */
+ * it in canonical form, import and export convert integrator.io download zips, push, pull and
+ * diff talk to an account through the REST API. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -28,6 +29,9 @@ static void flows_usage(FILE *f)
                "  import ZIP [DIR]     turn an integration download zip into DIR's files\n"
                "  export DIR ZIP       write DIR as an integration download zip\n"
                "  run FLOW --input F   run a flow locally on the records of F\n"
+               "  push ENV [DIR]       create and update the account's resources from DIR\n"
+               "  pull ENV [DIR]       write the account's resources into DIR\n"
+               "  diff ENV [DIR]       show how DIR and the account differ, per field\n"
                "\n"
                "'hookstack flows COMMAND --help' describes each one.\n");
 }
@@ -222,6 +226,12 @@ int cli_flows(int argc, char **argv)
         return cli_flows_export(argc - 1, argv + 1);
     if (strcmp(argv[1], "run") == 0)
         return cli_flows_run(argc - 1, argv + 1);
+    if (strcmp(argv[1], "push") == 0)
+        return cli_flows_push(argc - 1, argv + 1);
+    if (strcmp(argv[1], "pull") == 0)
+        return cli_flows_pull(argc - 1, argv + 1);
+    if (strcmp(argv[1], "diff") == 0)
+        return cli_flows_diff(argc - 1, argv + 1);
     fprintf(stderr, "hookstack flows: unknown command '%s'\n", argv[1]);
     flows_usage(stderr);
     return 2;

@@ -123,6 +123,41 @@ static int clear_dir(const char *dir, const char *sub)
     return rc;
 }
 
+int cli_flows_write_entries(const char *dir, const struct flows_entries *out, bool stacks,
+                            const char *cmd, size_t *written)
+{
+    static const char *const subs[] = {"connections", "exports", "imports", "flows", "scripts"};
+    char path[4096];
+    *written = 0;
+    snprintf(path, sizeof(path), "%s/integration.json", dir);
+    if (cli_flows_mkdirs(dir) != 0 || (unlink(path) != 0 && errno != ENOENT)) {
+        fprintf(stderr, "hookstack %s: %s: %s\n", cmd, dir, strerror(errno));
+        return -1;
+    }
+    for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+        if (clear_dir(dir, subs[i]) != 0) {
+            fprintf(stderr, "hookstack %s: %s/%s: cannot clear: %s\n", cmd, dir, subs[i],
+                    strerror(errno));
+            return -1;
+        }
+    for (size_t i = 0; i < out->n; i++) {
+        const struct flows_entry *e = &out->e[i];
+        snprintf(path, sizeof(path), "%s/%s", dir, e->path);
+        if (!stacks && strncmp(e->path, "stacks/", 7) == 0 && access(path, F_OK) == 0)
+            continue; /* the folder's own description of the stack */
+        char *slash = strrchr(path, '/');
+        *slash = '\0';
+        int mk = cli_flows_mkdirs(path);
+        *slash = '/';
+        if (mk != 0 || cli_flows_write_file(path, e->data, e->len) != 0) {
+            fprintf(stderr, "hookstack %s: %s: cannot write: %s\n", cmd, path, strerror(errno));
+            return -1;
+        }
+        (*written)++;
+    }
+    return 0;
+}
+
 int cli_flows_import(int argc, char **argv)
 {
     const char *zip = NULL, *dir = NULL, *env = FLOWS_DEFAULT_ENV, *region = "US";
@@ -187,36 +222,9 @@ int cli_flows_import(int argc, char **argv)
     }
     for (size_t i = 0; i < notes->n; i++)
         fprintf(stderr, "hookstack flows import: note: %s\n", notes->e[i].data);
-    static const char *const subs[] = {"connections", "exports", "imports", "flows", "scripts"};
-    char path[4096];
-    snprintf(path, sizeof(path), "%s/integration.json", dir);
-    if (cli_flows_mkdirs(dir) != 0 || (unlink(path) != 0 && errno != ENOENT)) {
-        fprintf(stderr, "hookstack flows import: %s: %s\n", dir, strerror(errno));
-        goto done;
-    }
-    for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
-        if (clear_dir(dir, subs[i]) != 0) {
-            fprintf(stderr, "hookstack flows import: %s/%s: cannot clear: %s\n", dir, subs[i],
-                    strerror(errno));
-            goto done;
-        }
     size_t written = 0;
-    for (size_t i = 0; i < out->n; i++) {
-        const struct flows_entry *e = &out->e[i];
-        snprintf(path, sizeof(path), "%s/%s", dir, e->path);
-        if (strncmp(e->path, "stacks/", 7) == 0 && access(path, F_OK) == 0)
-            continue; /* the folder's own description of the stack */
-        char *slash = strrchr(path, '/');
-        *slash = '\0';
-        int mk = cli_flows_mkdirs(path);
-        *slash = '/';
-        if (mk != 0 || cli_flows_write_file(path, e->data, e->len) != 0) {
-            fprintf(stderr, "hookstack flows import: %s: cannot write: %s\n", path,
-                    strerror(errno));
-            goto done;
-        }
-        written++;
-    }
+    if (cli_flows_write_entries(dir, out, false, "flows import", &written) != 0)
+        goto done;
     fprintf(stderr, "hookstack flows import: %s: wrote %zu files into %s (environment %s)\n", zip,
             written, dir, env);
     rc = 0;
