@@ -220,7 +220,6 @@ static int rest_open(struct rest *r, const char *base_url)
             return -1;
         }
         r->api.backoff_ms = (unsigned)v;
-        r->api.retry_after_max_s = v < 1000 ? 1 : 60; /* tests: Retry-After stays short */
     }
     return 0;
 }
@@ -430,7 +429,11 @@ static int push_one(struct rest *r, const struct flows_file *f, bool dry_run, co
             *wrote = true;
         } else if (resp.status != 201 && resp.status != 200) {
             flows_api_error_text(resp.status, resp.body.data, resp.body.len, err, sizeof(err));
-            say(r, "%s: POST %s: %s", label, path, err);
+            *wrote = resp.status >= 500; /* a server error may come after the create */
+            say(r, "%s: POST %s: %s%s", label, path, err,
+                *wrote ? " (whether the account created it is unknown: check before pushing "
+                         "again)"
+                       : "");
         } else {
             struct json_value *v = flows_api_parse(a, resp.body.data, resp.body.len);
             const struct json_value *nid =
@@ -700,6 +703,11 @@ int cli_flows_pull(int argc, char **argv)
         for (size_t i = 0; i < items->len; i++) {
             if (items->u.items[i]->type != JSON_OBJECT) {
                 say(&r, "GET %s: item %zu is not an object", path, i);
+                goto done;
+            }
+            const struct json_value *iid = json_object_get(items->u.items[i], "_id", 3);
+            if (!iid || iid->type != JSON_STRING || !flows_id_valid(iid->u.str, iid->len)) {
+                say(&r, "GET %s: item %zu has no _id that is an integrator.io id", path, i);
                 goto done;
             }
             if (add_entry(in, listed[k], items->u.items[i]) != 0 ||

@@ -39,7 +39,7 @@ struct rule {
     char method[8];
     char *path;
     int times, status;
-    char *body, *retry_after;
+    char *body, *retry_after, *header;
 };
 
 struct fake_io {
@@ -297,9 +297,11 @@ static void serve(struct fake_io *f, int fd, const char *method, const char *tar
         if (!match || r->times <= 0)
             continue;
         r->times--;
-        char extra[128] = "";
+        char extra[1024] = "";
         if (r->retry_after)
             snprintf(extra, sizeof(extra), "Retry-After: %s\r\n", r->retry_after);
+        else if (r->header)
+            snprintf(extra, sizeof(extra), "%s\r\n", r->header);
         if (r->body) {
             reply(fd, r->status, r->body, extra);
         } else {
@@ -560,6 +562,7 @@ void fake_io_stop(struct fake_io *f)
         free(f->rules[i].path);
         free(f->rules[i].body);
         free(f->rules[i].retry_after);
+        free(f->rules[i].header);
     }
     free(f->rules);
     pthread_mutex_destroy(&f->mu);
@@ -597,6 +600,15 @@ void fake_io_fail(struct fake_io *f, const char *method, const char *path, int t
     r->status = status;
     r->body = body ? strdup(body) : NULL;
     r->retry_after = retry_after ? strdup(retry_after) : NULL;
+    pthread_mutex_unlock(&f->mu);
+}
+
+void fake_io_answer(struct fake_io *f, const char *method, const char *path, int times, int status,
+                    const char *body, const char *header)
+{
+    fake_io_fail(f, method, path, times, status, body, NULL);
+    pthread_mutex_lock(&f->mu);
+    f->rules[f->nrules - 1].header = strdup(header);
     pthread_mutex_unlock(&f->mu);
 }
 

@@ -28,6 +28,9 @@ void fake_io_page_size(struct fake_io *f, size_t n);
  * status) and, when retry_after is non-NULL, that Retry-After header. */
 void fake_io_fail(struct fake_io *f, const char *method, const char *path, int times, int status,
                   const char *body, const char *retry_after);
+/* Like fake_io_fail, with header (a whole "Name: value" line without CRLF) in the answer. */
+void fake_io_answer(struct fake_io *f, const char *method, const char *path, int times, int status,
+                    const char *body, const char *header);
 /* When on, a 401 answer's message echoes the Authorization header it got (a hostile server). */
 void fake_io_echo_auth(struct fake_io *f, int on);
 

@@ -339,7 +339,22 @@ static void test_round_trip(void **state)
     (void)state;
     struct fx x;
     fx_open(&x);
+    /* with a script (its code in a .js beside it) that an export's hook runs */
+    char p0[512];
+    snprintf(p0, sizeof(p0), "%s/scripts", x.dir);
+    assert_int_equal(mkdir(p0, 0777), 0);
+    snprintf(p0, sizeof(p0), "%s/scripts/normalize-cases.json", x.dir);
+    write_text(p0, "{\n  \"name\": \"Normalize cases\"\n}\n");
+    snprintf(p0, sizeof(p0), "%s/scripts/normalize-cases.js", x.dir);
+    write_text(p0, "function preSavePage(options) {\n  // \"Cases\" \u00e9\\n\n  return { data: "
+                   "options.data, errors: [] };\n}\n");
+    snprintf(p0, sizeof(p0), "%s/exports/salesforce-cases.json", x.dir);
+    edit(p0, "  \"salesforce\": {\n    \"api\"",
+         "  \"hooks\": {\n    \"preSavePage\": {\n      \"_scriptId\": "
+         "\"@scripts/normalize-cases\",\n"
+         "      \"function\": \"preSavePage\"\n    }\n  },\n  \"salesforce\": {\n    \"api\"");
     fx_push(&x);
+    assert_int_equal(fake_io_size(x.io, "scripts"), 1);
     /* a fresh folder with only the environment files pulls the same bytes */
     char fresh[512];
     snprintf(fresh, sizeof(fresh), "%s-pulled", x.dir);
@@ -358,7 +373,7 @@ static void test_round_trip(void **state)
     assert_int_equal(fake_io_count(x.io, "PUT", NULL) + fake_io_count(x.io, "POST", NULL), 0);
     shell("diff -r '%s' '%s'", x.dir, fresh);
     /* and the untouched folder is the repository's (plus the environment file) */
-    shell("diff -r -x test.json '%s/flows' '%s'", src, fresh);
+    shell("diff -r -x test.json -x scripts -x salesforce-cases.json '%s/flows' '%s'", src, fresh);
     /* nothing differs, nothing to push */
     RUN(&r, "flows", "diff", "test", x.dir, "--base-url", x.base);
     if (r.status != 0)
@@ -369,7 +384,7 @@ static void test_round_trip(void **state)
     fake_io_clear_log(x.io);
     RUN(&r, "flows", "push", "test", x.dir, "--base-url", x.base);
     assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.err, "0 created, 0 updated, 34 unchanged"));
+    assert_non_null(strstr(r.err, "0 created, 0 updated, 35 unchanged"));
     assert_int_equal(fake_io_count(x.io, "PUT", NULL) + fake_io_count(x.io, "POST", NULL), 0);
     run_free(&r);
     fx_close(&x);
@@ -388,7 +403,8 @@ static void test_one_mapping(void **state)
     RUN(&r, "flows", "diff", "test", x.dir, "--base-url", x.base);
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(r.out, "~ imports/netsuite-customers-upsert (1 field)\n"));
-    assert_non_null(strstr(r.out, ".generate: local \"altphone\", live \"phone\"\n"));
+    assert_non_null(strstr(r.out, "\n    $.netsuite_da.mapping.fields[2].generate: local "
+                                  "\"altphone\", live \"phone\"\n"));
     run_free(&r);
     /* dry run: the plan, no write */
     RUN(&r, "flows", "push", "test", x.dir, "--dry-run", "--base-url", x.base);
@@ -560,6 +576,32 @@ static void test_errors(void **state)
     fx_close(&x);
 }
 
+/* A next-page link to another host is not followed (the token would go there), and the pull
+ * writes nothing. */
+static void test_foreign_link(void **state)
+{
+    (void)state;
+    struct fx x;
+    fx_open(&x);
+    fx_push(&x);
+    char p[256];
+    snprintf(p, sizeof(p), "/integrations/%s/flows", fx_id(&x, "@integration"));
+    fake_io_answer(x.io, "GET", p, 1, 200, "[]",
+                   "Link: <http://127.0.0.2:1/v1/flows?page=2>; rel=\"next\"");
+    char fresh[512];
+    snprintf(fresh, sizeof(fresh), "%s-pulled", x.dir);
+    shell("mkdir -p '%s' && cp -r '%s/environments' '%s/'", fresh, x.dir, fresh);
+    struct run r;
+    RUN(&r, "flows", "pull", "test", fresh, "--base-url", x.base);
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "refusing to follow a link outside http://127.0.0.1:"));
+    run_free(&r);
+    char q[1024];
+    snprintf(q, sizeof(q), "%s/integration.json", fresh);
+    assert_int_equal(access(q, F_OK), -1);
+    fx_close(&x);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -585,7 +627,7 @@ int main(void)
         cmocka_unit_test(test_help),        cmocka_unit_test(test_no_token),
         cmocka_unit_test(test_round_trip),  cmocka_unit_test(test_one_mapping),
         cmocka_unit_test(test_secret_kept), cmocka_unit_test(test_retry),
-        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_errors),      cmocka_unit_test(test_foreign_link),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
