@@ -372,8 +372,9 @@ static void pool_on_written(uv_write_t *req, int status)
         pool_worker_abandon(w);
         return;
     }
-    /* It answered before this callback: it takes the next queued job now. */
-    if (status == 0 && !w->busy)
+    /* It answered before this callback: it takes the next queued job now (unless its pipe is
+     * closing: a stop or a retirement flushed this write). */
+    if (status == 0 && !w->busy && !uv_is_closing((uv_handle_t *)&w->pipe))
         pool_worker_idle(w);
 }
 
