@@ -98,10 +98,14 @@ static void pool_worker_retire(struct pool_worker *w, enum restart_cause cause)
         uv_timer_start(&w->timer, pool_on_retire_grace, POOL_STOP_GRACE_MS, 0);
 }
 
+/* Ready for a job: running its set, idle, and its one write request free. A worker can answer
+ * before the write of its frame has called back (a write that completes inside uv_write calls
+ * back from the next round's pending phase, and the answer may be read first): the request is
+ * reused only once pool_on_written ran, never while libuv still holds it. */
 static bool pool_worker_ready(const struct pool_worker *w)
 {
     return w->pid > 0 && w->pipe_open && !w->reaped && !w->busy && !w->starting && !w->retiring &&
-           !w->retire_after && !uv_is_closing((const uv_handle_t *)&w->pipe);
+           !w->retire_after && !w->writing && !uv_is_closing((const uv_handle_t *)&w->pipe);
 }
 
 /* A worker still loading its set is not needed any more (a newer set came): it is killed, which
@@ -366,7 +370,12 @@ static void pool_on_written(uv_write_t *req, int status)
         log_msg(LOG_LEVEL_ERROR, "worker_ipc", "cannot write to worker %d: %s", (int)w->pid,
                 uv_strerror(status));
         pool_worker_abandon(w);
+        return;
     }
+    /* It answered before this callback: it takes the next queued job now (unless its pipe is
+     * closing: a stop or a retirement flushed this write). */
+    if (status == 0 && !w->busy && !uv_is_closing((uv_handle_t *)&w->pipe))
+        pool_worker_idle(w);
 }
 
 static void pool_on_deadline(uv_timer_t *t)
@@ -436,6 +445,7 @@ static void pool_dispatch(struct pool_worker *w, struct pool_job *job)
     job->worker = w;
     pool_job_set_state(job, POOL_JOB_RUNNING);
     job->prev = job->next = NULL;
+    assert(!w->writing); /* pool_worker_ready: its write request is free */
     w->wreq.data = w;
     int rc = uvx_write(&w->wreq, (uv_stream_t *)&w->pipe, job->bufs, job->nbufs, pool_on_written);
     if (rc < 0) {
