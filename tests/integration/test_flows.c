@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "integration/harness_run.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -24,73 +26,23 @@
 static const char *bin, *mods, *src;
 static char tmp_root[64];
 
-struct run {
-    int status;
-    char *out, *err;
-};
-
 static char *slurp_fd_len(int fd, size_t *len)
 {
-    size_t cap = 4096, n = 0;
-    char *b = malloc(cap);
+    char *b = hst_fd_read_all(fd, len);
     assert_non_null(b);
-    lseek(fd, 0, SEEK_SET);
-    for (;;) {
-        if (n + 1 == cap) {
-            cap *= 2;
-            b = realloc(b, cap);
-            assert_non_null(b);
-        }
-        ssize_t r = read(fd, b + n, cap - 1 - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        assert_true(r >= 0);
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    b[n] = '\0';
-    if (len)
-        *len = n;
     return b;
 }
 
-static char *slurp_fd(int fd)
+/* Runs the binary with args. */
+static void run_args(struct hst_run *r, const char *const *args)
 {
-    return slurp_fd_len(fd, NULL);
-}
-
-static void run_args(struct run *r, const char *const *args)
-{
-    char po[] = "/tmp/hs-flows-out-XXXXXX", pe[] = "/tmp/hs-flows-err-XXXXXX";
-    int fo = mkstemp(po), fe = mkstemp(pe);
-    assert_true(fo >= 0 && fe >= 0);
-    unlink(po);
-    unlink(pe);
     const char *argv[32];
     int n = 0;
     argv[n++] = bin;
     for (; args[n - 1] && n < 31; n++)
         argv[n] = args[n - 1];
     argv[n] = NULL;
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        dup2(fo, 1);
-        dup2(fe, 2);
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
-    int ws = 0;
-    while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
-        ;
-    r->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-    r->out = slurp_fd(fo);
-    r->err = slurp_fd(fe);
-    close(fo);
-    close(fe);
+    assert_int_equal(hst_run(r, argv, NULL), 0);
 }
 
 #define RUN(r, ...)                                                                                \
@@ -98,12 +50,6 @@ static void run_args(struct run *r, const char *const *args)
         const char *const args_[] = {__VA_ARGS__, NULL};                                           \
         run_args((r), args_);                                                                      \
     } while (0)
-
-static void run_free(struct run *r)
-{
-    free(r->out);
-    free(r->err);
-}
 
 static void shell(const char *fmt, ...)
 {
@@ -148,37 +94,37 @@ static int teardown(void **state)
 static void test_help_and_usage(void **state)
 {
     (void)state;
-    struct run r;
+    struct hst_run r;
     static const char *const cmds[] = {"validate", "fmt", "import", "export"};
     RUN(&r, "flows", "--help");
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "usage: hookstack flows COMMAND"));
-    run_free(&r);
+    hst_run_free(&r);
     for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
         RUN(&r, "flows", cmds[i], "--help");
         assert_int_equal(r.status, 0);
         assert_non_null(strstr(r.out, "usage: hookstack flows"));
         assert_non_null(strstr(r.out, cmds[i]));
-        run_free(&r);
+        hst_run_free(&r);
     }
     RUN(&r, "flows", "bogus");
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "unknown command 'bogus'"));
-    run_free(&r);
+    hst_run_free(&r);
     RUN(&r, "flows", "validate", "a", "b");
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "unexpected argument 'b'"));
-    run_free(&r);
+    hst_run_free(&r);
     RUN(&r, "flows", "export", "only-dir");
     assert_int_equal(r.status, 2);
-    run_free(&r);
+    hst_run_free(&r);
     RUN(&r, "flows", "import", "x.zip", "--region", "MARS");
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "--region is US or EU"));
-    run_free(&r);
+    hst_run_free(&r);
     RUN(&r, "--help");
     assert_non_null(strstr(r.out, "flows"));
-    run_free(&r);
+    hst_run_free(&r);
 }
 
 static void test_validate_repository_flows(void **state)
@@ -186,14 +132,14 @@ static void test_validate_repository_flows(void **state)
     (void)state;
     char dir[1024];
     snprintf(dir, sizeof(dir), "%s/flows", src);
-    struct run r;
+    struct hst_run r;
     RUN(&r, "flows", "validate", dir, "--modules", mods);
     if (r.status != 0)
         print_message("%s%s", r.out, r.err);
     assert_int_equal(r.status, 0);
     assert_string_equal(r.out, "");
     assert_non_null(strstr(r.err, "valid"));
-    run_free(&r);
+    hst_run_free(&r);
     /* without the sfns module every hook is missing */
     char empty[128];
     snprintf(empty, sizeof(empty), "%s/no-modules", tmp_root);
@@ -202,7 +148,7 @@ static void test_validate_repository_flows(void **state)
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(r.out, "names sfnsAccountToCustomer, which no loaded module registers"));
     assert_non_null(strstr(r.out, "/v1/hooks/sfnsOrderRoute: no loaded module registers"));
-    run_free(&r);
+    hst_run_free(&r);
 }
 
 /* validate on tests/flows-bad/<name>: exit 1 and exactly the expected stdout. */
@@ -211,14 +157,14 @@ static void expect_bad(const char *name, const char *want)
     char dir[1024], expect[4096];
     snprintf(dir, sizeof(dir), "%s/tests/flows-bad/%s", src, name);
     snprintf(expect, sizeof(expect), want, dir);
-    struct run r;
+    struct hst_run r;
     RUN(&r, "flows", "validate", dir, "--modules", mods);
     if (strcmp(r.out, expect) != 0)
         print_message("got:\n%s%s", r.out, r.err);
     assert_int_equal(r.status, 1);
     assert_string_equal(r.out, expect);
     assert_non_null(strstr(r.err, "1 finding"));
-    run_free(&r);
+    hst_run_free(&r);
 }
 
 static void test_validate_broken_folders(void **state)
@@ -324,16 +270,16 @@ static void test_export_import_round_trip(void **state)
     assert_non_null(fp);
     fputs(env, fp);
     fclose(fp);
-    struct run r;
+    struct hst_run r;
     RUN(&r, "flows", "fmt", t);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "environments/production.json")); /* the one rewritten */
-    run_free(&r);
+    hst_run_free(&r);
     RUN(&r, "flows", "validate", t, "--modules", mods);
     if (r.status != 0)
         print_message("%s%s", r.out, r.err);
     assert_int_equal(r.status, 0);
-    run_free(&r);
+    hst_run_free(&r);
     char *before = NULL, *after = NULL;
     size_t blen = 0, alen = 0;
     snapshot(t, "", &before, &blen);
@@ -341,10 +287,10 @@ static void test_export_import_round_trip(void **state)
     RUN(&r, "flows", "export", t, zip1, "--env", "production");
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.err, "wrote"));
-    run_free(&r);
+    hst_run_free(&r);
     RUN(&r, "flows", "export", t, zip2, "--env", "production");
     assert_int_equal(r.status, 0);
-    run_free(&r);
+    hst_run_free(&r);
     size_t l1, l2;
     char *z1 = read_all(zip1, &l1), *z2 = read_all(zip2, &l2);
     assert_non_null(z1);
@@ -363,7 +309,7 @@ static void test_export_import_round_trip(void **state)
         print_message("%s", r.err);
     assert_int_equal(r.status, 0);
     assert_null(strstr(r.err, "note:"));
-    run_free(&r);
+    hst_run_free(&r);
     snapshot(t, "", &after, &alen);
     assert_int_equal(alen, blen);
     assert_memory_equal(after, before, blen);
@@ -374,7 +320,7 @@ static void test_export_import_round_trip(void **state)
     RUN(&r, "flows", "validate", t, "--modules", mods);
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(r.out, "/scripts/helper.js:1:1: a script's code needs its helper.json"));
-    run_free(&r);
+    hst_run_free(&r);
 
     /* a file that is not a zip: one clear line, nothing written */
     char notzip[256];
@@ -386,7 +332,7 @@ static void test_export_import_round_trip(void **state)
     RUN(&r, "flows", "import", notzip, t);
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(r.err, "cannot open the zip"));
-    run_free(&r);
+    hst_run_free(&r);
     free(before);
     free(after);
 }

@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "integration/harness_run.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -34,74 +36,28 @@
 static const char *bin, *src;
 static char tmp_root[64];
 
-struct run {
-    int status;
-    char *out, *err;
-};
-
 static char *slurp_fd(int fd)
 {
-    size_t cap = 4096, n = 0;
-    char *b = malloc(cap);
+    char *b = hst_fd_read_all(fd, NULL);
     assert_non_null(b);
-    lseek(fd, 0, SEEK_SET);
-    for (;;) {
-        if (n + 1 == cap) {
-            cap *= 2;
-            b = realloc(b, cap);
-            assert_non_null(b);
-        }
-        ssize_t r = read(fd, b + n, cap - 1 - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        assert_true(r >= 0);
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    b[n] = '\0';
     return b;
 }
 
 /* Runs the binary with args and, in its environment, the token (NULL: unset) and a tiny
  * backoff. Checks that the token appears in neither output. */
-static void run_tok(struct run *r, const char *token, const char *const *args)
+static void run_tok(struct hst_run *r, const char *token, const char *const *args)
 {
-    char po[] = "/tmp/hs-rest-out-XXXXXX", pe[] = "/tmp/hs-rest-err-XXXXXX";
-    int fo = mkstemp(po), fe = mkstemp(pe);
-    assert_true(fo >= 0 && fe >= 0);
-    unlink(po);
-    unlink(pe);
     const char *argv[32];
     int n = 0;
     argv[n++] = bin;
     for (; args[n - 1] && n < 31; n++)
         argv[n] = args[n - 1];
     argv[n] = NULL;
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        dup2(fo, 1);
-        dup2(fe, 2);
-        if (token)
-            setenv("HOOKSTACK_API_TOKEN", token, 1);
-        else
-            unsetenv("HOOKSTACK_API_TOKEN");
-        setenv("HOOKSTACK_API_BACKOFF_MS", "1", 1);
-        unsetenv("HOOKSTACK_API_URL");
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
-    int ws = 0;
-    while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
-        ;
-    r->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-    r->out = slurp_fd(fo);
-    r->err = slurp_fd(fe);
-    close(fo);
-    close(fe);
+    char tok[512];
+    snprintf(tok, sizeof(tok), "HOOKSTACK_API_TOKEN=%s", token ? token : "");
+    const char *env[] = {token ? tok : "HOOKSTACK_API_TOKEN", "HOOKSTACK_API_BACKOFF_MS=1",
+                         "HOOKSTACK_API_URL", NULL};
+    assert_int_equal(hst_run(r, argv, env), 0);
     if (strstr(r->out, TOKEN) || strstr(r->err, TOKEN)) {
         fprintf(stderr, "the token leaked:\n%s\n%s\n", r->out, r->err);
         fail();
@@ -113,12 +69,6 @@ static void run_tok(struct run *r, const char *token, const char *const *args)
         const char *const args_[] = {__VA_ARGS__, NULL};                                           \
         run_tok((r), TOKEN, args_);                                                                \
     } while (0)
-
-static void run_free(struct run *r)
-{
-    free(r->out);
-    free(r->err);
-}
 
 static void shell(const char *fmt, ...)
 {
@@ -272,7 +222,7 @@ static void set_secrets(struct fx *x)
 /* Pushes the folder into the empty account and sets the account's secrets. */
 static void fx_push(struct fx *x)
 {
-    struct run r;
+    struct hst_run r;
     RUN(&r, "flows", "push", "test", x->dir, "--base-url", x->base);
     if (r.status != 0)
         fprintf(stderr, "%s\n%s\n", r.out, r.err);
@@ -289,7 +239,7 @@ static void fx_push(struct fx *x)
         assert_null(strstr(b, FLOWS_SECRET));
         free(b);
     }
-    run_free(&r);
+    hst_run_free(&r);
     fx_load_ids(x);
     set_secrets(x);
     fake_io_clear_log(x->io);
@@ -302,21 +252,21 @@ static void test_help(void **state)
     (void)state;
     static const char *const cmds[] = {"push", "pull", "diff"};
     for (size_t i = 0; i < 3; i++) {
-        struct run r;
+        struct hst_run r;
         RUN(&r, "flows", cmds[i], "--help");
         assert_int_equal(r.status, 0);
         assert_non_null(strstr(r.out, "usage: hookstack flows "));
         assert_non_null(strstr(r.out, "HOOKSTACK_API_TOKEN"));
-        run_free(&r);
+        hst_run_free(&r);
     }
-    struct run r;
+    struct hst_run r;
     RUN(&r, "flows", "push");
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "which environment?"));
-    run_free(&r);
+    hst_run_free(&r);
     RUN(&r, "flows", "--help");
     assert_non_null(strstr(r.out, "push ENV [DIR]"));
-    run_free(&r);
+    hst_run_free(&r);
 }
 
 static void test_no_token(void **state)
@@ -324,13 +274,13 @@ static void test_no_token(void **state)
     (void)state;
     struct fx x;
     fx_open(&x);
-    struct run r;
+    struct hst_run r;
     const char *const args[] = {"flows", "push", "test", x.dir, "--base-url", x.base, NULL};
     run_tok(&r, NULL, args);
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(r.err, "no API token: set HOOKSTACK_API_TOKEN"));
     assert_int_equal(fake_io_count(x.io, NULL, NULL), 0);
-    run_free(&r);
+    hst_run_free(&r);
     fx_close(&x);
 }
 
@@ -359,12 +309,12 @@ static void test_round_trip(void **state)
     char fresh[512];
     snprintf(fresh, sizeof(fresh), "%s-pulled", x.dir);
     shell("mkdir -p '%s' && cp -r '%s/environments' '%s/'", fresh, x.dir, fresh);
-    struct run r;
+    struct hst_run r;
     RUN(&r, "flows", "pull", "test", fresh, "--base-url", x.base);
     if (r.status != 0)
         fprintf(stderr, "%s\n%s\n", r.out, r.err);
     assert_int_equal(r.status, 0);
-    run_free(&r);
+    hst_run_free(&r);
     assert_true(fake_io_count(x.io, "GET", "/integrations/") >= 4);
     /* 8 exports at 2 a page: the Link chain was followed */
     char p[256];
@@ -380,13 +330,13 @@ static void test_round_trip(void **state)
         fprintf(stderr, "%s\n%s\n", r.out, r.err);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "= imports/netsuite-customers-upsert\n"));
-    run_free(&r);
+    hst_run_free(&r);
     fake_io_clear_log(x.io);
     RUN(&r, "flows", "push", "test", x.dir, "--base-url", x.base);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.err, "0 created, 0 updated, 35 unchanged"));
     assert_int_equal(fake_io_count(x.io, "PUT", NULL) + fake_io_count(x.io, "POST", NULL), 0);
-    run_free(&r);
+    hst_run_free(&r);
     fx_close(&x);
 }
 
@@ -399,25 +349,25 @@ static void test_one_mapping(void **state)
     char p[512];
     snprintf(p, sizeof(p), "%s/imports/netsuite-customers-upsert.json", x.dir);
     edit(p, "\"generate\": \"phone\"", "\"generate\": \"altphone\"");
-    struct run r;
+    struct hst_run r;
     RUN(&r, "flows", "diff", "test", x.dir, "--base-url", x.base);
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(r.out, "~ imports/netsuite-customers-upsert (1 field)\n"));
     assert_non_null(strstr(r.out, "\n    $.netsuite_da.mapping.fields[2].generate: local "
                                   "\"altphone\", live \"phone\"\n"));
-    run_free(&r);
+    hst_run_free(&r);
     /* dry run: the plan, no write */
     RUN(&r, "flows", "push", "test", x.dir, "--dry-run", "--base-url", x.base);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "update imports/netsuite-customers-upsert\n"));
     assert_non_null(strstr(r.out, "unchanged imports/netsuite-sales-orders\n"));
     assert_non_null(strstr(r.err, "dry run: 0 to create, 1 to update, 33 unchanged"));
-    run_free(&r);
+    hst_run_free(&r);
     assert_int_equal(fake_io_count(x.io, "PUT", NULL) + fake_io_count(x.io, "POST", NULL), 0);
     RUN(&r, "flows", "push", "test", x.dir, "--base-url", x.base);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "updated imports/netsuite-customers-upsert\n"));
-    run_free(&r);
+    hst_run_free(&r);
     assert_int_equal(fake_io_count(x.io, "POST", NULL), 0);
     assert_int_equal(fake_io_count(x.io, "PUT", NULL), 1);
     char want[256];
@@ -440,7 +390,7 @@ static void test_one_mapping(void **state)
     /* and the account reads back as the folder */
     RUN(&r, "flows", "diff", "test", x.dir, "--base-url", x.base);
     assert_int_equal(r.status, 0);
-    run_free(&r);
+    hst_run_free(&r);
     fx_close(&x);
 }
 
@@ -458,10 +408,10 @@ static void test_secret_kept(void **state)
     snprintf(p, sizeof(p), "%s/connections/hookstack-http.json", x.dir);
     edit(p, "\"baseURI\": \"https://hooks.example.com\"",
          "\"baseURI\": \"https://hooks2.example.com\"");
-    struct run r;
+    struct hst_run r;
     RUN(&r, "flows", "push", "test", x.dir, "--base-url", x.base);
     assert_int_equal(r.status, 0);
-    run_free(&r);
+    hst_run_free(&r);
     assert_int_equal(fake_io_count(x.io, "PUT", NULL), 1);
     char *body = fake_io_body(x.io, "PUT", "/connections/", 0);
     assert_null(strstr(body, FLOWS_SECRET));
@@ -489,14 +439,14 @@ static void test_retry(void **state)
     fake_io_fail(x.io, "GET", "/exports/*", 2, 503, NULL, NULL);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    struct run r;
+    struct hst_run r;
     RUN(&r, "flows", "push", "test", x.dir, "--base-url", x.base);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (r.status != 0)
         fprintf(stderr, "%s\n%s\n", r.out, r.err);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.err, "34 unchanged"));
-    run_free(&r);
+    hst_run_free(&r);
     assert_int_equal(fake_io_count(x.io, "GET", p), 2);
     assert_int_equal(fake_io_count(x.io, "GET", "/exports/"), 8 + 2);
     /* Retry-After: 1 was waited */
@@ -510,7 +460,7 @@ static void test_retry(void **state)
     assert_non_null(strstr(r.err, "connections/netsuite (id "));
     assert_non_null(strstr(r.err, ": 500 server error"));
     assert_int_equal(fake_io_count(x.io, "GET", p), 5);
-    run_free(&r);
+    hst_run_free(&r);
     fx_close(&x);
 }
 
@@ -524,7 +474,7 @@ static void test_errors(void **state)
                  "{\"errors\":[{\"code\":\"missing_required_field\",\"message\":\"A value is "
                  "required\",\"field\":\"salesforce.soql.query\"}]}",
                  NULL);
-    struct run r;
+    struct hst_run r;
     RUN(&r, "flows", "push", "test", x.dir, "--base-url", x.base);
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(r.err, "exports/netsuite-contact-candidates: POST /exports: 422 "
@@ -536,7 +486,7 @@ static void test_errors(void **state)
                                   "stacks/hookstack, created integration"));
     assert_non_null(strstr(r.err, "not pushed: exports/netsuite-contact-candidates and the 28 "
                                   "resources after it"));
-    run_free(&r);
+    hst_run_free(&r);
     assert_int_equal(fake_io_size(x.io, "connections"), 3);
     assert_int_equal(fake_io_size(x.io, "exports"), 0);
     fx_load_ids(&x);
@@ -545,7 +495,7 @@ static void test_errors(void **state)
     RUN(&r, "flows", "push", "test", x.dir, "--base-url", x.base);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.err, "29 created, 0 updated, 5 unchanged"));
-    run_free(&r);
+    hst_run_free(&r);
     fx_load_ids(&x);
     set_secrets(&x);
     /* 401, with a server that echoes what it got: the resource named, the token not */
@@ -557,7 +507,7 @@ static void test_errors(void **state)
     assert_non_null(strstr(r.err, "401 Unauthorized"));
     assert_non_null(strstr(r.err, "[redacted]"));
     assert_null(strstr(r.err, "wrong-"));
-    run_free(&r);
+    hst_run_free(&r);
     fake_io_echo_auth(x.io, 0);
     /* 404: the environment names an id the account does not have */
     char p[512];
@@ -569,10 +519,10 @@ static void test_errors(void **state)
                                   "65f00000000000000000dead in "));
     assert_non_null(strstr(r.err, "GET /flows/65f00000000000000000dead: 404 Not Found: Object "
                                   "not found"));
-    run_free(&r);
+    hst_run_free(&r);
     RUN(&r, "flows", "diff", "test", x.dir, "--base-url", x.base);
     assert_int_equal(r.status, 3);
-    run_free(&r);
+    hst_run_free(&r);
     fx_close(&x);
 }
 
@@ -591,11 +541,11 @@ static void test_foreign_link(void **state)
     char fresh[512];
     snprintf(fresh, sizeof(fresh), "%s-pulled", x.dir);
     shell("mkdir -p '%s' && cp -r '%s/environments' '%s/'", fresh, x.dir, fresh);
-    struct run r;
+    struct hst_run r;
     RUN(&r, "flows", "pull", "test", fresh, "--base-url", x.base);
     assert_int_equal(r.status, 1);
     assert_non_null(strstr(r.err, "refusing to follow a link outside http://127.0.0.1:"));
-    run_free(&r);
+    hst_run_free(&r);
     char q[1024];
     snprintf(q, sizeof(q), "%s/integration.json", fresh);
     assert_int_equal(access(q, F_OK), -1);

@@ -25,6 +25,8 @@
 
 #include <cmocka.h>
 
+#include "integration/harness_run.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -42,69 +44,17 @@
 static const char *bin, *gen, *shared, *source;
 static char tmp[64];
 
-struct run {
-    int status;
-    char *out, *err;
-};
-
 static char *slurp_fd(int fd)
 {
-    size_t cap = 4096, n = 0;
-    char *b = malloc(cap);
+    char *b = hst_fd_read_all(fd, NULL);
     assert_non_null(b);
-    lseek(fd, 0, SEEK_SET);
-    for (;;) {
-        if (n + 1 == cap) {
-            cap *= 2;
-            b = realloc(b, cap);
-            assert_non_null(b);
-        }
-        ssize_t r = read(fd, b + n, cap - 1 - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        assert_true(r >= 0);
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    b[n] = '\0';
     return b;
 }
 
 /* Runs argv[0] with argv; captures stdout and stderr. */
-static void run(struct run *r, const char *const *argv)
+static void run(struct hst_run *r, const char *const *argv)
 {
-    char po[] = "/tmp/hs-cat-out-XXXXXX", pe[] = "/tmp/hs-cat-err-XXXXXX";
-    int fo = mkstemp(po), fe = mkstemp(pe);
-    assert_true(fo >= 0 && fe >= 0);
-    unlink(po);
-    unlink(pe);
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int devnull = open("/dev/null", O_RDONLY);
-        dup2(devnull, 0);
-        dup2(fo, 1);
-        dup2(fe, 2);
-        execvp(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    int st = 0;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-        ;
-    r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    r->out = slurp_fd(fo);
-    r->err = slurp_fd(fe);
-    close(fo);
-    close(fe);
-}
-
-static void run_free(struct run *r)
-{
-    free(r->out);
-    free(r->err);
+    assert_int_equal(hst_run(r, argv, NULL), 0);
 }
 
 static char *path_in(const char *dir, const char *name)
@@ -185,12 +135,12 @@ static void generate(struct gen_dir *g, unsigned count, unsigned seed)
     assert_int_equal(mkdir(g->dir, 0700), 0);
     snprintf(cnt, sizeof(cnt), "%u", count);
     snprintf(sd, sizeof(sd), "%u", seed);
-    struct run r;
+    struct hst_run r;
     const char *a[] = {gen, "generate", "--count", cnt, "--seed", sd, "--dir", g->dir, NULL};
     run(&r, a);
     if (r.status != 0)
         fail_msg("catalog_gen generate: %d %s", r.status, r.err);
-    run_free(&r);
+    hst_run_free(&r);
     g->products = path_in(g->dir, "sf_products.json");
     g->entries = path_in(g->dir, "sf_entries.csv");
     g->bundles = path_in(g->dir, "sf_bundles.csv");
@@ -240,7 +190,7 @@ static char *catalog(const struct gen_dir *g, const char *out, const char *accep
         argv[n++] = accept2;
     }
     argv[n] = NULL;
-    struct run r;
+    struct hst_run r;
     run(&r, argv);
     if (r.status != 0)
         fail_msg("sfns catalog: %d %s", r.status, r.err);
@@ -272,7 +222,7 @@ static void test_generated_precision_recall(void **state)
     assert_int_equal(acc + rev + unm, products);
     assert_true(acc > 1000 && rev > 100 && unm > 50);
     char *props = path_in(g.dir, "out/catalog-proposals.csv");
-    struct run r;
+    struct hst_run r;
     const char *s[] = {gen,
                        "score",
                        "--truth",
@@ -293,7 +243,7 @@ static void test_generated_precision_recall(void **state)
     if (r.status != 0)
         fail_msg("score below target (%d): %s%s", r.status, r.out, r.err);
     assert_non_null(strstr(r.out, "proposals: precision"));
-    run_free(&r);
+    hst_run_free(&r);
     /* Twice: the same bytes, every file. */
     char *sum2 = catalog(&g, "again", NULL, NULL);
     const char *files[] = {"catalog-settings.json", "catalog-review.csv", "catalog-report.html",
@@ -431,7 +381,7 @@ static void test_report_in_chromium(void **state)
     free(text);
     char url[300];
     snprintf(url, sizeof(url), "file://%s", html);
-    struct run r;
+    struct hst_run r;
     const char *c[] = {"chromium", "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
                        url,        NULL};
     run(&r, c);
@@ -500,7 +450,7 @@ static void test_report_in_chromium(void **state)
     if (strstr(sf, "<USB-C>"))
         assert_non_null(strstr(dom, "&lt;USB-C&gt;"));
     free(sf);
-    run_free(&r);
+    hst_run_free(&r);
     /* The review filter: ?#review shows the review rows only. */
     snprintf(url, sizeof(url), "file://%s#review", html);
     const char *c2[] = {"chromium", "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
@@ -508,7 +458,7 @@ static void test_report_in_chromium(void **state)
     run(&r, c2);
     assert_int_equal(r.status, 0);
     assert_int_equal(dom_count(r.out, "count-shown"), summary_count(sum, "review"));
-    run_free(&r);
+    hst_run_free(&r);
     free(props);
     free(html);
     free(sum);
@@ -568,7 +518,7 @@ static struct json_value *invoke_orders(struct arena *a, const char *dir, const 
     json_buf_free(&sb);
     const char *mods = hst_hook_module_dir("sfns");
     assert_non_null(mods);
-    struct run r;
+    struct hst_run r;
     const char *argv[] = {bin,  "invoke", "sfnsOpportunityToSalesOrder", req, "--modules",
                           mods, NULL};
     run(&r, argv);
@@ -578,7 +528,7 @@ static struct json_value *invoke_orders(struct arena *a, const char *dir, const 
     struct json_value *ans = json_parse(a, r.out, strlen(r.out), NULL, &je);
     if (!ans || ans->type != JSON_ARRAY || ans->len != n)
         fail_msg("invoke answered: %s", r.out);
-    run_free(&r);
+    hst_run_free(&r);
     free(req);
     return ans;
 }
@@ -685,7 +635,7 @@ static void test_real_quickstart(void **state)
              shared);
     snprintf(items, sizeof(items), "%s/tests/integration/catalog/ns-items-quickstart.json", source);
     snprintf(out, sizeof(out), "%s/out", dir);
-    struct run r;
+    struct hst_run r;
     const char *argv[] = {
         bin,     "sfns",       "catalog", "--salesforce", products, "--pricebook-entries",
         entries, "--netsuite", items,     "--out",        out,      NULL};
@@ -693,7 +643,7 @@ static void test_real_quickstart(void **state)
     if (r.status != 0)
         fail_msg("%d %s", r.status, r.err);
     assert_non_null(strstr(r.out, "6 Salesforce products, 6 NetSuite items"));
-    run_free(&r);
+    hst_run_free(&r);
     char *props = path_in(out, "catalog-proposals.csv");
     struct json_value *rows = csv_rows(a, props);
     struct {
@@ -729,7 +679,7 @@ static void test_real_quickstart(void **state)
     if (r.status != 0)
         fail_msg("%d %s", r.status, r.err);
     assert_int_equal(summary_count(r.out, "accepted"), 6);
-    run_free(&r);
+    hst_run_free(&r);
     char *settings = path_in(out, "catalog-settings.json");
     char *text = read_file(settings);
     assert_string_equal(text, "{\n"
@@ -771,7 +721,7 @@ static void test_real_csv_exports(void **state)
              "%s/data/fivetran-dbt-salesforce-source/sf_product_2_data.csv", shared);
     snprintf(items, sizeof(items), "%s/data/fivetran-dbt-netsuite/netsuite2_item_data.csv", shared);
     snprintf(out, sizeof(out), "%s/real-csv", tmp);
-    struct run r;
+    struct hst_run r;
     const char *argv[] = {bin,     "sfns", "catalog", "--salesforce", products, "--netsuite", items,
                           "--out", out,    NULL};
     run(&r, argv);
@@ -781,7 +731,7 @@ static void test_real_csv_exports(void **state)
     assert_non_null(strstr(r.out, "2 Salesforce products, 3 NetSuite items"));
     assert_non_null(strstr(r.out, "1 repeated NetSuite item rows"));
     assert_int_equal(summary_count(r.out, "unmatched"), 2);
-    run_free(&r);
+    hst_run_free(&r);
     /* Products without codes (sm-dev-preview) are found by name. */
     char dev[512], nsq[512];
     snprintf(dev, sizeof(dev), "%s/data/sm-dev-preview/Product2-template.json", shared);
@@ -793,7 +743,7 @@ static void test_real_csv_exports(void **state)
     if (r.status != 0)
         fail_msg("%d %s", r.status, r.err);
     assert_int_equal(summary_count(r.out, "review"), 4);
-    run_free(&r);
+    hst_run_free(&r);
     struct arena *a = arena_new(1 << 16, 0);
     char *props = path_in(out, "catalog-proposals.csv");
     struct json_value *rows = csv_rows(a, props);
@@ -850,7 +800,7 @@ static void test_readme_walkthrough(void **state)
                             items,     "--settings",
                             settings,  "--out",
                             out,       NULL};
-    struct run r;
+    struct hst_run r;
     run(&r, argv);
     if (r.status != 0)
         fail_msg("%d %s", r.status, r.err);
@@ -868,7 +818,7 @@ static void test_readme_walkthrough(void **state)
             fail_msg("the summary lacks the README's line '%.*s':\n%s", (int)(e - line), line,
                      r.out);
     }
-    run_free(&r);
+    hst_run_free(&r);
     char *decisions = readme_block(readme, "catalog-decisions");
     write_file(dec, decisions);
     argv[15] = "--accept";
@@ -877,7 +827,7 @@ static void test_readme_walkthrough(void **state)
     if (r.status != 0)
         fail_msg("%d %s", r.status, r.err);
     assert_non_null(strstr(r.out, "5 decisions applied"));
-    run_free(&r);
+    hst_run_free(&r);
     char *written_path = path_in(out, "catalog-settings.json"), *written = read_file(written_path);
     char *want = readme_block(readme, "catalog-settings");
     assert_string_equal(written, want);
@@ -907,27 +857,27 @@ static void test_readme_walkthrough(void **state)
 
 static void expect_fail(const char *const *argv, int status, const char *msg)
 {
-    struct run r;
+    struct hst_run r;
     run(&r, argv);
     if (r.status != status || !strstr(r.err, msg))
         fail_msg("expected status %d and '%s', got %d: %s", status, msg, r.status, r.err);
-    run_free(&r);
+    hst_run_free(&r);
 }
 
 static void test_usage_and_errors(void **state)
 {
     (void)state;
-    struct run r;
+    struct hst_run r;
     const char *help[] = {bin, "sfns", "catalog", "--help", NULL};
     run(&r, help);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "--accept FILE"));
     assert_non_null(strstr(r.out, "catalog-settings.json"));
-    run_free(&r);
+    hst_run_free(&r);
     const char *sfhelp[] = {bin, "sfns", "--help", NULL};
     run(&r, sfhelp);
     assert_non_null(strstr(r.out, "catalog"));
-    run_free(&r);
+    hst_run_free(&r);
     const char *none[] = {bin, "sfns", "catalog", NULL};
     expect_fail(none, 2, "--salesforce, --netsuite and --out are required");
     const char *bogus[] = {bin, "sfns", "catalog", "--bogus", NULL};
@@ -967,7 +917,7 @@ static void test_usage_and_errors(void **state)
     write_file(dec, "product_id,decision,map_to\n01t000000000001AAA,map,6\n");
     run(&r, acc);
     assert_int_equal(r.status, 0);
-    run_free(&r);
+    hst_run_free(&r);
     char *settings = path_in(out, "catalog-settings.json"), *text = read_file(settings);
     assert_non_null(strstr(text, "\"map\": {\n        \"ABC-1\": \"6\"\n      }"));
     free(text);

@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "integration/harness_run.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -30,69 +32,17 @@
 static const char *bin, *gen, *shared;
 static char tmp[64];
 
-struct run {
-    int status;
-    char *out, *err;
-};
-
 static char *slurp_fd(int fd)
 {
-    size_t cap = 4096, n = 0;
-    char *b = malloc(cap);
+    char *b = hst_fd_read_all(fd, NULL);
     assert_non_null(b);
-    lseek(fd, 0, SEEK_SET);
-    for (;;) {
-        if (n + 1 == cap) {
-            cap *= 2;
-            b = realloc(b, cap);
-            assert_non_null(b);
-        }
-        ssize_t r = read(fd, b + n, cap - 1 - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        assert_true(r >= 0);
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    b[n] = '\0';
     return b;
 }
 
 /* Runs argv[0] with argv; captures stdout and stderr. */
-static void run(struct run *r, const char *const *argv)
+static void run(struct hst_run *r, const char *const *argv)
 {
-    char po[] = "/tmp/hs-sfns-out-XXXXXX", pe[] = "/tmp/hs-sfns-err-XXXXXX";
-    int fo = mkstemp(po), fe = mkstemp(pe);
-    assert_true(fo >= 0 && fe >= 0);
-    unlink(po);
-    unlink(pe);
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int devnull = open("/dev/null", O_RDONLY);
-        dup2(devnull, 0);
-        dup2(fo, 1);
-        dup2(fe, 2);
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    int st = 0;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-        ;
-    r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    r->out = slurp_fd(fo);
-    r->err = slurp_fd(fe);
-    close(fo);
-    close(fe);
-}
-
-static void run_free(struct run *r)
-{
-    free(r->out);
-    free(r->err);
+    assert_int_equal(hst_run(r, argv, NULL), 0);
 }
 
 static char *path_in(const char *dir, const char *name)
@@ -132,13 +82,13 @@ static void generated(unsigned count, const char *ns_format, unsigned seed)
     assert_int_equal(mkdir(dir, 0700), 0);
     snprintf(cnt, sizeof(cnt), "%u", count);
     snprintf(sd, sizeof(sd), "%u", seed);
-    struct run r;
+    struct hst_run r;
     const char *g[] = {gen,           "generate", "--count", cnt, "--seed", sd,
                        "--ns-format", ns_format,  "--dir",   dir, NULL};
     run(&r, g);
     if (r.status != 0)
         fail_msg("sfns_gen generate: %d %s", r.status, r.err);
-    run_free(&r);
+    hst_run_free(&r);
     char *sf = path_in(dir, "sf_contacts.json"), *acc = path_in(dir, "sf_accounts.json");
     char *ns = path_in(dir, strcmp(ns_format, "csv") == 0 ? "ns_contacts.csv" : "ns_contacts.json");
     char *cus = path_in(dir, "ns_customers.json"), *out = path_in(dir, "report.csv");
@@ -158,7 +108,7 @@ static void generated(unsigned count, const char *ns_format, unsigned seed)
     snprintf(want, sizeof(want), "%u Salesforce contacts, %u NetSuite contacts", count, count);
     assert_non_null(strstr(r.out, want));
     assert_non_null(strstr(r.out, "  update  "));
-    run_free(&r);
+    hst_run_free(&r);
     const char *s[] = {gen,    "score",        "--truth", truth, "--report", out, "--min-precision",
                        "0.98", "--min-recall", "0.95",    NULL};
     run(&r, s);
@@ -166,7 +116,7 @@ static void generated(unsigned count, const char *ns_format, unsigned seed)
     if (r.status != 0)
         fail_msg("score below target (%d): %s%s", r.status, r.out, r.err);
     assert_non_null(strstr(r.out, "netsuite matches: precision"));
-    run_free(&r);
+    hst_run_free(&r);
     free(sf);
     free(acc);
     free(ns);
@@ -379,12 +329,12 @@ static void real(const char *contacts, const char *accounts, unsigned every)
                        ns,      "--out",
                        out,     acc ? "--salesforce-accounts" : NULL,
                        acc,     NULL};
-    struct run r;
+    struct hst_run r;
     run(&r, m);
     if (r.status != 0)
         fail_msg("sfns match: %d %s", r.status, r.err);
     print_message("%s: %s", contacts, r.out);
-    run_free(&r);
+    hst_run_free(&r);
     check_report(out, recs->len, copies, n);
     free(sf);
     free(ns);
@@ -420,13 +370,13 @@ static void test_real_csv_export(void **state)
     write_file(ns, "[]");
     const char *m[] = {bin,     "sfns", "match", "--salesforce", sf, "--netsuite", ns,
                        "--out", out,    NULL};
-    struct run r;
+    struct hst_run r;
     run(&r, m);
     if (r.status != 0)
         fail_msg("sfns match: %d %s", r.status, r.err);
     assert_non_null(strstr(r.out, "150 Salesforce contacts, 0 NetSuite contacts"));
     assert_non_null(strstr(r.out, "  create  150"));
-    run_free(&r);
+    hst_run_free(&r);
     char *text = read_file(out, NULL);
     assert_non_null(strstr(text, "\n#1,create,,0.000,no match,#1,1,Lianna,Sinisbury,"));
     free(text);
@@ -439,27 +389,27 @@ static void test_real_csv_export(void **state)
 
 static void expect(const char *const *argv, int status, const char *needle)
 {
-    struct run r;
+    struct hst_run r;
     run(&r, argv);
     if (r.status != status || !strstr(r.err, needle))
         fail_msg("status %d (want %d), stderr: %s (want \"%s\")", r.status, status, r.err, needle);
-    run_free(&r);
+    hst_run_free(&r);
 }
 
 static void test_usage_and_errors(void **state)
 {
     (void)state;
-    struct run r;
+    struct hst_run r;
     const char *help[] = {bin, "sfns", "match", "--help", NULL};
     run(&r, help);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "usage: hookstack sfns match --salesforce CONTACTS"));
-    run_free(&r);
+    hst_run_free(&r);
     const char *sfns_help[] = {bin, "sfns", "--help", NULL};
     run(&r, sfns_help);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "match"));
-    run_free(&r);
+    hst_run_free(&r);
 
     const char *missing[] = {bin, "sfns", "match", "--salesforce", "x.json", NULL};
     expect(missing, 2, "--salesforce and --netsuite are required");
@@ -493,7 +443,7 @@ static void test_usage_and_errors(void **state)
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "0035g00000Ss1AaAAJ,create,,0.000,no match,"));
     assert_non_null(strstr(r.err, "1 Salesforce contacts, 0 NetSuite contacts"));
-    run_free(&r);
+    hst_run_free(&r);
     write_file(ns, "{\"rows\": []}");
     const char *shape[] = {bin, "sfns", "match", "--salesforce", sf, "--netsuite", ns, NULL};
     expect(shape, 1, "the top level must be an array of records");
