@@ -20,6 +20,8 @@
 #include "json.h"
 #include "proto.h"
 #include "registry_internal.h"
+
+#include "fuzz_sfns_post.h"
 #include "sdk.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -37,8 +39,6 @@ static hs_status fuzz_init(const hs_api *api, hs_module *mod)
 }
 
 HS_MODULE("sfns", "fuzz", fuzz_init)
-
-static struct registry *fuzz_reg;
 
 static const char *const functions[3] = {"sfnsAccountToCustomer", "sfnsCustomerToAccount",
                                          "sfnsContactToContact"};
@@ -86,61 +86,22 @@ static void check_answer(struct arena *a, const struct json_buf *body)
     }
 }
 
+static void on_200(struct arena *a, const struct json_buf *body, const void *ud)
+{
+    (void)ud;
+    check_answer(a, body);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size == 0)
         return 0;
-    if (fuzz_reg == NULL) {
-        char err[512];
-        fuzz_reg = registry_new(false);
-        if (fuzz_reg == NULL || registry_add_static(fuzz_reg, fuzz_sfns_accounts_entry, "sfns.so",
-                                                    err, sizeof(err)) != 0) {
-            fprintf(stderr, "fuzz_sfns_accounts: cannot load the module: %s\n", err);
-            abort();
-        }
-    }
-    static const char *const tokens[] = {"fuzz-token"};
-    struct proto_config cfg = {
-        .reg = fuzz_reg,
-        .tokens = tokens,
-        .ntokens = 1,
-        .max_body = 1 << 20,
-        .default_max_response = 5242880,
-    };
     const char *fn = functions[data[0] % 3];
     const char *s = settings[(data[0] >> 2) & 1];
-    size_t len = strlen("{\"diy\":true,\"function\":\"\",\"options\":{\"settings\":,\"data\":") +
-                 strlen(fn) + strlen(s) + (size - 1) + 2;
-    char *body = malloc(len + 1);
-    if (body == NULL)
-        return 0;
-    int n =
-        snprintf(body, len + 1,
-                 "{\"diy\":true,\"function\":\"%s\",\"options\":{\"settings\":%s,\"data\":", fn, s);
-    memcpy(body + n, data + 1, size - 1);
-    memcpy(body + n + size - 1, "}}", 2);
-    body[len] = '\0';
-    struct proto_request req;
-    memset(&req, 0, sizeof(req));
-    req.authorization = (struct strv){"Bearer fuzz-token", 17};
-    req.content_type = (struct strv){"application/json", 16};
-    req.req_id = (struct strv){"1700000000000fuzz", 17};
-    req.body = (struct strv){body, len};
-    struct arena *a = arena_new(64 * 1024, (size_t)256 << 20);
-    if (a == NULL) {
-        free(body);
-        return 0;
-    }
-    struct proto_response resp;
-    proto_response_init(&resp);
-    if (proto_handle(&cfg, &req, &resp, a) == 0) {
-        check(resp.status >= 200 && resp.status <= 599, "a status");
-        check(resp.status == 200 || resp.body.len > 0, "an error has a body");
-        if (resp.status == 200)
-            check_answer(a, &resp.body);
-    }
-    proto_response_free(&resp);
-    arena_free(a);
-    free(body);
+    char head[4096];
+    snprintf(head, sizeof(head),
+             "{\"diy\":true,\"function\":\"%s\",\"options\":{\"settings\":%s,\"data\":", fn, s);
+    fuzz_sfns_post("fuzz_sfns_accounts", fuzz_sfns_accounts_entry, head, data + 1, size - 1, on_200,
+                   NULL);
     return 0;
 }
