@@ -34,7 +34,7 @@ static void log_append(hs_ctx *ctx, const char *s, size_t n)
 static void log_text(hs_ctx *ctx, hs_log_level level, const char *text, size_t len)
 {
     static const char *const names[] = {"debug", "info", "warn", "error"};
-    if (!ctx->call->log)
+    if (!ctx->call->log || ctx->log_full)
         return;
     sdk_secrets_collect(ctx);
     char line[SDK_LOG_LINE_MAX + 64];
@@ -67,9 +67,11 @@ void sdk_ctx_log(hs_ctx *ctx, hs_log_level level, const char *text, size_t len)
         log_text(ctx, level, text, len);
 }
 
+/* Past the log limit nothing more is written: the callers below return before formatting,
+ * redacting or printing JSON a line that would be dropped. */
 void sdk_log_fmt(hs_ctx *ctx, hs_log_level level, const char *fmt, ...)
 {
-    if (!ctx || !fmt)
+    if (!ctx || !fmt || ctx->log_full)
         return;
     va_list ap;
     va_start(ap, fmt);
@@ -83,7 +85,7 @@ void sdk_log_fmt(hs_ctx *ctx, hs_log_level level, const char *fmt, ...)
 
 void sdk_log_json(hs_ctx *ctx, hs_log_level level, const char *label, const hs_json *v)
 {
-    if (!ctx || !ctx->call->log)
+    if (!ctx || !ctx->call->log || ctx->log_full)
         return;
     struct json_value *c = v ? sdk_redacted_copy(ctx, J(v)) : NULL;
     struct json_buf b;
